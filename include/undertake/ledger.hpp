@@ -1,0 +1,69 @@
+// undertake — actors and the append-only ledger of a case.
+//
+// The ledger is the audit record: every accepted event, in order, with who fired it, when, what it
+// carried and where the case stood afterwards. Refused events never enter it (a refusal changes
+// nothing). Replaying a ledger from the case's creation data rebuilds the case exactly; KPIs are
+// computed from ledgers alone.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "undertake/events.hpp"
+#include "undertake/timestamp.hpp"
+
+namespace undertake {
+
+/// Who fires an event: an authenticated person (the host authenticates; the engine authorises by
+/// role). JSON: `{ "id": "wang", "roles": ["market"] }`.
+struct Actor {
+  std::string id;
+  std::vector<std::string> roles;
+
+  bool has_role(std::string_view role) const noexcept;
+};
+
+/// Reads an actor; `where` prefixes errors (e.g. `step 3: actor`). Throws Error(invalid_argument)
+/// when the id is missing or empty, or roles is not an array of strings.
+Actor actor_from_json(const boost::json::value& json, std::string_view where);
+boost::json::value to_json(const Actor& actor);
+
+enum class EntryKind : std::uint8_t {
+  event,       ///< an accepted event fired by an actor
+  escalation,  ///< a deadline that fell due, recorded by tick(); `payload` names the deadline
+};
+
+struct LedgerEntry {
+  std::uint64_t seq = 0;  ///< 1-based, gapless within a case
+  Timestamp at{};         ///< when it happened (host time)
+  EntryKind kind = EntryKind::event;
+  EventId event{};  ///< the event (for escalations: the event the deadline waits for)
+  Actor actor;
+  boost::json::object payload;     ///< as fired, unknown extra fields kept
+  std::vector<std::string> state;  ///< active state configuration after the entry
+};
+
+/// JSON form of an entry: `{seq, at, event, actor, payload, state}` (+ `"kind": "escalation"`).
+boost::json::value to_json(const LedgerEntry& entry);
+/// Reads an entry written by to_json; `where` is the JSON path used in error messages.
+LedgerEntry ledger_entry_from_json(const boost::json::value& json, std::string_view where);
+
+/// A whole case as a ledger: what the case was created with, and everything that happened since.
+/// This is the unit KPIs read and the unit replay rebuilds a case from.
+/// JSON: `{ "case_id", "policy_version", "data", "ledger": [entries] }`.
+struct CaseLedger {
+  std::string case_id;
+  std::string policy_version;
+  boost::json::object data;  ///< the requirement form given at creation
+  std::vector<LedgerEntry> entries;
+};
+
+boost::json::value to_json(const CaseLedger& ledger);
+CaseLedger case_ledger_from_json(const boost::json::value& json, std::string_view where);
+
+}  // namespace undertake

@@ -1,0 +1,16 @@
+// The subcommands of the `undertake` tool; each lives in its own cmd_*.cpp file and registers
+// itself on the app. A command's callback sets the process exit status through `exit_status`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace undertake::cli {
+
+struct Context {
+  int exit_status = 0;
+};
+
+void add_run_command(CLI::App& app, Context& ctx);        // scenarios (process, rules, KPIs)
+void add_jsonlogic_commands(CLI::App& app, Context& ctx);  // `jsonlogic` suites and `eval`
+
+}  // namespace undertake::cli

@@ -1,0 +1,26 @@
+// `undertake`: the command-line face of the engine, for process owners and for scripts.
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "undertake/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"undertake — product undertaking process engine"};
+  app.require_subcommand(1);
+  undertake::cli::Context ctx;
+  undertake::cli::add_run_command(app, ctx);
+  undertake::cli::add_jsonlogic_commands(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const undertake::Error& e) {
+    std::cerr << "undertake: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "undertake: " << e.what() << "\n";
+    return 2;
+  }
+  return ctx.exit_status;
+}
