@@ -1,0 +1,18 @@
+// Helpers shared by the risk sources (not installed).
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace undertake::risk_detail {
+
+/// A JSON number with a whole value (1, 1.0), or nothing.
+std::optional<std::int64_t> as_integer(const boost::json::value& v) noexcept;
+
+/// A short rendering of a value for error messages: `"abc"`, `7`, `an object`, ...
+std::string describe(const boost::json::value& v);
+
+}  // namespace undertake::risk_detail
