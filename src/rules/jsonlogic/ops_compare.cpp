@@ -1,0 +1,65 @@
+// Comparison: == != === !== < <= > >=, chained over two or more arguments and evaluated lazily
+// ({"<": [1, 2, 3]} is the "between" form; evaluation stops at the first pair that fails).
+//
+// Two strings compare as strings; otherwise both sides are coerced to numbers (null is 0, booleans
+// 0/1) and a side that is not a number (an array, an object, "A") raises {"type": "NaN"}.
+// Strict equality compares type and value without coercion.
+#include "rules/jsonlogic/node.hpp"
+
+namespace undertake::jsonlogic::detail {
+
+namespace {
+
+/// -1, 0, 1 for a < b, a == b, a > b under the loose rules above.
+int loose_compare(const Node& n, Val a, Val b) {
+  if (a.is_string() && b.is_string()) {
+    const int r = a.str().compare(b.str());
+    return (r > 0) - (r < 0);
+  }
+  if (a.is_composite() || b.is_composite()) throw_nan(n, "cannot compare an array or object");
+  const double x = to_number(a);
+  const double y = to_number(b);
+  if (x != x || y != y) throw_nan(n, "cannot compare a string that is not a number with a number");
+  return (x > y) - (x < y);
+}
+
+template <typename Pass>
+Val chain(const Node& n, Ctx& c, Pass pass) {
+  const std::size_t count = n.kids.size();
+  Val prev = eval(*n.kids[0], c);
+  for (std::size_t i = 1; i < count; ++i) {
+    const Val cur = eval(*n.kids[i], c);
+    if (!pass(prev, cur)) return Val::boolean(false);
+    prev = cur;
+  }
+  return Val::boolean(true);
+}
+
+}  // namespace
+
+Val eval_loose_eq(const Node& n, Ctx& c) {
+  return chain(n, c, [&n](Val a, Val b) { return loose_compare(n, a, b) == 0; });
+}
+Val eval_loose_ne(const Node& n, Ctx& c) {
+  return chain(n, c, [&n](Val a, Val b) { return loose_compare(n, a, b) != 0; });
+}
+Val eval_strict_eq(const Node& n, Ctx& c) {
+  return chain(n, c, [](Val a, Val b) { return strict_equal(a, b); });
+}
+Val eval_strict_ne(const Node& n, Ctx& c) {
+  return chain(n, c, [](Val a, Val b) { return !strict_equal(a, b); });
+}
+Val eval_less(const Node& n, Ctx& c) {
+  return chain(n, c, [&n](Val a, Val b) { return loose_compare(n, a, b) < 0; });
+}
+Val eval_less_eq(const Node& n, Ctx& c) {
+  return chain(n, c, [&n](Val a, Val b) { return loose_compare(n, a, b) <= 0; });
+}
+Val eval_greater(const Node& n, Ctx& c) {
+  return chain(n, c, [&n](Val a, Val b) { return loose_compare(n, a, b) > 0; });
+}
+Val eval_greater_eq(const Node& n, Ctx& c) {
+  return chain(n, c, [&n](Val a, Val b) { return loose_compare(n, a, b) >= 0; });
+}
+
+}  // namespace undertake::jsonlogic::detail

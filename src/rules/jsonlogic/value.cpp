@@ -1,0 +1,315 @@
+// Conversions of the internal value: to JSON, JavaScript number parsing and printing, String().
+#include "rules/jsonlogic/value.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+namespace undertake::jsonlogic::detail {
+
+json::value number_to_json(double d) {
+  // 2^53: every integer below is exact in a double, so the int64 prints the same number.
+  constexpr double exact = 9007199254740992.0;
+  if (d == std::trunc(d) && std::fabs(d) <= exact) return json::value(static_cast<std::int64_t>(d));
+  return json::value(d);
+}
+
+json::value to_json(Val v) {
+  switch (v.kind) {
+    case Kind::null:
+      return nullptr;
+    case Kind::boolean:
+      return v.b;
+    case Kind::number:
+      return number_to_json(v.d);
+    case Kind::jstring:
+      return json::value(*v.js);
+    case Kind::cstring:
+      return json::value(json::string_view(*v.cs));
+    case Kind::jarray:
+      return json::value(*v.ja);
+    case Kind::varray: {
+      json::array out;
+      out.reserve(v.va->size());
+      for (const Val& item : *v.va) out.push_back(to_json(item));
+      return out;
+    }
+    case Kind::jobject:
+      return json::value(*v.jo);
+  }
+  return nullptr;
+}
+
+namespace {
+
+bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+double parse_radix(std::string_view digits, int radix) noexcept {
+  if (digits.empty()) return std::numeric_limits<double>::quiet_NaN();
+  double value = 0;
+  for (char c : digits) {
+    int d = -1;
+    if (c >= '0' && c <= '9') d = c - '0';
+    if (c >= 'a' && c <= 'z') d = c - 'a' + 10;
+    if (c >= 'A' && c <= 'Z') d = c - 'A' + 10;
+    if (d < 0 || d >= radix) return std::numeric_limits<double>::quiet_NaN();
+    value = value * radix + d;
+  }
+  return value;
+}
+
+}  // namespace
+
+double string_to_number(std::string_view s) noexcept {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  if (s.empty()) return 0;
+  if (s.size() > 2 && s[0] == '0') {
+    const char p = s[1];
+    if (p == 'x' || p == 'X') return parse_radix(s.substr(2), 16);
+    if (p == 'o' || p == 'O') return parse_radix(s.substr(2), 8);
+    if (p == 'b' || p == 'B') return parse_radix(s.substr(2), 2);
+  }
+  bool negative = false;
+  std::string_view body = s;
+  if (body.front() == '+' || body.front() == '-') {
+    negative = body.front() == '-';
+    body.remove_prefix(1);
+  }
+  if (body == "Infinity") return negative ? -HUGE_VAL : HUGE_VAL;
+  // Validate the StrDecimalLiteral grammar before handing it to from_chars, which would also
+  // accept "inf", "nan" and hexadecimal floats.
+  std::size_t i = 0, int_digits = 0, frac_digits = 0;
+  while (i < body.size() && body[i] >= '0' && body[i] <= '9') ++i, ++int_digits;
+  if (i < body.size() && body[i] == '.') {
+    ++i;
+    while (i < body.size() && body[i] >= '0' && body[i] <= '9') ++i, ++frac_digits;
+  }
+  if (int_digits == 0 && frac_digits == 0) return nan;
+  if (i < body.size() && (body[i] == 'e' || body[i] == 'E')) {
+    ++i;
+    if (i < body.size() && (body[i] == '+' || body[i] == '-')) ++i;
+    std::size_t exp_digits = 0;
+    while (i < body.size() && body[i] >= '0' && body[i] <= '9') ++i, ++exp_digits;
+    if (exp_digits == 0) return nan;
+  }
+  if (i != body.size()) return nan;
+  double value = 0;
+  const auto result = std::from_chars(body.data(), body.data() + body.size(), value);
+  if (result.ec == std::errc::result_out_of_range) {
+    // Overflow is Infinity, underflow 0, as in JavaScript.
+    const bool big = body.find_first_of("eE") == std::string_view::npos ||
+                     body[body.find_first_of("eE") + 1] != '-';
+    value = big ? HUGE_VAL : 0.0;
+  } else if (result.ec != std::errc()) {
+    return nan;
+  }
+  return negative ? -value : value;
+}
+
+std::string format_number(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  if (d == 0) return "0";
+  char buf[64];
+  // The shortest digits that read back as `d`, in the form d.ddde±x.
+  const auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string_view text(buf, static_cast<std::size_t>(r.ptr - buf));
+  std::string out;
+  if (text.front() == '-') {
+    out.push_back('-');
+    text.remove_prefix(1);
+  }
+  const std::size_t e_pos = text.find('e');
+  std::string digits;
+  for (char c : text.substr(0, e_pos))
+    if (c != '.') digits.push_back(c);
+  const int exponent = std::atoi(std::string(text.substr(e_pos + 1)).c_str());
+  const int k = static_cast<int>(digits.size());
+  const int n = exponent + 1;  // the position of the decimal point after the first digit
+  if (k <= n && n <= 21) {
+    out += digits;
+    out.append(static_cast<std::size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out += digits.substr(0, static_cast<std::size_t>(n));
+    out.push_back('.');
+    out += digits.substr(static_cast<std::size_t>(n));
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-n), '0');
+    out += digits;
+  } else {
+    out.push_back(digits[0]);
+    if (k > 1) {
+      out.push_back('.');
+      out += digits.substr(1);
+    }
+    out.push_back('e');
+    out.push_back(n - 1 < 0 ? '-' : '+');
+    out += std::to_string(std::abs(n - 1));
+  }
+  return out;
+}
+
+void append_js_string(std::string& out, Val v) {
+  switch (v.kind) {
+    case Kind::null:
+      return;
+    case Kind::boolean:
+      out += v.b ? "true" : "false";
+      return;
+    case Kind::number:
+      out += format_number(v.d);
+      return;
+    case Kind::jstring:
+    case Kind::cstring:
+      out += v.str();
+      return;
+    case Kind::jarray:
+    case Kind::varray: {
+      const std::size_t n = v.size();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (i) out.push_back(',');
+        append_js_string(out, v.at(i));
+      }
+      return;
+    }
+    case Kind::jobject:
+      out += "[object Object]";
+      return;
+  }
+}
+
+bool strict_equal(Val a, Val b) noexcept {
+  if (a.is_string() && b.is_string()) return a.str() == b.str();
+  if (a.is_array() && b.is_array()) {
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    for (std::size_t i = 0; i < n; ++i)
+      if (!strict_equal(a.at(i), b.at(i))) return false;
+    return true;
+  }
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case Kind::null:
+      return true;
+    case Kind::boolean:
+      return a.b == b.b;
+    case Kind::number:
+      return a.d == b.d;
+    case Kind::jobject: {
+      if (a.jo == b.jo) return true;
+      if (a.jo->size() != b.jo->size()) return false;
+      for (const auto& member : *a.jo) {
+        const json::value* other = b.jo->if_contains(member.key());
+        if (!other || !strict_equal(from_json(member.value()), from_json(*other))) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+namespace {
+
+void append_quoted(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void append_text(std::string& out, const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::null:
+      out += "null";
+      break;
+    case json::kind::bool_:
+      out += v.get_bool() ? "true" : "false";
+      break;
+    case json::kind::int64:
+      out += std::to_string(v.get_int64());
+      break;
+    case json::kind::uint64:
+      out += std::to_string(v.get_uint64());
+      break;
+    case json::kind::double_: {
+      const double d = v.get_double();
+      out += std::isfinite(d) ? format_number(d) : "null";
+      break;
+    }
+    case json::kind::string:
+      append_quoted(out, v.get_string());
+      break;
+    case json::kind::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& item : v.get_array()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_text(out, item);
+      }
+      out.push_back(']');
+      break;
+    }
+    case json::kind::object: {
+      out.push_back('{');
+      bool first = true;
+      for (const auto& member : v.get_object()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_quoted(out, member.key());
+        out.push_back(':');
+        append_text(out, member.value());
+      }
+      out.push_back('}');
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string to_text(const json::value& v) {
+  std::string out;
+  append_text(out, v);
+  return out;
+}
+
+}  // namespace undertake::jsonlogic::detail
