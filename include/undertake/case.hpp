@@ -1,0 +1,110 @@
+// undertake — one customer order going through the process: a case.
+//
+// A case holds the process state (the active configuration of design.md §2), the case's record
+// (the requirement form and everything the events brought: quotation, risks, contract drafts and
+// approvals, batches, complaints), and the append-only ledger. `fire` is atomic: a refused event,
+// or one that fails, changes nothing at all.
+//
+// Thread safety: a case is used by one thread at a time (it is not internally locked). Different
+// cases of the same engine may be used from different threads at once.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "undertake/ledger.hpp"
+#include "undertake/policy.hpp"
+#include "undertake/rules.hpp"
+#include "undertake/timestamp.hpp"
+
+namespace undertake {
+
+/// Why an event was refused. `kind` is one of:
+///   unknown_event   — not in the vocabulary
+///   invalid_payload — a payload field is missing, of the wrong type, or names nothing known
+///   role            — the actor holds none of the roles the policy permits for the event
+///   state           — the current state does not accept the event
+///   gate            — a gate rule of severity deny failed
+///   segregation     — a segregation-of-duties rule failed
+///   approval        — a rule needs an override by an authorised actor with a reason
+///   time            — the event's time is before the case's last event
+struct Reason {
+  std::string kind;
+  std::string message;
+  std::string rule;  ///< the rule id, for gate/segregation/approval reasons
+
+  boost::json::value to_json() const;
+};
+
+/// The answer to fire(): accepted or refused, why, where the case stands, and the gate's trace.
+struct Outcome {
+  bool accepted = false;
+  std::string event;
+  std::uint64_t seq = 0;             ///< the ledger sequence number (accepted events)
+  std::vector<std::string> state;    ///< the active configuration afterwards
+  std::vector<Reason> reasons;       ///< why it was refused (empty when accepted)
+  std::vector<std::string> warnings; ///< rules of severity warn that failed
+  GateDecision gate;                 ///< every gate rule evaluated, with the values read
+
+  boost::json::value to_json() const;
+  /// One line for a person: "accepted → Contract.Drafting" or "refused (role): ...".
+  std::string summary() const;
+};
+
+/// An event an actor may fire now (for the buttons of an ERP screen).
+struct AvailableEvent {
+  std::string event;
+  bool gated = false;  ///< the event has gate rules that will be checked when it is fired
+};
+
+class Engine;
+
+class Case {
+ public:
+  Case(Case&&) noexcept;
+  Case& operator=(Case&&) noexcept;
+  ~Case();
+
+  const std::string& id() const noexcept;
+  /// The version of the policy this case started with; it keeps it for its whole life.
+  const std::string& policy_version() const noexcept;
+  const std::shared_ptr<const Policy>& policy() const noexcept;
+
+  /// Fires an event. Never throws for a refusal (see Outcome::reasons); throws Error only when
+  /// the policy itself fails (a route rule that cannot be evaluated) — and changes nothing then.
+  Outcome fire(std::string_view event, const Actor& actor, boost::json::object payload,
+               Timestamp at);
+
+  /// The active configuration: leaf state paths such as `Evaluation.Technical.Assessed`.
+  std::vector<std::string> state() const;
+  /// True when the active configuration contains `path` or a state below it (`Contract` matches
+  /// `Contract.Drafting`).
+  bool in(std::string_view path) const;
+  /// The top-level stage: `Intake` ... `AfterSales`, or `Suspended`, `Closed`, `Rejected`,
+  /// `Cancelled`.
+  std::string stage() const;
+
+  /// The events `actor` may fire now: permitted by role and accepted by the current state.
+  std::vector<AvailableEvent> available(const Actor& actor) const;
+
+  const std::vector<LedgerEntry>& ledger() const noexcept;
+  /// The creation data and the ledger together: what replay and KPIs read.
+  CaseLedger case_ledger() const;
+  /// The facts rules read: `data`, `evaluation`, `risk`, `contract`, `production`, ...
+  const boost::json::object& record() const noexcept;
+
+  struct Impl;
+
+ private:
+  friend class Engine;
+  explicit Case(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace undertake

@@ -1,0 +1,91 @@
+// undertake — a policy: the company's rules for the process, loaded from rules/ (design.md §4).
+//
+// A policy is data: which roles may fire which event, the gate rules of each event, the routes the
+// process takes (strategy meeting, design skipped), the risk model and the KPI catalogue. It is
+// validated when it loads, with errors that name the file, the JSON path and the reason, and it is
+// immutable afterwards, so one policy serves every case and thread at once.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "undertake/events.hpp"
+#include "undertake/rules.hpp"
+
+namespace undertake {
+
+namespace detail {
+struct PolicyData;
+}
+
+/// Where a policy comes from: named parts (`roles`, `gates`, `routes`, `process`, `risk`, `kpi`,
+/// ...), each a JSON document with the place it was read from (used in every error message).
+struct PolicySource {
+  struct Part {
+    std::string name;   ///< `roles`
+    std::string where;  ///< `rules/default/roles.json`
+    boost::json::value document;
+  };
+  std::vector<Part> parts;
+
+  /// Reads every `*.json` file of a rules directory (`roles.json` is part `roles`, ...).
+  static PolicySource from_directory(const std::string& directory);
+  /// Reads a single JSON document whose top-level keys are the parts, or a file holding one.
+  static PolicySource from_document(const boost::json::value& document, std::string_view where);
+  /// The default policy compiled into the library (rules/default of the source tree).
+  static PolicySource builtin();
+};
+
+class Policy {
+ public:
+  /// Validates and compiles a policy. Throws Error(invalid_policy) naming file, JSON path and
+  /// reason for the first problem; `problems()` style checking of every problem is `check()`.
+  static std::shared_ptr<const Policy> load(const PolicySource& source,
+                                            const Extensions& extensions = Extensions{});
+  /// Validates without throwing: every problem found, one message each (empty: valid).
+  static std::vector<std::string> check(const PolicySource& source,
+                                        const Extensions& extensions = Extensions{});
+
+  const std::string& name() const noexcept;
+  const std::string& version() const noexcept;
+
+  /// The roles the policy knows (`market`, `sales`, ...).
+  const std::vector<std::string>& roles() const noexcept;
+  /// The roles permitted to fire `event` (any one of them suffices).
+  const std::vector<std::string>& roles_for(EventId event) const noexcept;
+  bool permits(EventId event, const Actor& actor) const noexcept;
+
+  /// Evaluates the gate of `event` against the case's facts.
+  GateDecision decide(EventId event, const boost::json::value& facts, const Actor& actor,
+                      const jsonlogic::Limits& limits = {}) const;
+  /// Whether an event has any gate rule.
+  bool has_gate(EventId event) const noexcept;
+
+  /// A route of the process (`strategy_meeting_required`, `design_required`).
+  bool route(std::string_view name, const boost::json::value& facts,
+             const jsonlogic::Limits& limits = {}) const;
+
+  /// Departments whose heads must assign tasks before the kickoff completes (policy §二(四)2).
+  const std::vector<std::string>& kickoff_departments() const noexcept;
+
+  /// A part as loaded (e.g. `risk`, `kpi`), or null when the policy has none.
+  const boost::json::value* part(std::string_view name) const noexcept;
+
+  ~Policy();
+  Policy(const Policy&) = delete;
+  Policy& operator=(const Policy&) = delete;
+
+  const detail::PolicyData& data() const noexcept { return *data_; }
+
+ private:
+  explicit Policy(std::unique_ptr<detail::PolicyData> data);
+  std::unique_ptr<detail::PolicyData> data_;
+};
+
+}  // namespace undertake

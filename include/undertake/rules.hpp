@@ -1,0 +1,99 @@
+// undertake — approval rules and gate decisions (design.md §4).
+//
+// A gate is the set of rules an event must pass. Each rule has an id, a description, an optional
+// applicability condition (`when`), a condition that must hold, a message, a severity and who may
+// override it. Conditions are JsonLogic in rules/ files, or named rules implemented in C++ (or by a
+// host through the C API) and referenced from rules/ files by name.
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "undertake/jsonlogic.hpp"
+#include "undertake/ledger.hpp"
+
+namespace undertake {
+
+enum class Severity {
+  deny,      ///< the event is refused while the rule fails
+  warn,      ///< the event is accepted; the failure is reported as a warning
+  approval,  ///< refused unless someone with an override role fires it with a reason
+};
+const char* severity_name(Severity s) noexcept;
+
+/// What a named (plug-in) rule sees: the case's facts (the same object JsonLogic conditions read:
+/// `data`, `payload`, `actor`, `event`, `state`, `risk`, `contract`, ...).
+struct RuleInput {
+  const boost::json::value& facts;
+  std::string_view event;
+  const Actor& actor;
+};
+
+/// What a named rule answers. `details` is kept in the trace (e.g. the values it looked at).
+struct RuleVerdict {
+  bool passed = false;
+  std::string message;  ///< why it failed (empty: the rule file's message is used)
+  boost::json::value details;
+};
+
+/// A rule written in C++: register it on the engine under a name, then reference it from a gate in
+/// rules/ as `{"id": "...", "rule": "<name>", ...}`. Implementations must be deterministic (no
+/// clock, no I/O that changes the answer) and thread-safe: one instance serves every case.
+class CustomRule {
+ public:
+  virtual ~CustomRule() = default;
+  virtual RuleVerdict check(const RuleInput& input) const = 0;
+};
+
+/// The custom rules and operators a policy may reference, owned by an engine (no global state).
+class Extensions {
+ public:
+  Extensions();
+  void add_rule(std::string name, std::shared_ptr<const CustomRule> rule);
+  std::shared_ptr<const CustomRule> find_rule(std::string_view name) const;
+  std::vector<std::string> rule_names() const;
+
+  /// Operators JsonLogic conditions may use: the standard ones, the date operators, and those
+  /// added here. Add before loading the policy that uses them.
+  jsonlogic::Operators& operators() { return operators_; }
+  const jsonlogic::Operators& operators() const { return operators_; }
+
+ private:
+  std::map<std::string, std::shared_ptr<const CustomRule>, std::less<>> rules_;
+  jsonlogic::Operators operators_;
+};
+
+/// One rule as evaluated for one event: the explanation of a decision.
+struct RuleTrace {
+  std::string id;
+  std::string description;
+  Severity severity = Severity::deny;
+  std::string category;  ///< "gate" or "segregation"
+  bool applicable = true;
+  bool passed = true;
+  bool overridden = false;  ///< failed, but overridden by an authorised actor with a reason
+  std::string message;      ///< the failure message with the facts filled in (empty when passed)
+  boost::json::array reads;  ///< [{"path": "...", "value": ...}] the values the rule read
+  boost::json::value details;
+
+  boost::json::value to_json() const;
+};
+
+enum class Verdict { allowed, denied, needs_approval };
+const char* verdict_name(Verdict v) noexcept;
+
+struct GateDecision {
+  Verdict verdict = Verdict::allowed;
+  std::vector<RuleTrace> rules;  ///< every rule evaluated, in order
+
+  boost::json::value to_json() const;
+};
+
+}  // namespace undertake

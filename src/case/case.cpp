@@ -1,0 +1,259 @@
+// fire(): the one path every event takes. Checks run from the cheapest and most basic (is it an
+// event at all?) to the richest (the gate's rules), and nothing of the case changes until every
+// check has passed: the machine is advanced on a copy that is kept only when the event is accepted.
+#include "undertake/case.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "case/case_impl.hpp"
+#include "policy/message_template.hpp"
+#include "policy/policy_data.hpp"
+#include "undertake/error.hpp"
+
+namespace json = boost::json;
+
+namespace undertake {
+namespace {
+
+bool stage_is_cancellable(std::string_view stage) {
+  return stage != "Delivery" && stage != "AfterSales" && !stage.empty();
+}
+
+// What the machine's guards ask while one event is being decided.
+class CaseContext final : public detail::MachineContext {
+ public:
+  CaseContext(const Policy& policy, const json::value& facts, const json::object* payload,
+              const jsonlogic::Limits& limits)
+      : policy_(policy), facts_(facts), payload_(payload), limits_(limits) {}
+
+  bool route(Route r) const override {
+    return policy_.route(r == Route::strategy_meeting_required ? "strategy_meeting_required"
+                                                              : "design_required",
+                         facts_, limits_);
+  }
+  bool payload_flag(std::string_view field) const override {
+    if (!payload_) return false;
+    const json::value* v = payload_->if_contains(field);
+    return v && v->is_bool() && v->get_bool();
+  }
+  bool kickoff_complete() const override {
+    const auto& assigned = facts_.at("kickoff").at("assigned").get_array();
+    for (const auto& dept : policy_.kickoff_departments())
+      if (std::find(assigned.begin(), assigned.end(), json::value(dept)) == assigned.end())
+        return false;
+    return true;
+  }
+  bool production_preparation_complete() const override {
+    const auto& p = facts_.at("preparation").get_object();
+    return p.at("materials").as_bool() && p.at("equipment").as_bool() &&
+           p.at("training").as_bool() && p.at("instructions").as_bool();
+  }
+  bool suspended_stage_cancellable() const override {
+    const json::value* s = facts_.get_object().if_contains("suspension");
+    return s && stage_is_cancellable(s->at("stage").get_string());
+  }
+
+ private:
+  const Policy& policy_;
+  const json::value& facts_;
+  const json::object* payload_;
+  const jsonlogic::Limits& limits_;
+};
+
+// Puts the facts of one event (payload, actor, event, state, batch/complaint) beside the record
+// for the rules to read, and takes them away again however the scope is left.
+class EventFacts {
+ public:
+  EventFacts(json::object& record, EventId event, json::object&& payload, const Actor& actor,
+             Timestamp at, const std::vector<std::string>& state)
+      : record_(record) {
+    record_["event"] = json::object{{"name", event_name(event)}, {"at", format_iso8601(at)}};
+    record_["actor"] = to_json(actor);
+    json::array paths;
+    for (const auto& s : state) paths.emplace_back(s);
+    record_["state"] = std::move(paths);
+    record_["payload"] = std::move(payload);
+    detail::add_event_facts(event, record_["payload"].get_object(), record_);
+  }
+  ~EventFacts() {
+    for (auto key : {"event", "actor", "state", "payload", "batch", "complaint"}) record_.erase(key);
+  }
+  EventFacts(const EventFacts&) = delete;
+  EventFacts& operator=(const EventFacts&) = delete;
+
+  json::object& payload() { return record_["payload"].as_object(); }
+  json::object take_payload() { return std::move(record_["payload"].as_object()); }
+
+ private:
+  json::object& record_;
+};
+
+Outcome refused(Outcome outcome, std::string kind, std::string message, std::string rule = {}) {
+  outcome.accepted = false;
+  outcome.reasons.push_back(Reason{std::move(kind), std::move(message), std::move(rule)});
+  return outcome;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out.empty() ? "(none)" : out;
+}
+
+}  // namespace
+
+json::value Reason::to_json() const {
+  json::object o{{"kind", kind}, {"message", message}};
+  if (!rule.empty()) o["rule"] = rule;
+  return o;
+}
+
+json::value Outcome::to_json() const {
+  json::object o;
+  o["accepted"] = accepted;
+  o["event"] = event;
+  if (accepted) o["seq"] = seq;
+  json::array s;
+  for (const auto& p : state) s.emplace_back(p);
+  o["state"] = std::move(s);
+  json::array r;
+  for (const auto& reason : reasons) r.push_back(reason.to_json());
+  o["reasons"] = std::move(r);
+  json::array w;
+  for (const auto& warning : warnings) w.emplace_back(warning);
+  o["warnings"] = std::move(w);
+  o["trace"] = gate.to_json();
+  return o;
+}
+
+std::string Outcome::summary() const {
+  if (accepted) {
+    std::string s = event + " accepted → " + join(state);
+    for (const auto& w : warnings) s += "\n  warning: " + w;
+    return s;
+  }
+  std::string s = event + " refused";
+  for (const auto& r : reasons) s += "\n  (" + r.kind + ") " + r.message;
+  return s;
+}
+
+Case::Case(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Case::Case(Case&&) noexcept = default;
+Case& Case::operator=(Case&&) noexcept = default;
+Case::~Case() = default;
+
+const std::string& Case::id() const noexcept { return impl_->id; }
+const std::string& Case::policy_version() const noexcept { return impl_->policy->version(); }
+const std::shared_ptr<const Policy>& Case::policy() const noexcept { return impl_->policy; }
+std::vector<std::string> Case::state() const { return impl_->machine.configuration(); }
+std::string Case::stage() const { return std::string(impl_->machine.stage()); }
+const std::vector<LedgerEntry>& Case::ledger() const noexcept { return impl_->ledger; }
+const json::object& Case::record() const noexcept { return impl_->record(); }
+
+bool Case::in(std::string_view path) const {
+  for (const auto& s : state())
+    if (s == path || (s.size() > path.size() && s.compare(0, path.size(), path) == 0 &&
+                      s[path.size()] == '.'))
+      return true;
+  return false;
+}
+
+CaseLedger Case::case_ledger() const {
+  return CaseLedger{impl_->id, impl_->policy->version(), impl_->data, impl_->ledger};
+}
+
+Outcome Case::fire(std::string_view event_text, const Actor& actor, json::object payload,
+                   Timestamp at) {
+  Impl& c = *impl_;
+  const Policy& policy = *c.policy;
+  Outcome outcome;
+  outcome.event = std::string(event_text);
+  std::vector<std::string> before = c.machine.configuration();
+  outcome.state = before;
+
+  const auto event = event_from_name(event_text);
+  if (!event)
+    return refused(std::move(outcome), "unknown_event",
+                   "\"" + std::string(event_text) + "\" is not an event of the process");
+  if (!c.ledger.empty() && at < c.ledger.back().at)
+    return refused(std::move(outcome), "time",
+                   outcome.event + " at " + format_iso8601(at) +
+                       " is earlier than the case's last event (" +
+                       format_iso8601(c.ledger.back().at) + ")");
+  if (!policy.permits(*event, actor))
+    return refused(std::move(outcome), "role",
+                   "actor " + actor.id + " (roles: " + join(actor.roles) + ") may not fire " +
+                       outcome.event + "; permitted roles: " + join(policy.roles_for(*event)));
+  if (std::string problem = detail::validate_payload(*event, payload, c.record(), actor, policy);
+      !problem.empty())
+    return refused(std::move(outcome), "invalid_payload", outcome.event + ": " + problem);
+
+  EventFacts facts(c.record(), *event, std::move(payload), actor, at, before);
+  CaseContext context(policy, c.world, &facts.payload(), c.limits);
+
+  detail::ProcessMachine next = c.machine;
+  if (!next.dispatch(*event, context))
+    return refused(std::move(outcome), "state",
+                   outcome.event + " is not accepted in state " + join(before));
+
+  outcome.gate = policy.decide(*event, c.world, actor, c.limits);
+  for (const auto& rule : outcome.gate.rules) {
+    if (rule.passed || !rule.applicable) continue;
+    if (rule.severity == Severity::warn) {
+      outcome.warnings.push_back(rule.id + ": " + rule.message);
+    } else if (rule.severity == Severity::deny) {
+      outcome.reasons.push_back(Reason{rule.category, rule.message, rule.id});
+    } else if (!rule.overridden) {
+      std::string who;
+      for (const auto& r : c.policy->data().gates[static_cast<std::size_t>(*event)])
+        if (r.id == rule.id) who = join(r.override_roles);
+      outcome.reasons.push_back(Reason{
+          "approval",
+          rule.message + " — needs an override by " + who + " with payload.override.reason",
+          rule.id});
+    }
+  }
+  if (outcome.gate.verdict != Verdict::allowed) {
+    outcome.accepted = false;
+    return outcome;
+  }
+
+  // Accepted: from here on nothing may fail on the event's content.
+  const std::string_view stage_before = c.machine.stage();
+  json::object accepted_payload = facts.take_payload();
+  detail::apply_to_record(*event, accepted_payload, actor, at, stage_before, policy, c.record());
+  c.machine = std::move(next);
+  c.machine.settle(context);
+
+  LedgerEntry entry;
+  entry.seq = c.ledger.size() + 1;
+  entry.at = at;
+  entry.event = *event;
+  entry.actor = actor;
+  entry.payload = std::move(accepted_payload);
+  entry.state = c.machine.configuration();
+  outcome.accepted = true;
+  outcome.seq = entry.seq;
+  outcome.state = entry.state;
+  c.ledger.push_back(std::move(entry));
+  return outcome;
+}
+
+std::vector<AvailableEvent> Case::available(const Actor& actor) const {
+  const Impl& c = *impl_;
+  std::vector<AvailableEvent> events;
+  CaseContext context(*c.policy, c.world, nullptr, c.limits);
+  context.probe = true;
+  for (std::size_t i = 0; i < kEventCount; ++i) {
+    const auto event = static_cast<EventId>(i);
+    if (!c.policy->permits(event, actor)) continue;
+    detail::ProcessMachine probe = c.machine;
+    if (probe.dispatch(event, context))
+      events.push_back(AvailableEvent{std::string(kEventNames[i]), c.policy->has_gate(event)});
+  }
+  return events;
+}
+
+}  // namespace undertake

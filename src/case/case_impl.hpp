@@ -1,0 +1,56 @@
+// The inside of a case (internal): process machine, record, ledger.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "process/process_machine.hpp"
+#include "undertake/case.hpp"
+#include "undertake/ledger.hpp"
+#include "undertake/policy.hpp"
+
+namespace undertake {
+
+struct Case::Impl {
+  std::string id;
+  std::shared_ptr<const Policy> policy;
+  boost::json::object data;     ///< the requirement form as created (replay starts from it)
+  boost::json::value world;     ///< the record: an object of the facts rules read
+  detail::ProcessMachine machine;
+  std::vector<LedgerEntry> ledger;
+  jsonlogic::Limits limits;
+
+  boost::json::object& record() { return world.get_object(); }
+  const boost::json::object& record() const { return world.get_object(); }
+};
+
+namespace detail {
+
+/// Checks an event's payload against what the engine relies on (design.md §2 payload fields) and
+/// against the case's record (a batch must exist before it is inspected, ...). Returns the problem
+/// as a sentence naming the field, or an empty string.
+std::string validate_payload(EventId event, const boost::json::object& payload,
+                             const boost::json::object& record, const Actor& actor,
+                             const Policy& policy);
+
+/// Validates the requirement form given at creation (and by intake.register).
+std::string validate_requirement_form(const boost::json::object& form, std::string_view where);
+
+/// Applies an accepted event to the record. Called only after validation and the gate passed, so
+/// it does not fail on the payload's shape.
+void apply_to_record(EventId event, const boost::json::object& payload, const Actor& actor,
+                     Timestamp at, std::string_view stage, const Policy& policy,
+                     boost::json::object& record);
+
+/// The record of a new case.
+boost::json::value initial_record(const std::string& case_id, const boost::json::object& data);
+
+/// Fact objects valid for one event (the batch or complaint its payload names), added beside the
+/// record while the gate runs.
+void add_event_facts(EventId event, const boost::json::object& payload, boost::json::object& facts);
+
+}  // namespace detail
+}  // namespace undertake

@@ -1,0 +1,303 @@
+// Payload validation: the fields of design.md §2 that the engine and the default rules rely on.
+// A payload that fails is refused before anything else is looked at, so rules never see a price
+// that is a string or a quantity that is negative.
+#include <boost/json.hpp>
+
+#include <cmath>
+
+#include "case/case_impl.hpp"
+#include "undertake/timestamp.hpp"
+
+namespace json = boost::json;
+
+namespace undertake::detail {
+namespace {
+
+enum class Type { text, boolean, number, non_negative, positive, score, count, date, object, array };
+
+struct Field {
+  std::string_view name;
+  Type type;
+  bool required;
+};
+
+const char* describe(Type t) {
+  switch (t) {
+    case Type::text: return "a non-empty string";
+    case Type::boolean: return "true or false";
+    case Type::number: return "a number";
+    case Type::non_negative: return "a number ≥ 0";
+    case Type::positive: return "a number > 0";
+    case Type::score: return "a whole number from 1 to 5";
+    case Type::count: return "a whole number ≥ 0";
+    case Type::date: return "an ISO-8601 date or date-time";
+    case Type::object: return "an object";
+    case Type::array: return "an array";
+  }
+  return "";
+}
+
+bool finite_number(const json::value& v, double& out) {
+  if (v.is_int64()) {
+    out = static_cast<double>(v.get_int64());
+    return true;
+  }
+  if (v.is_uint64()) {
+    out = static_cast<double>(v.get_uint64());
+    return true;
+  }
+  if (v.is_double()) {
+    out = v.get_double();
+    return std::isfinite(out);
+  }
+  return false;
+}
+
+bool matches(const json::value& v, Type t) {
+  double d = 0;
+  switch (t) {
+    case Type::text: return v.is_string() && !v.get_string().empty();
+    case Type::boolean: return v.is_bool();
+    case Type::number: return finite_number(v, d);
+    case Type::non_negative: return finite_number(v, d) && d >= 0;
+    case Type::positive: return finite_number(v, d) && d > 0;
+    case Type::score: return finite_number(v, d) && d >= 1 && d <= 5 && d == std::floor(d);
+    case Type::count: return finite_number(v, d) && d >= 0 && d == std::floor(d);
+    case Type::date: return v.is_string() && parse_iso8601(v.get_string()).has_value();
+    case Type::object: return v.is_object();
+    case Type::array: return v.is_array();
+  }
+  return false;
+}
+
+std::string check_fields(const json::object& o, std::initializer_list<Field> fields,
+                         std::string_view prefix) {
+  for (const auto& f : fields) {
+    const json::value* v = o.if_contains(f.name);
+    if (!v || v->is_null()) {
+      if (f.required)
+        return std::string(prefix) + std::string(f.name) + " is required (" + describe(f.type) + ")";
+      continue;
+    }
+    if (!matches(*v, f.type))
+      return std::string(prefix) + std::string(f.name) + " must be " + describe(f.type) + ", got " +
+             json::serialize(*v);
+  }
+  return {};
+}
+
+const json::object* child(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_object() ? &v->get_object() : nullptr;
+}
+
+std::string check_risks(const json::object& payload) {
+  const json::value* risks = payload.if_contains("risks");
+  if (!risks || !risks->is_array()) return "payload.risks is required (an array of risks)";
+  const auto& list = risks->get_array();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string where = "payload.risks[" + std::to_string(i) + "].";
+    if (!list[i].is_object()) return where.substr(0, where.size() - 1) + " must be an object";
+    const auto& r = list[i].get_object();
+    if (auto p = check_fields(r, {{"id", Type::text, true}}, where); !p.empty()) return p;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string validate_requirement_form(const json::object& form, std::string_view where) {
+  const std::string prefix = std::string(where) + ".";
+  if (auto p = check_fields(form,
+                            {{"customer", Type::object, false},
+                             {"product", Type::object, false},
+                             {"quantity", Type::positive, false},
+                             {"delivery_date", Type::date, false},
+                             {"estimated_amount", Type::non_negative, false},
+                             {"spec", Type::text, false},
+                             {"quality_requirements", Type::text, false},
+                             {"channel", Type::text, false}},
+                            prefix);
+      !p.empty())
+    return p;
+  if (const auto* customer = child(form, "customer")) {
+    if (auto p = check_fields(*customer, {{"name", Type::text, false}, {"tier", Type::text, false}},
+                              prefix + "customer.");
+        !p.empty())
+      return p;
+    if (const auto* tier = customer->if_contains("tier");
+        tier && *tier != "key" && *tier != "regular")
+      return prefix + "customer.tier must be \"key\" or \"regular\", got " + json::serialize(*tier);
+  }
+  if (const auto* product = child(form, "product"))
+    if (auto p = check_fields(*product, {{"name", Type::text, false}, {"standard", Type::boolean, false}},
+                              prefix + "product.");
+        !p.empty())
+      return p;
+  return {};
+}
+
+std::string validate_payload(EventId event, const json::object& payload, const json::object& record,
+                             const Actor& actor, const Policy& policy) {
+  const std::string_view p = "payload.";
+  switch (event) {
+    case EventId::intake_register: return validate_requirement_form(payload, "payload");
+    case EventId::evaluation_quote:
+      return check_fields(payload, {{"price", Type::positive, true}, {"cost", Type::non_negative, true}}, p);
+    case EventId::evaluation_risks: return check_risks(payload);
+    case EventId::evaluation_technical:
+      return check_fields(payload, {{"feasible", Type::boolean, true}, {"cost", Type::non_negative, false}}, p);
+    case EventId::evaluation_capacity:
+      return check_fields(payload, {{"sufficient", Type::boolean, true}}, p);
+    case EventId::evaluation_approve: {
+      if (const json::value* ov = payload.if_contains("override")) {
+        if (!ov->is_object()) return "payload.override must be an object {\"reason\": \"...\"}";
+        return check_fields(ov->get_object(), {{"reason", Type::text, true}}, "payload.override.");
+      }
+      return {};
+    }
+    case EventId::contract_draft:
+    case EventId::contract_revise:
+      return check_fields(payload,
+                          {{"amount", Type::positive, true},
+                           {"delivery_date", Type::date, true},
+                           {"payment_terms", Type::text, true}},
+                          p);
+    case EventId::contract_legal_reject:
+      return check_fields(payload, {{"comments", Type::text, true}}, p);
+    case EventId::kickoff_meeting: {
+      if (auto e = check_fields(payload,
+                                {{"milestones", Type::array, false}, {"production_plan", Type::object, true}}, p);
+          !e.empty())
+        return e;
+      if (auto e = check_fields(*child(payload, "production_plan"),
+                                {{"quantity", Type::positive, true},
+                                 {"completion_date", Type::date, true},
+                                 {"budget_cost", Type::non_negative, true}},
+                                "payload.production_plan.");
+          !e.empty())
+        return e;
+      if (const json::value* m = payload.if_contains("milestones")) {
+        const auto& list = m->get_array();
+        for (std::size_t i = 0; i < list.size(); ++i) {
+          const std::string where = "payload.milestones[" + std::to_string(i) + "]";
+          if (!list[i].is_object()) return where + " must be an object {name, due}";
+          if (auto e = check_fields(list[i].get_object(), {{"name", Type::text, true}, {"due", Type::date, true}},
+                                    where + ".");
+              !e.empty())
+            return e;
+        }
+      }
+      return {};
+    }
+    case EventId::kickoff_assign: {
+      if (auto e = check_fields(payload, {{"department", Type::text, false}, {"tasks", Type::array, false}}, p);
+          !e.empty())
+        return e;
+      const auto& departments = policy.kickoff_departments();
+      if (const json::value* d = payload.if_contains("department")) {
+        const std::string_view dept = d->get_string();
+        if (std::find(departments.begin(), departments.end(), dept) == departments.end())
+          return "payload.department \"" + std::string(dept) + "\" is not a kickoff department";
+        if (!actor.has_role(dept))
+          return "payload.department \"" + std::string(dept) + "\": actor " + actor.id +
+                 " is not in that department";
+        return {};
+      }
+      for (const auto& dept : departments)
+        if (actor.has_role(dept)) return {};
+      return "payload.department is required: actor " + actor.id +
+             " belongs to none of the kickoff departments";
+    }
+    case EventId::design_submit:
+      return check_fields(payload, {{"innovations", Type::count, false}}, p);
+    case EventId::design_review:
+    case EventId::sample_test:
+    case EventId::prep_incoming_inspection:
+      return check_fields(payload, {{"passed", Type::boolean, true}}, p);
+    case EventId::sample_confirm:
+    case EventId::delivery_confirm:
+      return check_fields(payload, {{"accepted", Type::boolean, true}}, p);
+    case EventId::production_report: {
+      if (auto e = check_fields(payload,
+                                {{"batch", Type::text, true},
+                                 {"quantity", Type::positive, true},
+                                 {"cost", Type::non_negative, true}},
+                                p);
+          !e.empty())
+        return e;
+      const auto& batches = record.at("production").at("batches").get_object();
+      if (batches.contains(payload.at("batch").get_string()))
+        return "payload.batch \"" + std::string(payload.at("batch").get_string()) +
+               "\" was already reported";
+      return {};
+    }
+    case EventId::production_inspect:
+    case EventId::production_rectify: {
+      const bool inspect = event == EventId::production_inspect;
+      if (auto e = inspect ? check_fields(payload,
+                                          {{"batch", Type::text, true},
+                                           {"passed", Type::boolean, true},
+                                           {"quantity_passed", Type::non_negative, false}},
+                                          p)
+                           : check_fields(payload, {{"batch", Type::text, true}}, p);
+          !e.empty())
+        return e;
+      const auto& batches = record.at("production").at("batches").get_object();
+      const json::value* batch = batches.if_contains(payload.at("batch").get_string());
+      if (!batch)
+        return "payload.batch \"" + std::string(payload.at("batch").get_string()) +
+               "\" has not been reported";
+      if (inspect) {
+        double passed = 0, quantity = 0;
+        if (const json::value* q = payload.if_contains("quantity_passed");
+            q && finite_number(*q, passed) && finite_number(batch->at("quantity"), quantity) &&
+            passed > quantity)
+          return "payload.quantity_passed " + json::serialize(*q) + " exceeds the batch's quantity " +
+                 json::serialize(batch->at("quantity"));
+      }
+      return {};
+    }
+    case EventId::service_feedback: return check_fields(payload, {{"score", Type::score, true}}, p);
+    case EventId::service_complaint: {
+      if (auto e = check_fields(payload,
+                                {{"id", Type::text, true},
+                                 {"severity", Type::text, true},
+                                 {"description", Type::text, true}},
+                                p);
+          !e.empty())
+        return e;
+      if (record.at("service").at("complaints").get_object().contains(payload.at("id").get_string()))
+        return "payload.id \"" + std::string(payload.at("id").get_string()) +
+               "\": a complaint with that id exists already";
+      return {};
+    }
+    case EventId::service_investigate:
+    case EventId::service_resolve:
+    case EventId::service_verify: {
+      std::string e;
+      if (event == EventId::service_investigate)
+        e = check_fields(payload,
+                         {{"id", Type::text, true}, {"root_cause", Type::text, true}, {"responsibility", Type::text, true}},
+                         p);
+      else if (event == EventId::service_resolve)
+        e = check_fields(payload, {{"id", Type::text, true}, {"solution", Type::text, true}}, p);
+      else
+        e = check_fields(payload, {{"id", Type::text, true}, {"satisfied", Type::boolean, true}}, p);
+      if (!e.empty()) return e;
+      const json::value* complaint =
+          record.at("service").at("complaints").get_object().if_contains(payload.at("id").get_string());
+      if (!complaint || complaint->at("status") == "closed")
+        return "payload.id \"" + std::string(payload.at("id").get_string()) +
+               "\" names no open complaint";
+      return {};
+    }
+    case EventId::case_suspend:
+    case EventId::case_cancel: return check_fields(payload, {{"reason", Type::text, true}}, p);
+    case EventId::case_handover:
+      return check_fields(payload, {{"from", Type::text, true}, {"to", Type::text, true}}, p);
+    default: return {};
+  }
+}
+
+}  // namespace undertake::detail

@@ -1,0 +1,372 @@
+// The case's record: what each accepted event adds to the facts that rules, KPIs and hosts read.
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "case/case_impl.hpp"
+
+namespace json = boost::json;
+
+namespace undertake::detail {
+namespace {
+
+double number(const json::value& v) {
+  if (v.is_int64()) return static_cast<double>(v.get_int64());
+  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
+  return v.is_double() ? v.get_double() : 0.0;
+}
+
+json::object stamp(const Actor& actor, Timestamp at) {
+  return json::object{{"by", actor.id}, {"at", format_iso8601(at)}};
+}
+
+json::object with_stamp(const json::object& payload, const Actor& actor, Timestamp at) {
+  json::object o = payload;
+  o["by"] = actor.id;
+  o["at"] = format_iso8601(at);
+  return o;
+}
+
+json::object& obj(json::object& record, std::string_view key) { return record[key].as_object(); }
+
+void add_number(json::object& o, std::string_view key, double delta) {
+  o[key] = number(o[key]) + delta;
+}
+
+// The department a kickoff.assign is for: named in the payload, or the actor's first kickoff
+// department (validation made sure there is one).
+std::string assigning_department(const json::object& payload, const Actor& actor, const Policy& policy) {
+  if (const json::value* d = payload.if_contains("department")) return std::string(d->get_string());
+  for (const auto& dept : policy.kickoff_departments())
+    if (actor.has_role(dept)) return dept;
+  return {};
+}
+
+}  // namespace
+
+json::value initial_record(const std::string& case_id, const json::object& data) {
+  return json::object{
+      {"case", json::object{{"id", case_id}}},
+      {"data", data},
+      {"intake", json::object{}},
+      {"evaluation", json::object{}},
+      {"risk", json::object{{"index", 0}, {"level", "none"}, {"open", 0}, {"critical", 0},
+                            {"unmitigated_high", 0}, {"categories", json::object{}},
+                            {"risks", json::array{}}}},
+      {"contract", json::object{{"version", 0}, {"legal_approved_version", 0},
+                                {"approvals", json::array{}}, {"approvers", json::array{}},
+                                {"approval_count", 0}, {"revisions", 0}}},
+      {"kickoff", json::object{{"assigned", json::array{}}, {"tasks", json::array{}}}},
+      {"design", json::object{{"submissions", 0}, {"innovations", 0}, {"reviews", 0}}},
+      {"sample", json::object{{"builds", 0}, {"tests", 0}}},
+      {"preparation", json::object{{"materials", false}, {"equipment", false},
+                                   {"training", false}, {"instructions", false},
+                                   {"incoming_inspection_passed", false}}},
+      {"production", json::object{{"batches", json::object{}}, {"reported_quantity", 0},
+                                  {"passed_quantity", 0}, {"actual_cost", 0},
+                                  {"inspections", 0}, {"completed", false}}},
+      {"delivery", json::object{}},
+      {"service", json::object{{"feedback", json::array{}}, {"complaints", json::object{}},
+                               {"open_complaints", 0}}},
+      {"handovers", json::array{}},
+  };
+}
+
+void add_event_facts(EventId event, const json::object& payload, json::object& facts) {
+  switch (event) {
+    case EventId::production_inspect:
+    case EventId::production_rectify:
+      if (const json::value* b = payload.if_contains("batch"); b && b->is_string())
+        if (const json::value* batch =
+                facts.at("production").at("batches").get_object().if_contains(b->get_string()))
+          facts["batch"] = *batch;
+      break;
+    case EventId::service_investigate:
+    case EventId::service_resolve:
+    case EventId::service_verify:
+      if (const json::value* id = payload.if_contains("id"); id && id->is_string())
+        if (const json::value* c =
+                facts.at("service").at("complaints").get_object().if_contains(id->get_string()))
+          facts["complaint"] = *c;
+      break;
+    default: break;
+  }
+}
+
+void apply_to_record(EventId event, const json::object& payload, const Actor& actor, Timestamp at,
+                     std::string_view stage, const Policy& policy, json::object& record) {
+  const std::string when = format_iso8601(at);
+  switch (event) {
+    case EventId::intake_register: {
+      auto& data = obj(record, "data");
+      for (const auto& kv : payload) data[kv.key()] = kv.value();
+      break;
+    }
+    case EventId::intake_forward: obj(record, "intake")["forwarded"] = stamp(actor, at); break;
+    case EventId::intake_confirm: obj(record, "intake")["confirmed"] = stamp(actor, at); break;
+    case EventId::intake_strategy_meeting:
+      obj(record, "intake")["strategy_meeting"] = with_stamp(payload, actor, at);
+      break;
+    case EventId::evaluation_quote: {
+      json::object quote = with_stamp(payload, actor, at);
+      const double price = number(payload.at("price"));
+      quote["margin"] = (price - number(payload.at("cost"))) / price;
+      obj(record, "evaluation")["quote"] = std::move(quote);
+      break;
+    }
+    case EventId::evaluation_risks: break;  // the risk register is applied by the case itself
+    case EventId::evaluation_technical:
+      obj(record, "evaluation")["technical"] = with_stamp(payload, actor, at);
+      break;
+    case EventId::evaluation_capacity:
+      obj(record, "evaluation")["capacity"] = with_stamp(payload, actor, at);
+      break;
+    case EventId::evaluation_quality:
+      obj(record, "evaluation")["quality"] = with_stamp(payload, actor, at);
+      break;
+    case EventId::evaluation_approve: {
+      json::object decision = with_stamp(payload, actor, at);
+      decision["approved"] = true;
+      obj(record, "evaluation")["decision"] = std::move(decision);
+      break;
+    }
+    case EventId::evaluation_reject: {
+      json::object decision = with_stamp(payload, actor, at);
+      decision["approved"] = false;
+      obj(record, "evaluation")["decision"] = std::move(decision);
+      break;
+    }
+    case EventId::contract_draft:
+    case EventId::contract_revise: {
+      auto& c = obj(record, "contract");
+      c["version"] = number(c["version"]) + 1;
+      if (event == EventId::contract_revise) add_number(c, "revisions", 1);
+      c["draft"] = json::object{{"amount", payload.at("amount")},
+                                {"delivery_date", payload.at("delivery_date")},
+                                {"payment_terms", payload.at("payment_terms")}};
+      c["drafted_by"] = actor.id;
+      // Approvals are for one draft: a new draft voids them (design.md §4).
+      c["approvals"] = json::array{};
+      c["approvers"] = json::array{};
+      c["approval_count"] = 0;
+      break;
+    }
+    case EventId::contract_submit: {
+      auto& c = obj(record, "contract");
+      c["submitted_version"] = c["version"];
+      break;
+    }
+    case EventId::contract_legal_approve: {
+      auto& c = obj(record, "contract");
+      c["legal_approved_version"] = c["version"];
+      c["legal_approval"] = stamp(actor, at);
+      break;
+    }
+    case EventId::contract_legal_reject: {
+      auto& c = obj(record, "contract");
+      json::object comment = with_stamp(payload, actor, at);
+      comment["version"] = c["version"];
+      json::array list;
+      if (const json::value* old = c.if_contains("legal_rejections"); old && old->is_array())
+        list = old->get_array();
+      list.push_back(std::move(comment));
+      c["legal_rejections"] = std::move(list);
+      break;
+    }
+    case EventId::contract_approve: {
+      auto& c = obj(record, "contract");
+      c["approvals"].as_array().push_back(stamp(actor, at));
+      auto& approvers = c["approvers"].as_array();
+      if (std::find(approvers.begin(), approvers.end(), json::value(actor.id)) == approvers.end())
+        approvers.emplace_back(actor.id);
+      c["approval_count"] = approvers.size();
+      break;
+    }
+    case EventId::contract_sign: {
+      auto& c = obj(record, "contract");
+      json::object signed_ = stamp(actor, at);
+      signed_["amount"] = c.at("draft").at("amount");
+      signed_["version"] = c["version"];
+      c["signed"] = std::move(signed_);
+      break;
+    }
+    case EventId::contract_archive: {
+      // The contract ledger row of policy §二(三)2: signing date, customer, content, amount,
+      // delivery date; copies go to market, technical, production and quality.
+      auto& c = obj(record, "contract");
+      const auto& data = record.at("data").get_object();
+      json::object row;
+      row["signed_at"] = c.at("signed").at("at");
+      if (const auto* customer = data.if_contains("customer"); customer && customer->is_object())
+        if (const auto* name = customer->get_object().if_contains("name")) row["customer"] = *name;
+      if (const auto* product = data.if_contains("product"); product && product->is_object())
+        if (const auto* name = product->get_object().if_contains("name")) row["content"] = *name;
+      row["amount"] = c.at("draft").at("amount");
+      row["delivery_date"] = c.at("draft").at("delivery_date");
+      row["copies_to"] = json::array{"market", "technical", "production", "quality"};
+      json::object archived = stamp(actor, at);
+      archived["ledger_row"] = std::move(row);
+      c["archived"] = std::move(archived);
+      break;
+    }
+    case EventId::kickoff_meeting: {
+      auto& k = obj(record, "kickoff");
+      k["meeting"] = stamp(actor, at);
+      if (const json::value* m = payload.if_contains("milestones")) k["milestones"] = *m;
+      k["production_plan"] = payload.at("production_plan");
+      auto& production = obj(record, "production");
+      const auto& plan = payload.at("production_plan").get_object();
+      production["planned_quantity"] = plan.at("quantity");
+      production["planned_completion"] = plan.at("completion_date");
+      production["budget_cost"] = plan.at("budget_cost");
+      break;
+    }
+    case EventId::kickoff_assign: {
+      auto& k = obj(record, "kickoff");
+      const std::string dept = assigning_department(payload, actor, policy);
+      auto& assigned = k["assigned"].as_array();
+      if (std::find(assigned.begin(), assigned.end(), json::value(dept)) == assigned.end())
+        assigned.emplace_back(dept);
+      json::object task = with_stamp(payload, actor, at);
+      task["department"] = dept;
+      k["tasks"].as_array().push_back(std::move(task));
+      break;
+    }
+    case EventId::design_submit: {
+      auto& d = obj(record, "design");
+      add_number(d, "submissions", 1);
+      if (const json::value* n = payload.if_contains("innovations")) add_number(d, "innovations", number(*n));
+      d["submitted"] = stamp(actor, at);
+      break;
+    }
+    case EventId::design_review: {
+      auto& d = obj(record, "design");
+      add_number(d, "reviews", 1);
+      d["last_review_passed"] = payload.at("passed");
+      break;
+    }
+    case EventId::sample_build: add_number(obj(record, "sample"), "builds", 1); break;
+    case EventId::sample_test: {
+      auto& s = obj(record, "sample");
+      add_number(s, "tests", 1);
+      if (!s.contains("first_test_passed")) s["first_test_passed"] = payload.at("passed");
+      s["last_test_passed"] = payload.at("passed");
+      break;
+    }
+    case EventId::sample_confirm: {
+      auto& s = obj(record, "sample");
+      s["accepted"] = payload.at("accepted");
+      if (const json::value* f = payload.if_contains("feedback")) s["feedback"] = *f;
+      break;
+    }
+    case EventId::prep_materials: obj(record, "preparation")["materials"] = true; break;
+    case EventId::prep_equipment: obj(record, "preparation")["equipment"] = true; break;
+    case EventId::prep_training: obj(record, "preparation")["training"] = true; break;
+    case EventId::prep_instructions: obj(record, "preparation")["instructions"] = true; break;
+    case EventId::prep_incoming_inspection:
+      obj(record, "preparation")["incoming_inspection_passed"] = payload.at("passed");
+      break;
+    case EventId::prep_inspection_plan:
+      obj(record, "preparation")["inspection_plan"] = with_stamp(payload, actor, at);
+      break;
+    case EventId::production_report: {
+      auto& p = obj(record, "production");
+      const double quantity = number(payload.at("quantity"));
+      const double cost = number(payload.at("cost"));
+      p["batches"].as_object()[payload.at("batch").get_string()] = json::object{
+          {"quantity", quantity}, {"cost", cost}, {"reported_by", actor.id}, {"reported_at", when},
+          {"inspections", 0}, {"passed", false}, {"quantity_passed", 0}, {"rectifications", 0}};
+      add_number(p, "reported_quantity", quantity);
+      add_number(p, "actual_cost", cost);
+      break;
+    }
+    case EventId::production_inspect: {
+      auto& p = obj(record, "production");
+      auto& batch = p["batches"].as_object()[payload.at("batch").get_string()].as_object();
+      const bool passed = payload.at("passed").as_bool();
+      add_number(batch, "inspections", 1);
+      batch["passed"] = passed;
+      batch["inspected_by"] = actor.id;
+      double quantity_passed = passed ? number(batch.at("quantity")) : 0.0;
+      if (const json::value* q = payload.if_contains("quantity_passed")) quantity_passed = number(*q);
+      batch["quantity_passed"] = quantity_passed;
+      add_number(p, "inspections", 1);
+      p["last_inspection_passed"] = passed;
+      double total = 0;
+      for (const auto& kv : p["batches"].as_object())
+        if (kv.value().at("passed").as_bool()) total += number(kv.value().at("quantity_passed"));
+      p["passed_quantity"] = total;
+      break;
+    }
+    case EventId::production_rectify: {
+      auto& batch = obj(record, "production")["batches"].as_object()[payload.at("batch").get_string()].as_object();
+      add_number(batch, "rectifications", 1);
+      break;
+    }
+    case EventId::production_complete: {
+      auto& p = obj(record, "production");
+      p["completed"] = true;
+      p["completed_at"] = when;
+      break;
+    }
+    case EventId::delivery_pack: obj(record, "delivery")["packed"] = stamp(actor, at); break;
+    case EventId::delivery_ship: obj(record, "delivery")["shipped"] = stamp(actor, at); break;
+    case EventId::delivery_confirm: {
+      json::object confirmed = with_stamp(payload, actor, at);
+      obj(record, "delivery")["confirmed"] = std::move(confirmed);
+      break;
+    }
+    case EventId::service_feedback: {
+      auto& s = obj(record, "service");
+      s["feedback"].as_array().push_back(payload.at("score"));
+      s["last_feedback"] = with_stamp(payload, actor, at);
+      break;
+    }
+    case EventId::service_complaint: {
+      auto& s = obj(record, "service");
+      json::object complaint = with_stamp(payload, actor, at);
+      complaint["status"] = "open";
+      complaint["opened_at"] = when;
+      s["complaints"].as_object()[payload.at("id").get_string()] = std::move(complaint);
+      add_number(s, "open_complaints", 1);
+      break;
+    }
+    case EventId::service_investigate:
+    case EventId::service_resolve:
+    case EventId::service_verify: {
+      auto& s = obj(record, "service");
+      auto& complaint = s["complaints"].as_object()[payload.at("id").get_string()].as_object();
+      for (const auto& kv : payload)
+        if (kv.key() != "id") complaint[kv.key()] = kv.value();
+      if (event == EventId::service_investigate) {
+        complaint["status"] = "investigated";
+      } else if (event == EventId::service_resolve) {
+        complaint["status"] = "resolved";
+      } else if (payload.at("satisfied").as_bool()) {
+        complaint["status"] = "closed";
+        complaint["closed_at"] = when;
+        add_number(s, "open_complaints", -1);
+      } else {
+        complaint["status"] = "reopened";
+      }
+      break;
+    }
+    case EventId::case_suspend: {
+      json::object suspension = with_stamp(payload, actor, at);
+      suspension["stage"] = stage;
+      record["suspension"] = std::move(suspension);
+      break;
+    }
+    case EventId::case_resume: {
+      record.erase("suspension");
+      break;
+    }
+    case EventId::case_cancel: record["cancellation"] = with_stamp(payload, actor, at); break;
+    case EventId::case_handover:
+      record["handovers"].as_array().push_back(with_stamp(payload, actor, at));
+      break;
+    case EventId::case_close: record["closed"] = stamp(actor, at); break;
+  }
+}
+
+}  // namespace undertake::detail

@@ -1,0 +1,416 @@
+// Loading, validating and applying a policy.
+#include "undertake/policy.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "policy/json_checker.hpp"
+#include "policy/message_template.hpp"
+#include "policy/policy_data.hpp"
+#include "undertake/error.hpp"
+
+namespace json = boost::json;
+
+namespace undertake {
+namespace {
+
+using detail::CompiledRule;
+using detail::JsonChecker;
+using detail::PolicyData;
+
+// Parts a policy may have; anything else is a misspelt file name, reported rather than ignored.
+constexpr std::string_view kKnownParts[] = {"policy",  "roles", "gates", "routes", "process",
+                                            "risk",    "kpi",   "tables", "deadlines"};
+// Routes the process asks for (process_machine.cpp); a policy must define each.
+constexpr std::string_view kRequiredRoutes[] = {"strategy_meeting_required", "design_required"};
+
+void load_manifest(const json::value& doc, const std::string& where, PolicyData& data,
+                   JsonChecker& check) {
+  const auto* o = check.object(doc, where, "");
+  if (!o) return;
+  check.only(*o, {"$schema", "name", "version", "description"}, where, "");
+  if (const auto* s = check.string(*o, "name", true, where, "")) data.name = std::string(*s);
+  if (const auto* s = check.string(*o, "version", true, where, "")) data.version = std::string(*s);
+  if (const auto* s = check.string(*o, "description", false, where, ""))
+    data.description = std::string(*s);
+}
+
+void load_roles(const json::value& doc, const std::string& where, PolicyData& data,
+                JsonChecker& check) {
+  const auto* o = check.object(doc, where, "");
+  if (!o) return;
+  check.only(*o, {"$schema", "roles", "events"}, where, "");
+  const json::value* roles = o->if_contains("roles");
+  if (!roles || !roles->is_object()) {
+    check.fail(where, "/roles", "expected an object: role name → description");
+  } else {
+    for (const auto& kv : roles->get_object()) data.roles.emplace_back(kv.key());
+  }
+  const json::value* events = o->if_contains("events");
+  if (!events || !events->is_object()) {
+    check.fail(where, "/events", "expected an object: event name → permitted roles");
+    return;
+  }
+  std::array<bool, kEventCount> seen{};
+  for (const auto& kv : events->get_object()) {
+    const std::string path = JsonChecker::join("/events", kv.key());
+    const auto id = event_from_name(kv.key());
+    if (!id) {
+      check.fail(where, path, "not an event of the vocabulary (design.md §2)");
+      continue;
+    }
+    seen[static_cast<std::size_t>(*id)] = true;
+    auto permitted = check.strings(kv.value(), where, path);
+    for (std::size_t i = 0; i < permitted.size(); ++i)
+      if (std::find(data.roles.begin(), data.roles.end(), permitted[i]) == data.roles.end())
+        check.fail(where, JsonChecker::index(path, i),
+                   "role \"" + permitted[i] + "\" is not declared under /roles");
+    data.event_roles[static_cast<std::size_t>(*id)] = std::move(permitted);
+  }
+  for (std::size_t i = 0; i < kEventCount; ++i)
+    if (!seen[i])
+      check.fail(where, JsonChecker::join("/events", kEventNames[i]),
+                 "missing: every event needs its permitted roles (an empty list forbids it)");
+}
+
+std::optional<jsonlogic::Rule> compile_logic(const json::value& logic, const Extensions& ext,
+                                             const std::string& where, const std::string& path,
+                                             JsonChecker& check) {
+  try {
+    return jsonlogic::Rule::compile(logic, ext.operators(), where + ": " + path);
+  } catch (const Error& e) {
+    check.fail(where, path, e.why().empty() ? e.what() : std::string(e.what()));
+    return std::nullopt;
+  }
+}
+
+void load_gates(const json::value& doc, const std::string& where, PolicyData& data,
+                const Extensions& ext, JsonChecker& check) {
+  const auto* o = check.object(doc, where, "");
+  if (!o) return;
+  check.only(*o, {"$schema", "gates"}, where, "");
+  const json::value* gates = o->if_contains("gates");
+  if (!gates || !gates->is_object()) {
+    check.fail(where, "/gates", "expected an object: event name → {rules: [...]}");
+    return;
+  }
+  std::vector<std::string> ids;
+  for (const auto& kv : gates->get_object()) {
+    const std::string gate_path = JsonChecker::join("/gates", kv.key());
+    const auto event = event_from_name(kv.key());
+    if (!event) {
+      check.fail(where, gate_path, "not an event of the vocabulary (design.md §2)");
+      continue;
+    }
+    const auto* gate = check.object(kv.value(), where, gate_path);
+    if (!gate) continue;
+    check.only(*gate, {"description", "rules"}, where, gate_path);
+    const json::value* rules = gate->if_contains("rules");
+    if (!rules || !rules->is_array()) {
+      check.fail(where, gate_path + "/rules", "expected an array of rules");
+      continue;
+    }
+    const auto& list = rules->get_array();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string path = JsonChecker::index(gate_path + "/rules", i);
+      const auto* r = check.object(list[i], where, path);
+      if (!r) continue;
+      check.only(*r,
+                 {"id", "description", "when", "condition", "rule", "message", "severity",
+                  "category", "override"},
+                 where, path);
+      CompiledRule rule;
+      rule.where = where + ": " + path;
+      if (const auto* s = check.string(*r, "id", true, where, path)) {
+        rule.id = std::string(*s);
+        if (std::find(ids.begin(), ids.end(), rule.id) != ids.end())
+          check.fail(where, path + "/id", "duplicate rule id \"" + rule.id + "\"");
+        ids.push_back(rule.id);
+      }
+      if (const auto* s = check.string(*r, "description", false, where, path))
+        rule.description = std::string(*s);
+      if (const auto* s = check.string(*r, "message", true, where, path))
+        rule.message = std::string(*s);
+      rule.category = "gate";
+      if (const auto* s = check.string(*r, "category", false, where, path)) {
+        if (*s != "gate" && *s != "segregation")
+          check.fail(where, path + "/category", "expected \"gate\" or \"segregation\"");
+        rule.category = std::string(*s);
+      }
+      if (const auto* s = check.string(*r, "severity", false, where, path)) {
+        if (*s == "deny")
+          rule.severity = Severity::deny;
+        else if (*s == "warn")
+          rule.severity = Severity::warn;
+        else if (*s == "approval")
+          rule.severity = Severity::approval;
+        else
+          check.fail(where, path + "/severity", "expected \"deny\", \"warn\" or \"approval\"");
+      }
+      if (const json::value* when = r->if_contains("when"))
+        rule.when = compile_logic(*when, ext, where, path + "/when", check);
+      const json::value* condition = r->if_contains("condition");
+      const auto* named = check.string(*r, "rule", false, where, path);
+      if (condition && named) {
+        check.fail(where, path, "give either a JsonLogic \"condition\" or a named \"rule\", not both");
+      } else if (condition) {
+        rule.condition = compile_logic(*condition, ext, where, path + "/condition", check);
+      } else if (named) {
+        rule.custom_name = std::string(*named);
+        rule.custom = ext.find_rule(*named);
+        if (!rule.custom) {
+          std::string known;
+          for (const auto& n : ext.rule_names()) known += (known.empty() ? "" : ", ") + n;
+          check.fail(where, path + "/rule",
+                     "no custom rule named \"" + rule.custom_name + "\" is registered" +
+                         (known.empty() ? std::string(" (none are)") : " (registered: " + known + ")"));
+        }
+      } else {
+        check.fail(where, path, "a rule needs a JsonLogic \"condition\" or a named \"rule\"");
+      }
+      if (const json::value* ov = r->if_contains("override")) {
+        const std::string ov_path = path + "/override";
+        if (const auto* oo = check.object(*ov, where, ov_path)) {
+          check.only(*oo, {"roles"}, where, ov_path);
+          if (const json::value* roles = oo->if_contains("roles"))
+            rule.override_roles = check.strings(*roles, where, ov_path + "/roles");
+          else
+            check.fail(where, ov_path + "/roles", "missing: who may override");
+        }
+        if (rule.severity != Severity::approval)
+          check.fail(where, ov_path, "only rules of severity \"approval\" can be overridden");
+      } else if (rule.severity == Severity::approval) {
+        check.fail(where, path, "a rule of severity \"approval\" needs \"override\": {\"roles\": [...]}");
+      }
+      data.gates[static_cast<std::size_t>(*event)].push_back(std::move(rule));
+    }
+  }
+}
+
+void load_routes(const json::value& doc, const std::string& where, PolicyData& data,
+                 const Extensions& ext, JsonChecker& check) {
+  const auto* o = check.object(doc, where, "");
+  if (!o) return;
+  check.only(*o, {"$schema", "routes"}, where, "");
+  const json::value* routes = o->if_contains("routes");
+  if (!routes || !routes->is_object()) {
+    check.fail(where, "/routes", "expected an object: route name → {description, condition}");
+    return;
+  }
+  for (const auto& kv : routes->get_object()) {
+    const std::string path = JsonChecker::join("/routes", kv.key());
+    if (std::find(std::begin(kRequiredRoutes), std::end(kRequiredRoutes), kv.key()) ==
+        std::end(kRequiredRoutes)) {
+      check.fail(where, path, "not a route of the process (strategy_meeting_required, design_required)");
+      continue;
+    }
+    const auto* r = check.object(kv.value(), where, path);
+    if (!r) continue;
+    check.only(*r, {"description", "condition"}, where, path);
+    const json::value* condition = r->if_contains("condition");
+    if (!condition) {
+      check.fail(where, path + "/condition", "missing (a JsonLogic condition)");
+      continue;
+    }
+    if (auto rule = compile_logic(*condition, ext, where, path + "/condition", check))
+      data.routes.emplace(std::string(kv.key()), std::move(*rule));
+  }
+}
+
+void load_process(const json::value& doc, const std::string& where, PolicyData& data,
+                  JsonChecker& check) {
+  const auto* o = check.object(doc, where, "");
+  if (!o) return;
+  check.only(*o, {"$schema", "kickoff"}, where, "");
+  if (const json::value* k = o->if_contains("kickoff")) {
+    if (const auto* ko = check.object(*k, where, "/kickoff")) {
+      check.only(*ko, {"departments"}, where, "/kickoff");
+      if (const json::value* d = ko->if_contains("departments"))
+        data.kickoff_departments = check.strings(*d, where, "/kickoff/departments");
+    }
+  }
+  for (std::size_t i = 0; i < data.kickoff_departments.size(); ++i)
+    if (std::find(data.roles.begin(), data.roles.end(), data.kickoff_departments[i]) ==
+        data.roles.end())
+      check.fail(where, JsonChecker::index("/kickoff/departments", i),
+                 "\"" + data.kickoff_departments[i] + "\" is not a role declared in roles");
+}
+
+std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions& ext,
+                                    std::vector<std::string>& problems) {
+  auto data = std::make_unique<PolicyData>();
+  JsonChecker check(problems);
+  auto find = [&](std::string_view name) -> const PolicySource::Part* {
+    for (const auto& p : source.parts)
+      if (p.name == name) return &p;
+    return nullptr;
+  };
+  for (const auto& part : source.parts) {
+    if (std::find(std::begin(kKnownParts), std::end(kKnownParts), part.name) ==
+        std::end(kKnownParts))
+      check.fail(part.where, "", "unknown policy part \"" + part.name +
+                                     "\" (expected policy, roles, gates, routes, process, risk, "
+                                     "kpi, tables or deadlines)");
+    data->parts.emplace(part.name, part.document);
+  }
+  // Order matters: roles before the parts that name roles.
+  for (std::string_view required : {"policy", "roles", "gates", "routes"})
+    if (!find(required))
+      problems.push_back(std::string(required) + ": missing part (the policy needs " +
+                         std::string(required) + ".json)");
+  if (const auto* p = find("policy")) load_manifest(p->document, p->where, *data, check);
+  if (const auto* p = find("roles")) load_roles(p->document, p->where, *data, check);
+  if (const auto* p = find("gates")) load_gates(p->document, p->where, *data, ext, check);
+  if (const auto* p = find("routes")) {
+    load_routes(p->document, p->where, *data, ext, check);
+    for (auto r : kRequiredRoutes)
+      if (!data->routes.count(r) && problems.empty())
+        check.fail(p->where, JsonChecker::join("/routes", r), "missing: the process asks for it");
+  }
+  if (const auto* p = find("process")) load_process(p->document, p->where, *data, check);
+  for (const auto& gate : data->gates)
+    for (const auto& rule : gate)
+      for (const auto& role : rule.override_roles)
+        if (std::find(data->roles.begin(), data->roles.end(), role) == data->roles.end())
+          problems.push_back(rule.where + "/override/roles: role \"" + role +
+                             "\" is not declared in roles");
+  return data;
+}
+
+json::array reads_of(const jsonlogic::Trace& trace) {
+  json::array reads;
+  reads.reserve(trace.reads.size());
+  for (const auto& [path, value] : trace.reads) {
+    bool seen = false;  // a value read twice is reported once
+    for (const auto& r : reads) seen = seen || r.get_object().at("path").get_string() == path;
+    if (!seen) reads.push_back(json::object{{"path", path}, {"value", value}});
+  }
+  return reads;
+}
+
+const json::string* override_reason(const json::value& facts) {
+  const auto* payload = facts.is_object() ? facts.get_object().if_contains("payload") : nullptr;
+  if (!payload || !payload->is_object()) return nullptr;
+  const auto* ov = payload->get_object().if_contains("override");
+  if (!ov || !ov->is_object()) return nullptr;
+  const auto* reason = ov->get_object().if_contains("reason");
+  if (!reason || !reason->is_string() || reason->get_string().empty()) return nullptr;
+  return &reason->get_string();
+}
+
+}  // namespace
+
+Policy::Policy(std::unique_ptr<detail::PolicyData> data) : data_(std::move(data)) {}
+Policy::~Policy() = default;
+
+std::shared_ptr<const Policy> Policy::load(const PolicySource& source, const Extensions& ext) {
+  std::vector<std::string> problems;
+  auto data = compile(source, ext, problems);
+  if (!problems.empty()) {
+    std::string why = problems.front();
+    if (problems.size() > 1)
+      why += " (and " + std::to_string(problems.size() - 1) + " more problem" +
+             (problems.size() > 2 ? "s" : "") + "; `undertake check` lists them all)";
+    throw Error(ErrorKind::invalid_policy, "", why);
+  }
+  return std::shared_ptr<const Policy>(new Policy(std::move(data)));
+}
+
+std::vector<std::string> Policy::check(const PolicySource& source, const Extensions& ext) {
+  std::vector<std::string> problems;
+  compile(source, ext, problems);
+  return problems;
+}
+
+const std::string& Policy::name() const noexcept { return data_->name; }
+const std::string& Policy::version() const noexcept { return data_->version; }
+const std::vector<std::string>& Policy::roles() const noexcept { return data_->roles; }
+const std::vector<std::string>& Policy::kickoff_departments() const noexcept {
+  return data_->kickoff_departments;
+}
+
+const std::vector<std::string>& Policy::roles_for(EventId event) const noexcept {
+  return data_->event_roles[static_cast<std::size_t>(event)];
+}
+
+bool Policy::permits(EventId event, const Actor& actor) const noexcept {
+  for (const auto& role : roles_for(event))
+    if (actor.has_role(role)) return true;
+  return false;
+}
+
+bool Policy::has_gate(EventId event) const noexcept {
+  return !data_->gates[static_cast<std::size_t>(event)].empty();
+}
+
+const json::value* Policy::part(std::string_view name) const noexcept {
+  auto it = data_->parts.find(name);
+  return it == data_->parts.end() ? nullptr : &it->second;
+}
+
+bool Policy::route(std::string_view name, const json::value& facts,
+                   const jsonlogic::Limits& limits) const {
+  auto it = data_->routes.find(name);
+  if (it == data_->routes.end())
+    throw Error(ErrorKind::invalid_policy, "routes", "no route \"" + std::string(name) + "\"");
+  return it->second.test(facts, limits);
+}
+
+GateDecision Policy::decide(EventId event, const json::value& facts, const Actor& actor,
+                            const jsonlogic::Limits& limits) const {
+  GateDecision decision;
+  const auto& rules = data_->gates[static_cast<std::size_t>(event)];
+  decision.rules.reserve(rules.size());
+  for (const auto& rule : rules) {
+    RuleTrace t;
+    t.id = rule.id;
+    t.description = rule.description;
+    t.severity = rule.severity;
+    t.category = rule.category;
+    jsonlogic::Trace reads;
+    try {
+      if (rule.when && !rule.when->test(facts, limits, &reads)) {
+        t.applicable = false;
+        t.reads = reads_of(reads);
+        decision.rules.push_back(std::move(t));
+        continue;
+      }
+      if (rule.condition) {
+        t.passed = rule.condition->test(facts, limits, &reads);
+        if (!t.passed) t.message = detail::fill_message(rule.message, facts);
+      } else {
+        RuleVerdict v = rule.custom->check(RuleInput{facts, event_name(event), actor});
+        t.passed = v.passed;
+        t.details = std::move(v.details);
+        if (!t.passed)
+          t.message = v.message.empty() ? detail::fill_message(rule.message, facts) : v.message;
+      }
+    } catch (const Error& e) {
+      // A rule that cannot be evaluated fails closed: the event is refused and the error shown.
+      t.passed = false;
+      t.message = "rule could not be evaluated: " + std::string(e.what());
+    }
+    t.reads = reads_of(reads);
+    if (!t.passed) {
+      switch (rule.severity) {
+        case Severity::deny: decision.verdict = Verdict::denied; break;
+        case Severity::warn: break;
+        case Severity::approval: {
+          bool authorised = false;
+          for (const auto& role : rule.override_roles) authorised = authorised || actor.has_role(role);
+          if (authorised && override_reason(facts)) {
+            t.overridden = true;
+          } else if (decision.verdict == Verdict::allowed) {
+            decision.verdict = Verdict::needs_approval;
+          }
+          break;
+        }
+      }
+    }
+    decision.rules.push_back(std::move(t));
+  }
+  return decision;
+}
+
+}  // namespace undertake

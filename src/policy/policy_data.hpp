@@ -1,0 +1,43 @@
+// The compiled form of a policy (internal).
+#pragma once
+
+#include <array>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "undertake/events.hpp"
+#include "undertake/jsonlogic.hpp"
+#include "undertake/rules.hpp"
+
+namespace undertake::detail {
+
+struct CompiledRule {
+  std::string id;
+  std::string description;
+  std::string message;   ///< may hold {fact.path} placeholders
+  std::string category;  ///< "gate" or "segregation"
+  Severity severity = Severity::deny;
+  std::optional<jsonlogic::Rule> when;
+  std::optional<jsonlogic::Rule> condition;
+  std::shared_ptr<const CustomRule> custom;  ///< a named rule, instead of a condition
+  std::string custom_name;
+  std::vector<std::string> override_roles;
+  std::string where;  ///< file and JSON path, for errors raised while it runs
+};
+
+struct PolicyData {
+  std::string name;
+  std::string version;
+  std::string description;
+  std::vector<std::string> roles;
+  std::array<std::vector<std::string>, kEventCount> event_roles;
+  std::array<std::vector<CompiledRule>, kEventCount> gates;
+  std::map<std::string, jsonlogic::Rule, std::less<>> routes;
+  std::vector<std::string> kickoff_departments;
+  std::map<std::string, boost::json::value, std::less<>> parts;  ///< every part as loaded
+};
+
+}  // namespace undertake::detail

@@ -1,0 +1,66 @@
+// Extensions (custom rules and operators) and the JSON form of gate decisions.
+#include "undertake/rules.hpp"
+
+#include <boost/json.hpp>
+
+namespace json = boost::json;
+
+namespace undertake {
+
+const char* severity_name(Severity s) noexcept {
+  switch (s) {
+    case Severity::deny: return "deny";
+    case Severity::warn: return "warn";
+    case Severity::approval: return "approval";
+  }
+  return "deny";
+}
+
+const char* verdict_name(Verdict v) noexcept {
+  switch (v) {
+    case Verdict::allowed: return "allowed";
+    case Verdict::denied: return "denied";
+    case Verdict::needs_approval: return "needs_approval";
+  }
+  return "denied";
+}
+
+Extensions::Extensions() : operators_(jsonlogic::Operators::with_dates()) {}
+
+void Extensions::add_rule(std::string name, std::shared_ptr<const CustomRule> rule) {
+  rules_[std::move(name)] = std::move(rule);
+}
+
+std::shared_ptr<const CustomRule> Extensions::find_rule(std::string_view name) const {
+  auto it = rules_.find(name);
+  return it == rules_.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> Extensions::rule_names() const {
+  std::vector<std::string> names;
+  for (const auto& kv : rules_) names.push_back(kv.first);
+  return names;
+}
+
+json::value RuleTrace::to_json() const {
+  json::object o;
+  o["id"] = id;
+  if (!description.empty()) o["description"] = description;
+  o["category"] = category;
+  o["severity"] = severity_name(severity);
+  o["applicable"] = applicable;
+  o["passed"] = passed;
+  if (overridden) o["overridden"] = true;
+  if (!message.empty()) o["message"] = message;
+  o["reads"] = reads;
+  if (!details.is_null()) o["details"] = details;
+  return o;
+}
+
+json::value GateDecision::to_json() const {
+  json::array list;
+  for (const auto& r : rules) list.push_back(r.to_json());
+  return json::object{{"verdict", verdict_name(verdict)}, {"rules", std::move(list)}};
+}
+
+}  // namespace undertake
