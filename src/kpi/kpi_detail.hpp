@@ -1,0 +1,76 @@
+// Helpers shared by the KPI sources (not installed).
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "undertake/kpi.hpp"
+
+namespace undertake::kpi_detail {
+
+/// A finite JSON number as a double (int64, uint64 or double), else false.
+inline bool number_of(const boost::json::value& v, double& out) noexcept {
+  switch (v.kind()) {
+    case boost::json::kind::int64:
+      out = static_cast<double>(v.get_int64());
+      return true;
+    case boost::json::kind::uint64:
+      out = static_cast<double>(v.get_uint64());
+      return true;
+    case boost::json::kind::double_:
+      out = v.get_double();
+      return out - out == 0;  // finite
+    default:
+      return false;
+  }
+}
+
+/// A JSON number with a whole value (1, 1.0), or nothing.
+std::optional<std::int64_t> as_integer(const boost::json::value& v) noexcept;
+
+/// A short rendering of a value for error messages: `"abc"`, `-5`, `an object`, ...
+std::string describe(const boost::json::value& v);
+
+/// A number as people read it: 12, 0.8333, 1250000.5 (at most 4 decimals, no exponent).
+std::string number_text(double x);
+
+/// Throws Error(invalid_argument) with where() `case <id> seq <n> (<event>): payload.<field>`
+/// (without `: payload.<field>` when `field` is empty).
+[[noreturn]] void fail_entry(const CaseLedger& c, const LedgerEntry& e, std::string_view field,
+                             std::string why);
+
+/// A KPI computed case by case from the JSON view of each case (kpi.json `compute`). The report
+/// builds each case's view once and hands it to every such KPI.
+class CaseWiseKpi : public KpiCalculator {
+ public:
+  /// Running sums of one KPI over cases.
+  struct Sums {
+    double sum = 0;
+    double numerator = 0;
+    double denominator = 0;
+    double min = 0;
+    double max = 0;
+    std::uint64_t count = 0;  ///< cases that gave something
+    std::uint64_t hits = 0;   ///< `count`: cases whose value was truthy
+  };
+  /// Adds one case (its JSON view, see kpi.hpp) to `sums`. Throws Error naming the KPI and case.
+  virtual void accumulate(const boost::json::value& case_view, std::string_view case_id,
+                          Sums& sums) const = 0;
+  virtual std::optional<double> finish(const Sums& sums) const = 0;
+};
+
+/// The JSON view of a case given to kpi.json expressions (documented in kpi.hpp).
+boost::json::value case_view(const CaseLedger& c, Period period);
+
+/// Compiles a kpi.json `compute` member (defined in json_kpi.cpp).
+std::shared_ptr<const KpiCalculator> make_json_kpi(std::string id,
+                                                   const boost::json::value& compute,
+                                                   std::string_view file,
+                                                   const std::string& pointer);
+
+}  // namespace undertake::kpi_detail

@@ -1,0 +1,437 @@
+// The KPI report: one pass per case for the built-ins, one JSON view per case for kpi.json KPIs,
+// host calculators through compute(); then scores, department scores and bonus coefficients.
+#include <boost/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "kpi/kpi_detail.hpp"
+#include "undertake/kpi.hpp"
+
+namespace json = boost::json;
+
+namespace undertake {
+namespace kpi_detail {
+
+std::optional<std::int64_t> as_integer(const json::value& v) noexcept {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64()) {
+    if (v.get_uint64() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      return std::nullopt;
+    return static_cast<std::int64_t>(v.get_uint64());
+  }
+  if (v.is_double()) {
+    const double d = v.get_double();
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15)
+      return static_cast<std::int64_t>(d);
+  }
+  return std::nullopt;
+}
+
+std::string describe(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::null:
+      return "null";
+    case json::kind::object:
+      return "an object";
+    case json::kind::array:
+      return "an array";
+    case json::kind::double_:
+      return number_text(v.get_double());
+    default:
+      break;
+  }
+  std::string text = json::serialize(v);
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  return text;
+}
+
+std::string number_text(double x) {
+  if (!std::isfinite(x)) return std::isnan(x) ? "NaN" : (x > 0 ? "Infinity" : "-Infinity");
+  char buf[64];
+  if (x == std::floor(x) && std::fabs(x) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", x == 0 ? 0.0 : x);
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf, "%.4f", x);
+  std::string s = buf;
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  if (s == "-0") s = "0";
+  return s;
+}
+
+void fail_entry(const CaseLedger& c, const LedgerEntry& e, std::string_view field,
+                std::string why) {
+  std::string where = "case " + c.case_id + " seq " + std::to_string(e.seq) + " (" +
+                      std::string(event_name(e.event)) + ")";
+  if (!field.empty()) {
+    where += ": payload.";
+    where += field;
+  }
+  throw Error(ErrorKind::invalid_argument, std::move(where), std::move(why));
+}
+
+json::value case_view(const CaseLedger& c, Period period) {
+  json::array entries, escalations;
+  entries.reserve(c.entries.size());
+  for (const LedgerEntry& e : c.entries) {
+    json::array state;
+    state.reserve(e.state.size());
+    for (const auto& s : e.state) state.emplace_back(s);
+    json::object o;
+    o.reserve(7);
+    o.emplace("seq", e.seq);
+    o.emplace("at", format_iso8601(e.at));
+    o.emplace("event", event_name(e.event));
+    o.emplace("actor", to_json(e.actor));
+    o.emplace("payload", e.payload);
+    o.emplace("state", std::move(state));
+    o.emplace("in_period", period.contains(e.at));
+    (e.kind == EntryKind::event ? entries : escalations).push_back(std::move(o));
+  }
+  json::object view;
+  view.reserve(5);
+  view.emplace("case_id", c.case_id);
+  view.emplace("data", c.data);
+  view.emplace("entries", std::move(entries));
+  view.emplace("escalations", std::move(escalations));
+  view.emplace("period", json::object{{"from", format_iso8601(period.from)},
+                                      {"until", format_iso8601(period.until)}});
+  return view;
+}
+
+}  // namespace kpi_detail
+
+// ---------------------------------------------------------------------------------------------
+// Period
+
+Period Period::days(std::string_view first_date, std::string_view last_date) {
+  const auto read = [](std::string_view text, const char* where) {
+    std::optional<Timestamp> t;
+    if (text.size() == 10) t = parse_iso8601(text);
+    if (!t)
+      throw Error(ErrorKind::invalid_argument, where,
+                  "expected a date YYYY-MM-DD, got \"" + std::string(text) + "\"");
+    return *t;
+  };
+  Period p;
+  p.from = read(first_date, "period.from");
+  p.until = read(last_date, "period.to") + std::chrono::hours(24);
+  if (p.until <= p.from)
+    throw Error(ErrorKind::invalid_argument, "period.to",
+                "the last date " + std::string(last_date) + " is before the first date " +
+                    std::string(first_date));
+  return p;
+}
+
+json::value Period::to_json() const {
+  return json::object{{"from", format_iso8601_date(from)},
+                      {"to", format_iso8601_date(until - std::chrono::milliseconds(1))},
+                      {"until", format_iso8601(until)}};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Computing
+
+namespace {
+
+enum class Source : std::uint8_t { builtin, case_wise, host };
+
+struct Plan {
+  Source source = Source::host;
+  BuiltinKpi builtin{};
+  const kpi_detail::CaseWiseKpi* case_wise = nullptr;
+  std::size_t slot = 0;  // index into the case-wise sums
+};
+
+}  // namespace
+
+KpiReport compute_kpi_report(const KpiCatalogue& catalogue,
+                             const std::vector<const CaseLedger*>& cases, Period period,
+                             const KpiOptions& options) {
+  KpiReport report;
+  report.period = period;
+  const auto& defs = catalogue.kpis();
+
+  // Which KPI is computed how; the built-ins' parameters come from their own calculators.
+  std::vector<Plan> plans(defs.size());
+  std::vector<const kpi_detail::CaseWiseKpi*> case_wise;
+  BuiltinKpiParameters params;
+  bool need_builtin = false;
+  for (std::size_t i = 0; i < defs.size(); ++i) {
+    const KpiCalculator* calc = catalogue.calculator(defs[i].id);
+    if (!calc)
+      throw Error(ErrorKind::not_found, "kpi " + defs[i].id,
+                  "no calculator is registered for this KPI (marked external in the policy: a "
+                  "host must register it with KpiCatalogue::add)");
+    if (const auto* b = dynamic_cast<const BuiltinKpiCalculator*>(calc)) {
+      plans[i].source = Source::builtin;
+      plans[i].builtin = b->kpi();
+      need_builtin = true;
+      if (b->kpi() == BuiltinKpi::sales_contract_timeliness)
+        params.contract_max_days = b->parameters().contract_max_days;
+      if (b->kpi() == BuiltinKpi::quality_issue_timeliness)
+        params.issue_max_hours = b->parameters().issue_max_hours;
+    } else if (const auto* w = dynamic_cast<const kpi_detail::CaseWiseKpi*>(calc)) {
+      plans[i].source = Source::case_wise;
+      plans[i].case_wise = w;
+      plans[i].slot = case_wise.size();
+      case_wise.push_back(w);
+    }
+  }
+
+  // One pass over the cases.
+  BuiltinKpiExtractor extractor(period, params);
+  BuiltinKpiTotals totals;
+  std::vector<kpi_detail::CaseWiseKpi::Sums> sums(case_wise.size());
+  std::vector<const CaseLedger*> kept;
+  const bool skip = options.skip_bad_cases;
+  if (skip) kept.reserve(cases.size());
+  for (const CaseLedger* c : cases) {
+    if (!skip) {
+      if (need_builtin) totals += extractor.extract(*c);
+      if (!case_wise.empty()) {
+        const json::value view = kpi_detail::case_view(*c, period);
+        for (std::size_t k = 0; k < case_wise.size(); ++k)
+          case_wise[k]->accumulate(view, c->case_id, sums[k]);
+      }
+      continue;
+    }
+    try {
+      BuiltinKpiTotals one;
+      if (need_builtin) one = extractor.extract(*c);
+      if (!case_wise.empty()) {
+        auto next = sums;
+        const json::value view = kpi_detail::case_view(*c, period);
+        for (std::size_t k = 0; k < case_wise.size(); ++k)
+          case_wise[k]->accumulate(view, c->case_id, next[k]);
+        sums = std::move(next);
+      }
+      totals += one;
+      kept.push_back(c);
+    } catch (const Error& e) {
+      report.excluded.push_back(ExcludedCase{c->case_id, e.where(), e.why()});
+    }
+  }
+  const std::vector<const CaseLedger*>& used = skip ? kept : cases;
+  report.cases = used.size();
+
+  report.kpis.reserve(defs.size());
+  for (std::size_t i = 0; i < defs.size(); ++i) {
+    const KpiDefinition& def = defs[i];
+    KpiResult r;
+    r.id = def.id;
+    r.title = def.title;
+    r.department = def.department;
+    r.unit = def.unit;
+    r.direction = def.direction;
+    r.target = def.target;
+    switch (plans[i].source) {
+      case Source::builtin:
+        r.value = totals.value(plans[i].builtin);
+        break;
+      case Source::case_wise:
+        r.value = plans[i].case_wise->finish(sums[plans[i].slot]);
+        break;
+      case Source::host:
+        r.value = catalogue.calculator(def.id)->compute(used, period);
+        break;
+    }
+    if (r.value && !std::isfinite(*r.value))
+      throw Error(ErrorKind::rule_failed, "kpi " + def.id,
+                  "the calculator gave " + kpi_detail::number_text(*r.value) +
+                      "; a KPI without data must be null");
+    if (r.value) r.score = catalogue.score(def, *r.value);
+    report.kpis.push_back(std::move(r));
+  }
+
+  for (const KpiDepartment& dep : catalogue.departments()) {
+    DepartmentResult d;
+    d.id = dep.id;
+    d.title = dep.title;
+    d.weights = dep.weights;
+    double weighted = 0, total = 0;
+    for (const auto& [id, weight] : dep.weights) {
+      const KpiResult* r = report.find(id);
+      if (!r || !r->score) continue;
+      weighted += weight * *r->score;
+      total += weight;
+    }
+    if (total > 0) {
+      d.score = weighted / total;
+      d.bonus_coefficient = catalogue.bonus_coefficient(*d.score);
+    }
+    report.departments.push_back(std::move(d));
+  }
+  return report;
+}
+
+KpiReport compute_kpi_report(const KpiCatalogue& catalogue, const std::vector<CaseLedger>& cases,
+                             Period period, const KpiOptions& options) {
+  std::vector<const CaseLedger*> pointers;
+  pointers.reserve(cases.size());
+  for (const auto& c : cases) pointers.push_back(&c);
+  return compute_kpi_report(catalogue, pointers, period, options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+const KpiResult* KpiReport::find(std::string_view id) const noexcept {
+  for (const auto& k : kpis)
+    if (k.id == id) return &k;
+  return nullptr;
+}
+
+const DepartmentResult* KpiReport::department(std::string_view id) const noexcept {
+  for (const auto& d : departments)
+    if (d.id == id) return &d;
+  return nullptr;
+}
+
+namespace {
+
+json::value optional_json(const std::optional<double>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+
+}  // namespace
+
+json::value KpiReport::to_json() const {
+  json::object ks;
+  for (const auto& k : kpis) {
+    json::object o;
+    o.reserve(7);
+    o.emplace("title", k.title);
+    o.emplace("department", k.department);
+    o.emplace("unit", k.unit);
+    o.emplace("direction", k.direction == KpiDirection::higher_is_better ? "higher" : "lower");
+    o.emplace("value", optional_json(k.value));
+    o.emplace("target", optional_json(k.target));
+    o.emplace("score", optional_json(k.score));
+    ks.emplace(k.id, std::move(o));
+  }
+  json::object ds;
+  for (const auto& d : departments) {
+    json::object w;
+    for (const auto& [id, weight] : d.weights) w.emplace(id, weight);
+    ds.emplace(d.id, json::object{{"title", d.title},
+                                  {"score", optional_json(d.score)},
+                                  {"bonus_coefficient", optional_json(d.bonus_coefficient)},
+                                  {"weights", std::move(w)}});
+  }
+  json::array ex;
+  for (const auto& e : excluded)
+    ex.push_back(json::object{{"case_id", e.case_id}, {"where", e.where}, {"why", e.why}});
+  json::object out;
+  out.emplace("period", period.to_json());
+  out.emplace("cases", cases);
+  out.emplace("kpis", std::move(ks));
+  out.emplace("departments", std::move(ds));
+  out.emplace("excluded", std::move(ex));
+  return out;
+}
+
+namespace {
+
+constexpr std::string_view kNull = "—";
+
+std::size_t columns(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char ch : s)
+    if ((ch & 0xC0) != 0x80) ++n;  // count UTF-8 code points, not bytes
+  return n;
+}
+
+std::string shown(const std::optional<double>& v) {
+  return v ? kpi_detail::number_text(*v) : std::string(kNull);
+}
+
+std::string shown_score(const std::optional<double>& v) {
+  if (!v) return std::string(kNull);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", *v);
+  return buf;
+}
+
+std::string table(const std::vector<std::vector<std::string>>& rows,
+                  const std::vector<bool>& right) {
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], columns(row[i]));
+  std::string out;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::string line;
+    for (std::size_t i = 0; i < rows[r].size(); ++i) {
+      const std::string& cell = rows[r][i];
+      const std::string pad(width[i] - columns(cell), ' ');
+      if (i) line += "  ";
+      line += right[i] && r > 0 ? pad + cell : cell + pad;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+    if (r == 0) {
+      std::size_t total = 0;
+      for (std::size_t i = 0; i < width.size(); ++i) total += width[i] + (i ? 2 : 0);
+      out += std::string(total, '-') + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string KpiReport::to_text() const {
+  std::string out = "KPI report " + format_iso8601_date(period.from) + " to " +
+                    format_iso8601_date(period.until - std::chrono::milliseconds(1)) + ", " +
+                    std::to_string(cases) + (cases == 1 ? " case" : " cases") + "\n\n";
+  std::vector<std::vector<std::string>> rows{{"KPI", "department", "value", "target", "score"}};
+  for (const auto& k : kpis)
+    rows.push_back({k.id, k.department, shown(k.value), shown(k.target), shown_score(k.score)});
+  out += table(rows, {false, false, true, true, true});
+  if (!departments.empty()) {
+    out += "\n";
+    std::vector<std::vector<std::string>> deps{{"department", "score", "bonus coefficient"}};
+    for (const auto& d : departments)
+      deps.push_back({d.id, shown_score(d.score), shown(d.bonus_coefficient)});
+    out += table(deps, {false, true, true});
+  }
+  if (!excluded.empty()) {
+    out += "\nexcluded (bad data):\n";
+    for (const auto& e : excluded) out += "  " + e.where + ": " + e.why + "\n";
+  }
+  return out;
+}
+
+std::vector<CaseLedger> case_ledgers_from_json(const json::value& doc, std::string_view where) {
+  const std::string w(where);
+  std::vector<CaseLedger> out;
+  const json::array* list = nullptr;
+  std::string prefix = w;
+  if (doc.is_array()) {
+    list = &doc.get_array();
+  } else if (doc.is_object() && doc.get_object().contains("cases")) {
+    const json::value& cs = doc.get_object().at("cases");
+    if (!cs.is_array())
+      throw Error(ErrorKind::invalid_json, w + (w.empty() ? "cases" : ": cases"),
+                  "expected an array of case ledgers");
+    list = &cs.get_array();
+    prefix = w + (w.empty() ? "cases" : ": cases");
+  } else if (doc.is_object()) {
+    out.push_back(case_ledger_from_json(doc, w));
+    return out;
+  } else {
+    throw Error(ErrorKind::invalid_json, w,
+                "expected a case ledger, an array of them or {\"cases\": [...]}");
+  }
+  out.reserve(list->size());
+  for (std::size_t i = 0; i < list->size(); ++i)
+    out.push_back(case_ledger_from_json((*list)[i], prefix + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
+}  // namespace undertake
