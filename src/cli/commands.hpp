@@ -12,5 +12,6 @@ struct Context {
 
 void add_run_command(CLI::App& app, Context& ctx);        // scenarios (process, rules, KPIs)
 void add_jsonlogic_commands(CLI::App& app, Context& ctx);  // `jsonlogic` suites and `eval`
+void add_kpi_command(CLI::App& app, Context& ctx);         // `kpi` report over ledger files
 
 }  // namespace undertake::cli

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   undertake::cli::Context ctx;
   undertake::cli::add_run_command(app, ctx);
   undertake::cli::add_jsonlogic_commands(app, ctx);
+  undertake::cli::add_kpi_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
