@@ -71,6 +71,10 @@ class Policy {
   bool route(std::string_view name, const boost::json::value& facts,
              const jsonlogic::Limits& limits = {}) const;
 
+  /// Scores a risk register with the policy's risk model and selected scorer (design.md §5).
+  RiskAssessment assess_risks(const RiskRegister& risks) const;
+  const RiskModel& risk_model() const noexcept;
+
   /// Departments whose heads must assign tasks before the kickoff completes (policy §二(四)2).
   const std::vector<std::string>& kickoff_departments() const noexcept;
 

@@ -18,6 +18,7 @@
 
 #include "undertake/jsonlogic.hpp"
 #include "undertake/ledger.hpp"
+#include "undertake/risk.hpp"
 
 namespace undertake {
 
@@ -65,9 +66,15 @@ class Extensions {
   jsonlogic::Operators& operators() { return operators_; }
   const jsonlogic::Operators& operators() const { return operators_; }
 
+  /// Risk scorers a policy may select by name in risk.json (`probability_impact` and `fmea` are
+  /// built in). Add before loading the policy that selects it.
+  ScorerRegistry& scorers() { return scorers_; }
+  const ScorerRegistry& scorers() const { return scorers_; }
+
  private:
   std::map<std::string, std::shared_ptr<const CustomRule>, std::less<>> rules_;
   jsonlogic::Operators operators_;
+  ScorerRegistry scorers_;
 };
 
 /// One rule as evaluated for one event: the explanation of a decision.
@@ -78,8 +85,8 @@ struct RuleTrace {
   std::string category;  ///< "gate" or "segregation"
   bool applicable = true;
   bool passed = true;
-  bool overridden = false;  ///< failed, but overridden by an authorised actor with a reason
-  std::string message;      ///< the failure message with the facts filled in (empty when passed)
+  bool overridden = false;   ///< failed, but overridden by an authorised actor with a reason
+  std::string message;       ///< the failure message with the facts filled in (empty when passed)
   boost::json::array reads;  ///< [{"path": "...", "value": ...}] the values the rule read
   boost::json::value details;
 

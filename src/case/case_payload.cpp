@@ -13,7 +13,18 @@ namespace json = boost::json;
 namespace undertake::detail {
 namespace {
 
-enum class Type { text, boolean, number, non_negative, positive, score, count, date, object, array };
+enum class Type {
+  text,
+  boolean,
+  number,
+  non_negative,
+  positive,
+  score,
+  count,
+  date,
+  object,
+  array
+};
 
 struct Field {
   std::string_view name;
@@ -23,16 +34,26 @@ struct Field {
 
 const char* describe(Type t) {
   switch (t) {
-    case Type::text: return "a non-empty string";
-    case Type::boolean: return "true or false";
-    case Type::number: return "a number";
-    case Type::non_negative: return "a number ≥ 0";
-    case Type::positive: return "a number > 0";
-    case Type::score: return "a whole number from 1 to 5";
-    case Type::count: return "a whole number ≥ 0";
-    case Type::date: return "an ISO-8601 date or date-time";
-    case Type::object: return "an object";
-    case Type::array: return "an array";
+    case Type::text:
+      return "a non-empty string";
+    case Type::boolean:
+      return "true or false";
+    case Type::number:
+      return "a number";
+    case Type::non_negative:
+      return "a number ≥ 0";
+    case Type::positive:
+      return "a number > 0";
+    case Type::score:
+      return "a whole number from 1 to 5";
+    case Type::count:
+      return "a whole number ≥ 0";
+    case Type::date:
+      return "an ISO-8601 date or date-time";
+    case Type::object:
+      return "an object";
+    case Type::array:
+      return "an array";
   }
   return "";
 }
@@ -56,16 +77,26 @@ bool finite_number(const json::value& v, double& out) {
 bool matches(const json::value& v, Type t) {
   double d = 0;
   switch (t) {
-    case Type::text: return v.is_string() && !v.get_string().empty();
-    case Type::boolean: return v.is_bool();
-    case Type::number: return finite_number(v, d);
-    case Type::non_negative: return finite_number(v, d) && d >= 0;
-    case Type::positive: return finite_number(v, d) && d > 0;
-    case Type::score: return finite_number(v, d) && d >= 1 && d <= 5 && d == std::floor(d);
-    case Type::count: return finite_number(v, d) && d >= 0 && d == std::floor(d);
-    case Type::date: return v.is_string() && parse_iso8601(v.get_string()).has_value();
-    case Type::object: return v.is_object();
-    case Type::array: return v.is_array();
+    case Type::text:
+      return v.is_string() && !v.get_string().empty();
+    case Type::boolean:
+      return v.is_bool();
+    case Type::number:
+      return finite_number(v, d);
+    case Type::non_negative:
+      return finite_number(v, d) && d >= 0;
+    case Type::positive:
+      return finite_number(v, d) && d > 0;
+    case Type::score:
+      return finite_number(v, d) && d >= 1 && d <= 5 && d == std::floor(d);
+    case Type::count:
+      return finite_number(v, d) && d >= 0 && d == std::floor(d);
+    case Type::date:
+      return v.is_string() && parse_iso8601(v.get_string()).has_value();
+    case Type::object:
+      return v.is_object();
+    case Type::array:
+      return v.is_array();
   }
   return false;
 }
@@ -76,7 +107,8 @@ std::string check_fields(const json::object& o, std::initializer_list<Field> fie
     const json::value* v = o.if_contains(f.name);
     if (!v || v->is_null()) {
       if (f.required)
-        return std::string(prefix) + std::string(f.name) + " is required (" + describe(f.type) + ")";
+        return std::string(prefix) + std::string(f.name) + " is required (" + describe(f.type) +
+               ")";
       continue;
     }
     if (!matches(*v, f.type))
@@ -89,19 +121,6 @@ std::string check_fields(const json::object& o, std::initializer_list<Field> fie
 const json::object* child(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
   return v && v->is_object() ? &v->get_object() : nullptr;
-}
-
-std::string check_risks(const json::object& payload) {
-  const json::value* risks = payload.if_contains("risks");
-  if (!risks || !risks->is_array()) return "payload.risks is required (an array of risks)";
-  const auto& list = risks->get_array();
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const std::string where = "payload.risks[" + std::to_string(i) + "].";
-    if (!list[i].is_object()) return where.substr(0, where.size() - 1) + " must be an object";
-    const auto& r = list[i].get_object();
-    if (auto p = check_fields(r, {{"id", Type::text, true}}, where); !p.empty()) return p;
-  }
-  return {};
 }
 
 }  // namespace
@@ -130,7 +149,8 @@ std::string validate_requirement_form(const json::object& form, std::string_view
       return prefix + "customer.tier must be \"key\" or \"regular\", got " + json::serialize(*tier);
   }
   if (const auto* product = child(form, "product"))
-    if (auto p = check_fields(*product, {{"name", Type::text, false}, {"standard", Type::boolean, false}},
+    if (auto p = check_fields(*product,
+                              {{"name", Type::text, false}, {"standard", Type::boolean, false}},
                               prefix + "product.");
         !p.empty())
       return p;
@@ -141,12 +161,14 @@ std::string validate_payload(EventId event, const json::object& payload, const j
                              const Actor& actor, const Policy& policy) {
   const std::string_view p = "payload.";
   switch (event) {
-    case EventId::intake_register: return validate_requirement_form(payload, "payload");
+    case EventId::intake_register:
+      return validate_requirement_form(payload, "payload");
     case EventId::evaluation_quote:
-      return check_fields(payload, {{"price", Type::positive, true}, {"cost", Type::non_negative, true}}, p);
-    case EventId::evaluation_risks: return check_risks(payload);
+      return check_fields(payload,
+                          {{"price", Type::positive, true}, {"cost", Type::non_negative, true}}, p);
     case EventId::evaluation_technical:
-      return check_fields(payload, {{"feasible", Type::boolean, true}, {"cost", Type::non_negative, false}}, p);
+      return check_fields(
+          payload, {{"feasible", Type::boolean, true}, {"cost", Type::non_negative, false}}, p);
     case EventId::evaluation_capacity:
       return check_fields(payload, {{"sufficient", Type::boolean, true}}, p);
     case EventId::evaluation_approve: {
@@ -166,8 +188,9 @@ std::string validate_payload(EventId event, const json::object& payload, const j
     case EventId::contract_legal_reject:
       return check_fields(payload, {{"comments", Type::text, true}}, p);
     case EventId::kickoff_meeting: {
-      if (auto e = check_fields(payload,
-                                {{"milestones", Type::array, false}, {"production_plan", Type::object, true}}, p);
+      if (auto e = check_fields(
+              payload,
+              {{"milestones", Type::array, false}, {"production_plan", Type::object, true}}, p);
           !e.empty())
         return e;
       if (auto e = check_fields(*child(payload, "production_plan"),
@@ -182,7 +205,8 @@ std::string validate_payload(EventId event, const json::object& payload, const j
         for (std::size_t i = 0; i < list.size(); ++i) {
           const std::string where = "payload.milestones[" + std::to_string(i) + "]";
           if (!list[i].is_object()) return where + " must be an object {name, due}";
-          if (auto e = check_fields(list[i].get_object(), {{"name", Type::text, true}, {"due", Type::date, true}},
+          if (auto e = check_fields(list[i].get_object(),
+                                    {{"name", Type::text, true}, {"due", Type::date, true}},
                                     where + ".");
               !e.empty())
             return e;
@@ -191,7 +215,8 @@ std::string validate_payload(EventId event, const json::object& payload, const j
       return {};
     }
     case EventId::kickoff_assign: {
-      if (auto e = check_fields(payload, {{"department", Type::text, false}, {"tasks", Type::array, false}}, p);
+      if (auto e = check_fields(
+              payload, {{"department", Type::text, false}, {"tasks", Type::array, false}}, p);
           !e.empty())
         return e;
       const auto& departments = policy.kickoff_departments();
@@ -253,12 +278,13 @@ std::string validate_payload(EventId event, const json::object& payload, const j
         if (const json::value* q = payload.if_contains("quantity_passed");
             q && finite_number(*q, passed) && finite_number(batch->at("quantity"), quantity) &&
             passed > quantity)
-          return "payload.quantity_passed " + json::serialize(*q) + " exceeds the batch's quantity " +
-                 json::serialize(batch->at("quantity"));
+          return "payload.quantity_passed " + json::serialize(*q) +
+                 " exceeds the batch's quantity " + json::serialize(batch->at("quantity"));
       }
       return {};
     }
-    case EventId::service_feedback: return check_fields(payload, {{"score", Type::score, true}}, p);
+    case EventId::service_feedback:
+      return check_fields(payload, {{"score", Type::score, true}}, p);
     case EventId::service_complaint: {
       if (auto e = check_fields(payload,
                                 {{"id", Type::text, true},
@@ -267,7 +293,10 @@ std::string validate_payload(EventId event, const json::object& payload, const j
                                 p);
           !e.empty())
         return e;
-      if (record.at("service").at("complaints").get_object().contains(payload.at("id").get_string()))
+      if (record.at("service")
+              .at("complaints")
+              .get_object()
+              .contains(payload.at("id").get_string()))
         return "payload.id \"" + std::string(payload.at("id").get_string()) +
                "\": a complaint with that id exists already";
       return {};
@@ -278,25 +307,32 @@ std::string validate_payload(EventId event, const json::object& payload, const j
       std::string e;
       if (event == EventId::service_investigate)
         e = check_fields(payload,
-                         {{"id", Type::text, true}, {"root_cause", Type::text, true}, {"responsibility", Type::text, true}},
+                         {{"id", Type::text, true},
+                          {"root_cause", Type::text, true},
+                          {"responsibility", Type::text, true}},
                          p);
       else if (event == EventId::service_resolve)
         e = check_fields(payload, {{"id", Type::text, true}, {"solution", Type::text, true}}, p);
       else
-        e = check_fields(payload, {{"id", Type::text, true}, {"satisfied", Type::boolean, true}}, p);
+        e = check_fields(payload, {{"id", Type::text, true}, {"satisfied", Type::boolean, true}},
+                         p);
       if (!e.empty()) return e;
-      const json::value* complaint =
-          record.at("service").at("complaints").get_object().if_contains(payload.at("id").get_string());
+      const json::value* complaint = record.at("service")
+                                         .at("complaints")
+                                         .get_object()
+                                         .if_contains(payload.at("id").get_string());
       if (!complaint || complaint->at("status") == "closed")
         return "payload.id \"" + std::string(payload.at("id").get_string()) +
                "\" names no open complaint";
       return {};
     }
     case EventId::case_suspend:
-    case EventId::case_cancel: return check_fields(payload, {{"reason", Type::text, true}}, p);
+    case EventId::case_cancel:
+      return check_fields(payload, {{"reason", Type::text, true}}, p);
     case EventId::case_handover:
       return check_fields(payload, {{"from", Type::text, true}, {"to", Type::text, true}}, p);
-    default: return {};
+    default:
+      return {};
   }
 }
 

@@ -16,6 +16,12 @@ double number(const json::value& v) {
   return v.is_double() ? v.get_double() : 0.0;
 }
 
+// A computed amount as JSON: a whole number when it is one (readable records and snapshots).
+json::value amount(double d) {
+  if (d == static_cast<double>(static_cast<std::int64_t>(d))) return static_cast<std::int64_t>(d);
+  return d;
+}
+
 json::object stamp(const Actor& actor, Timestamp at) {
   return json::object{{"by", actor.id}, {"at", format_iso8601(at)}};
 }
@@ -27,15 +33,24 @@ json::object with_stamp(const json::object& payload, const Actor& actor, Timesta
   return o;
 }
 
-json::object& obj(json::object& record, std::string_view key) { return record[key].as_object(); }
+json::object& obj(json::object& record, std::string_view key) {
+  return record[key].as_object();
+}
 
+// Counters stay whole numbers (the record reads `2`, not `2E0`); amounts may be fractional.
 void add_number(json::object& o, std::string_view key, double delta) {
-  o[key] = number(o[key]) + delta;
+  json::value& v = o[key];
+  const double whole = static_cast<double>(static_cast<std::int64_t>(delta));
+  if ((v.is_int64() || v.is_null()) && whole == delta)
+    v = (v.is_int64() ? v.get_int64() : 0) + static_cast<std::int64_t>(delta);
+  else
+    v = number(v) + delta;
 }
 
 // The department a kickoff.assign is for: named in the payload, or the actor's first kickoff
 // department (validation made sure there is one).
-std::string assigning_department(const json::object& payload, const Actor& actor, const Policy& policy) {
+std::string assigning_department(const json::object& payload, const Actor& actor,
+                                 const Policy& policy) {
   if (const json::value* d = payload.if_contains("department")) return std::string(d->get_string());
   for (const auto& dept : policy.kickoff_departments())
     if (actor.has_role(dept)) return dept;
@@ -50,24 +65,30 @@ json::value initial_record(const std::string& case_id, const json::object& data)
       {"data", data},
       {"intake", json::object{}},
       {"evaluation", json::object{}},
-      {"risk", json::object{{"index", 0}, {"level", "none"}, {"open", 0}, {"critical", 0},
-                            {"unmitigated_high", 0}, {"categories", json::object{}},
-                            {"risks", json::array{}}}},
-      {"contract", json::object{{"version", 0}, {"legal_approved_version", 0},
-                                {"approvals", json::array{}}, {"approvers", json::array{}},
-                                {"approval_count", 0}, {"revisions", 0}}},
+      {"contract", json::object{{"version", 0},
+                                {"legal_approved_version", 0},
+                                {"approvals", json::array{}},
+                                {"approvers", json::array{}},
+                                {"approval_count", 0},
+                                {"revisions", 0}}},
       {"kickoff", json::object{{"assigned", json::array{}}, {"tasks", json::array{}}}},
       {"design", json::object{{"submissions", 0}, {"innovations", 0}, {"reviews", 0}}},
       {"sample", json::object{{"builds", 0}, {"tests", 0}}},
-      {"preparation", json::object{{"materials", false}, {"equipment", false},
-                                   {"training", false}, {"instructions", false},
+      {"preparation", json::object{{"materials", false},
+                                   {"equipment", false},
+                                   {"training", false},
+                                   {"instructions", false},
                                    {"incoming_inspection_passed", false}}},
-      {"production", json::object{{"batches", json::object{}}, {"reported_quantity", 0},
-                                  {"passed_quantity", 0}, {"actual_cost", 0},
-                                  {"inspections", 0}, {"completed", false}}},
+      {"production", json::object{{"batches", json::object{}},
+                                  {"reported_quantity", 0},
+                                  {"passed_quantity", 0},
+                                  {"actual_cost", 0},
+                                  {"inspections", 0},
+                                  {"completed", false}}},
       {"delivery", json::object{}},
-      {"service", json::object{{"feedback", json::array{}}, {"complaints", json::object{}},
-                               {"open_complaints", 0}}},
+      {"service",
+       json::object{
+           {"feedback", json::array{}}, {"complaints", json::object{}}, {"open_complaints", 0}}},
       {"handovers", json::array{}},
   };
 }
@@ -89,7 +110,8 @@ void add_event_facts(EventId event, const json::object& payload, json::object& f
                 facts.at("service").at("complaints").get_object().if_contains(id->get_string()))
           facts["complaint"] = *c;
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -102,8 +124,12 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
       for (const auto& kv : payload) data[kv.key()] = kv.value();
       break;
     }
-    case EventId::intake_forward: obj(record, "intake")["forwarded"] = stamp(actor, at); break;
-    case EventId::intake_confirm: obj(record, "intake")["confirmed"] = stamp(actor, at); break;
+    case EventId::intake_forward:
+      obj(record, "intake")["forwarded"] = stamp(actor, at);
+      break;
+    case EventId::intake_confirm:
+      obj(record, "intake")["confirmed"] = stamp(actor, at);
+      break;
     case EventId::intake_strategy_meeting:
       obj(record, "intake")["strategy_meeting"] = with_stamp(payload, actor, at);
       break;
@@ -114,7 +140,8 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
       obj(record, "evaluation")["quote"] = std::move(quote);
       break;
     }
-    case EventId::evaluation_risks: break;  // the risk register is applied by the case itself
+    case EventId::evaluation_risks:
+      break;  // the risk register is applied by the case itself
     case EventId::evaluation_technical:
       obj(record, "evaluation")["technical"] = with_stamp(payload, actor, at);
       break;
@@ -139,7 +166,7 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
     case EventId::contract_draft:
     case EventId::contract_revise: {
       auto& c = obj(record, "contract");
-      c["version"] = number(c["version"]) + 1;
+      add_number(c, "version", 1);
       if (event == EventId::contract_revise) add_number(c, "revisions", 1);
       c["draft"] = json::object{{"amount", payload.at("amount")},
                                 {"delivery_date", payload.at("delivery_date")},
@@ -235,7 +262,8 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
     case EventId::design_submit: {
       auto& d = obj(record, "design");
       add_number(d, "submissions", 1);
-      if (const json::value* n = payload.if_contains("innovations")) add_number(d, "innovations", number(*n));
+      if (const json::value* n = payload.if_contains("innovations"))
+        add_number(d, "innovations", number(*n));
       d["submitted"] = stamp(actor, at);
       break;
     }
@@ -245,7 +273,9 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
       d["last_review_passed"] = payload.at("passed");
       break;
     }
-    case EventId::sample_build: add_number(obj(record, "sample"), "builds", 1); break;
+    case EventId::sample_build:
+      add_number(obj(record, "sample"), "builds", 1);
+      break;
     case EventId::sample_test: {
       auto& s = obj(record, "sample");
       add_number(s, "tests", 1);
@@ -259,10 +289,18 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
       if (const json::value* f = payload.if_contains("feedback")) s["feedback"] = *f;
       break;
     }
-    case EventId::prep_materials: obj(record, "preparation")["materials"] = true; break;
-    case EventId::prep_equipment: obj(record, "preparation")["equipment"] = true; break;
-    case EventId::prep_training: obj(record, "preparation")["training"] = true; break;
-    case EventId::prep_instructions: obj(record, "preparation")["instructions"] = true; break;
+    case EventId::prep_materials:
+      obj(record, "preparation")["materials"] = true;
+      break;
+    case EventId::prep_equipment:
+      obj(record, "preparation")["equipment"] = true;
+      break;
+    case EventId::prep_training:
+      obj(record, "preparation")["training"] = true;
+      break;
+    case EventId::prep_instructions:
+      obj(record, "preparation")["instructions"] = true;
+      break;
     case EventId::prep_incoming_inspection:
       obj(record, "preparation")["incoming_inspection_passed"] = payload.at("passed");
       break;
@@ -273,9 +311,15 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
       auto& p = obj(record, "production");
       const double quantity = number(payload.at("quantity"));
       const double cost = number(payload.at("cost"));
-      p["batches"].as_object()[payload.at("batch").get_string()] = json::object{
-          {"quantity", quantity}, {"cost", cost}, {"reported_by", actor.id}, {"reported_at", when},
-          {"inspections", 0}, {"passed", false}, {"quantity_passed", 0}, {"rectifications", 0}};
+      p["batches"].as_object()[payload.at("batch").get_string()] =
+          json::object{{"quantity", payload.at("quantity")},
+                       {"cost", payload.at("cost")},
+                       {"reported_by", actor.id},
+                       {"reported_at", when},
+                       {"inspections", 0},
+                       {"passed", false},
+                       {"quantity_passed", 0},
+                       {"rectifications", 0}};
       add_number(p, "reported_quantity", quantity);
       add_number(p, "actual_cost", cost);
       break;
@@ -288,18 +332,21 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
       batch["passed"] = passed;
       batch["inspected_by"] = actor.id;
       double quantity_passed = passed ? number(batch.at("quantity")) : 0.0;
-      if (const json::value* q = payload.if_contains("quantity_passed")) quantity_passed = number(*q);
-      batch["quantity_passed"] = quantity_passed;
+      if (const json::value* q = payload.if_contains("quantity_passed"))
+        quantity_passed = number(*q);
+      batch["quantity_passed"] = amount(quantity_passed);
       add_number(p, "inspections", 1);
       p["last_inspection_passed"] = passed;
       double total = 0;
       for (const auto& kv : p["batches"].as_object())
         if (kv.value().at("passed").as_bool()) total += number(kv.value().at("quantity_passed"));
-      p["passed_quantity"] = total;
+      p["passed_quantity"] = amount(total);
       break;
     }
     case EventId::production_rectify: {
-      auto& batch = obj(record, "production")["batches"].as_object()[payload.at("batch").get_string()].as_object();
+      auto& batch = obj(record, "production")["batches"]
+                        .as_object()[payload.at("batch").get_string()]
+                        .as_object();
       add_number(batch, "rectifications", 1);
       break;
     }
@@ -309,8 +356,12 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
       p["completed_at"] = when;
       break;
     }
-    case EventId::delivery_pack: obj(record, "delivery")["packed"] = stamp(actor, at); break;
-    case EventId::delivery_ship: obj(record, "delivery")["shipped"] = stamp(actor, at); break;
+    case EventId::delivery_pack:
+      obj(record, "delivery")["packed"] = stamp(actor, at);
+      break;
+    case EventId::delivery_ship:
+      obj(record, "delivery")["shipped"] = stamp(actor, at);
+      break;
     case EventId::delivery_confirm: {
       json::object confirmed = with_stamp(payload, actor, at);
       obj(record, "delivery")["confirmed"] = std::move(confirmed);
@@ -361,11 +412,15 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
       record.erase("suspension");
       break;
     }
-    case EventId::case_cancel: record["cancellation"] = with_stamp(payload, actor, at); break;
+    case EventId::case_cancel:
+      record["cancellation"] = with_stamp(payload, actor, at);
+      break;
     case EventId::case_handover:
       record["handovers"].as_array().push_back(with_stamp(payload, actor, at));
       break;
-    case EventId::case_close: record["closed"] = stamp(actor, at); break;
+    case EventId::case_close:
+      record["closed"] = stamp(actor, at);
+      break;
   }
 }
 

@@ -8,10 +8,13 @@
 namespace undertake::cli {
 
 void add_run_command(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("run", "Run scenario files: create cases, fire steps, check expectations");
+  auto* cmd =
+      app.add_subcommand("run", "Run scenario files: create cases, fire steps, check expectations");
   static std::vector<std::string> files;
   static bool verbose = false;
-  cmd->add_option("scenarios", files, "Scenario files (JSON)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("scenarios", files, "Scenario files (JSON)")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_flag("-v,--verbose", verbose, "Print every step's outcome");
   cmd->callback([&ctx] {
     ScenarioTally total;

@@ -134,12 +134,14 @@ ScenarioRun run_scenario_file(const std::string& file, const ScenarioOptions& op
       for (const auto& kv : expect->get_object()) {
         const std::string key(kv.key());
         if (key == "accepted") {
-          if (!kv.value().is_bool()) bad(file, step_path + "/expect/accepted", "expected a boolean");
+          if (!kv.value().is_bool())
+            bad(file, step_path + "/expect/accepted", "expected a boolean");
           const bool want = kv.value().get_bool();
           check(o.accepted == want, want ? "accepted" : "refused",
                 o.accepted ? "accepted → " + state_text(o.state) : "refused: " + reasons_text(o));
         } else if (key == "state") {
-          if (!kv.value().is_string()) bad(file, step_path + "/expect/state", "expected a state path");
+          if (!kv.value().is_string())
+            bad(file, step_path + "/expect/state", "expected a state path");
           check(state_matches(o.state, kv.value().get_string()),
                 "state " + std::string(kv.value().get_string()), state_text(o.state));
         } else if (key == "reason" || key == "reason_kind") {
@@ -147,14 +149,16 @@ ScenarioRun run_scenario_file(const std::string& file, const ScenarioOptions& op
           const std::string_view want = kv.value().get_string();
           bool found = false;
           for (const auto& r : o.reasons)
-            found = found || (key == "reason" ? r.message.find(want) != std::string::npos ||
-                                                    r.rule == want
-                                              : r.kind == want);
-          check(found, (key == "reason" ? "a refusal reason containing \"" : "a refusal of kind \"") +
-                           std::string(want) + "\"",
+            found = found ||
+                    (key == "reason" ? r.message.find(want) != std::string::npos || r.rule == want
+                                     : r.kind == want);
+          check(found,
+                (key == "reason" ? "a refusal reason containing \"" : "a refusal of kind \"") +
+                    std::string(want) + "\"",
                 o.accepted ? "accepted" : reasons_text(o));
         } else if (key == "warning") {
-          if (!kv.value().is_string()) bad(file, step_path + "/expect/warning", "expected a string");
+          if (!kv.value().is_string())
+            bad(file, step_path + "/expect/warning", "expected a string");
           const std::string_view want = kv.value().get_string();
           bool found = false;
           for (const auto& w : o.warnings) found = found || w.find(want) != std::string::npos;

@@ -20,8 +20,8 @@ using detail::JsonChecker;
 using detail::PolicyData;
 
 // Parts a policy may have; anything else is a misspelt file name, reported rather than ignored.
-constexpr std::string_view kKnownParts[] = {"policy",  "roles", "gates", "routes", "process",
-                                            "risk",    "kpi",   "tables", "deadlines"};
+constexpr std::string_view kKnownParts[] = {"policy", "roles", "gates",  "routes",   "process",
+                                            "risk",   "kpi",   "tables", "deadlines"};
 // Routes the process asks for (process_machine.cpp); a policy must define each.
 constexpr std::string_view kRequiredRoutes[] = {"strategy_meeting_required", "design_required"};
 
@@ -153,7 +153,8 @@ void load_gates(const json::value& doc, const std::string& where, PolicyData& da
       const json::value* condition = r->if_contains("condition");
       const auto* named = check.string(*r, "rule", false, where, path);
       if (condition && named) {
-        check.fail(where, path, "give either a JsonLogic \"condition\" or a named \"rule\", not both");
+        check.fail(where, path,
+                   "give either a JsonLogic \"condition\" or a named \"rule\", not both");
       } else if (condition) {
         rule.condition = compile_logic(*condition, ext, where, path + "/condition", check);
       } else if (named) {
@@ -162,9 +163,10 @@ void load_gates(const json::value& doc, const std::string& where, PolicyData& da
         if (!rule.custom) {
           std::string known;
           for (const auto& n : ext.rule_names()) known += (known.empty() ? "" : ", ") + n;
-          check.fail(where, path + "/rule",
-                     "no custom rule named \"" + rule.custom_name + "\" is registered" +
-                         (known.empty() ? std::string(" (none are)") : " (registered: " + known + ")"));
+          check.fail(
+              where, path + "/rule",
+              "no custom rule named \"" + rule.custom_name + "\" is registered" +
+                  (known.empty() ? std::string(" (none are)") : " (registered: " + known + ")"));
         }
       } else {
         check.fail(where, path, "a rule needs a JsonLogic \"condition\" or a named \"rule\"");
@@ -181,7 +183,8 @@ void load_gates(const json::value& doc, const std::string& where, PolicyData& da
         if (rule.severity != Severity::approval)
           check.fail(where, ov_path, "only rules of severity \"approval\" can be overridden");
       } else if (rule.severity == Severity::approval) {
-        check.fail(where, path, "a rule of severity \"approval\" needs \"override\": {\"roles\": [...]}");
+        check.fail(where, path,
+                   "a rule of severity \"approval\" needs \"override\": {\"roles\": [...]}");
       }
       data.gates[static_cast<std::size_t>(*event)].push_back(std::move(rule));
     }
@@ -202,7 +205,8 @@ void load_routes(const json::value& doc, const std::string& where, PolicyData& d
     const std::string path = JsonChecker::join("/routes", kv.key());
     if (std::find(std::begin(kRequiredRoutes), std::end(kRequiredRoutes), kv.key()) ==
         std::end(kRequiredRoutes)) {
-      check.fail(where, path, "not a route of the process (strategy_meeting_required, design_required)");
+      check.fail(where, path,
+                 "not a route of the process (strategy_meeting_required, design_required)");
       continue;
     }
     const auto* r = check.object(kv.value(), where, path);
@@ -249,9 +253,10 @@ std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions
   for (const auto& part : source.parts) {
     if (std::find(std::begin(kKnownParts), std::end(kKnownParts), part.name) ==
         std::end(kKnownParts))
-      check.fail(part.where, "", "unknown policy part \"" + part.name +
-                                     "\" (expected policy, roles, gates, routes, process, risk, "
-                                     "kpi, tables or deadlines)");
+      check.fail(part.where, "",
+                 "unknown policy part \"" + part.name +
+                     "\" (expected policy, roles, gates, routes, process, risk, "
+                     "kpi, tables or deadlines)");
     data->parts.emplace(part.name, part.document);
   }
   // Order matters: roles before the parts that name roles.
@@ -269,6 +274,14 @@ std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions
         check.fail(p->where, JsonChecker::join("/routes", r), "missing: the process asks for it");
   }
   if (const auto* p = find("process")) load_process(p->document, p->where, *data, check);
+  data->scorers = ext.scorers();
+  if (const auto* p = find("risk")) {
+    try {
+      data->risk_model = risk_model_from_json(p->document, p->where, &data->scorers);
+    } catch (const Error& e) {
+      problems.push_back(e.what());
+    }
+  }
   for (const auto& gate : data->gates)
     for (const auto& rule : gate)
       for (const auto& role : rule.override_roles)
@@ -323,9 +336,15 @@ std::vector<std::string> Policy::check(const PolicySource& source, const Extensi
   return problems;
 }
 
-const std::string& Policy::name() const noexcept { return data_->name; }
-const std::string& Policy::version() const noexcept { return data_->version; }
-const std::vector<std::string>& Policy::roles() const noexcept { return data_->roles; }
+const std::string& Policy::name() const noexcept {
+  return data_->name;
+}
+const std::string& Policy::version() const noexcept {
+  return data_->version;
+}
+const std::vector<std::string>& Policy::roles() const noexcept {
+  return data_->roles;
+}
 const std::vector<std::string>& Policy::kickoff_departments() const noexcept {
   return data_->kickoff_departments;
 }
@@ -342,6 +361,14 @@ bool Policy::permits(EventId event, const Actor& actor) const noexcept {
 
 bool Policy::has_gate(EventId event) const noexcept {
   return !data_->gates[static_cast<std::size_t>(event)].empty();
+}
+
+RiskAssessment Policy::assess_risks(const RiskRegister& risks) const {
+  return data_->scorers.assess(risks, data_->risk_model);
+}
+
+const RiskModel& Policy::risk_model() const noexcept {
+  return data_->risk_model;
 }
 
 const json::value* Policy::part(std::string_view name) const noexcept {
@@ -394,11 +421,15 @@ GateDecision Policy::decide(EventId event, const json::value& facts, const Actor
     t.reads = reads_of(reads);
     if (!t.passed) {
       switch (rule.severity) {
-        case Severity::deny: decision.verdict = Verdict::denied; break;
-        case Severity::warn: break;
+        case Severity::deny:
+          decision.verdict = Verdict::denied;
+          break;
+        case Severity::warn:
+          break;
         case Severity::approval: {
           bool authorised = false;
-          for (const auto& role : rule.override_roles) authorised = authorised || actor.has_role(role);
+          for (const auto& role : rule.override_roles)
+            authorised = authorised || actor.has_role(role);
           if (authorised && override_reason(facts)) {
             t.overridden = true;
           } else if (decision.verdict == Verdict::allowed) {

@@ -10,6 +10,7 @@
 
 #include "undertake/events.hpp"
 #include "undertake/jsonlogic.hpp"
+#include "undertake/risk.hpp"
 #include "undertake/rules.hpp"
 
 namespace undertake::detail {
@@ -38,6 +39,8 @@ struct PolicyData {
   std::map<std::string, jsonlogic::Rule, std::less<>> routes;
   std::vector<std::string> kickoff_departments;
   std::map<std::string, boost::json::value, std::less<>> parts;  ///< every part as loaded
+  RiskModel risk_model = RiskModel::defaults();
+  ScorerRegistry scorers;  ///< the engine's scorers when the policy was loaded
 };
 
 }  // namespace undertake::detail

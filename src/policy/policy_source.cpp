@@ -48,8 +48,8 @@ PolicySource PolicySource::from_directory(const std::string& directory) {
     if (!in) throw Error(ErrorKind::io, file.string(), "cannot read the file");
     std::ostringstream text;
     text << in.rdbuf();
-    source.parts.push_back(
-        Part{stem_of(file.filename().string()), file.string(), parse_text(text.str(), file.string())});
+    source.parts.push_back(Part{stem_of(file.filename().string()), file.string(),
+                                parse_text(text.str(), file.string())});
   }
   return source;
 }

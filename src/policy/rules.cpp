@@ -9,18 +9,24 @@ namespace undertake {
 
 const char* severity_name(Severity s) noexcept {
   switch (s) {
-    case Severity::deny: return "deny";
-    case Severity::warn: return "warn";
-    case Severity::approval: return "approval";
+    case Severity::deny:
+      return "deny";
+    case Severity::warn:
+      return "warn";
+    case Severity::approval:
+      return "approval";
   }
   return "deny";
 }
 
 const char* verdict_name(Verdict v) noexcept {
   switch (v) {
-    case Verdict::allowed: return "allowed";
-    case Verdict::denied: return "denied";
-    case Verdict::needs_approval: return "needs_approval";
+    case Verdict::allowed:
+      return "allowed";
+    case Verdict::denied:
+      return "denied";
+    case Verdict::needs_approval:
+      return "needs_approval";
   }
   return "denied";
 }

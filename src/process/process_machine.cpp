@@ -115,18 +115,14 @@ struct NamedState {
 
 struct RegionDone {};  // flag: this region's work is finished (joins)
 
-#define UT_LEAF(Type, Path)                                                   \
-  struct Type : msmf::state<NamedState> {                                     \
-    void collect(std::vector<std::string>& out) const override {              \
-      out.emplace_back(Path);                                                 \
-    }                                                                         \
+#define UT_LEAF(Type, Path)                                                                \
+  struct Type : msmf::state<NamedState> {                                                  \
+    void collect(std::vector<std::string>& out) const override { out.emplace_back(Path); } \
   }
-#define UT_DONE_LEAF(Type, Path)                                              \
-  struct Type : msmf::state<NamedState> {                                     \
-    typedef mpl::vector1<RegionDone> flag_list;                               \
-    void collect(std::vector<std::string>& out) const override {              \
-      out.emplace_back(Path);                                                 \
-    }                                                                         \
+#define UT_DONE_LEAF(Type, Path)                                                           \
+  struct Type : msmf::state<NamedState> {                                                  \
+    typedef mpl::vector1<RegionDone> flag_list;                                            \
+    void collect(std::vector<std::string>& out) const override { out.emplace_back(Path); } \
   }
 
 // Every machine definition: no queue (guards and actions never post events), no exceptions
@@ -225,11 +221,10 @@ UT_LEAF(StrategyMeeting, "Intake.StrategyMeeting");
 struct Intake_ : MachineDef<Intake_> {
   typedef Registered initial_state;
   struct transition_table
-      : mpl::vector<
-            Row<Registered, IntakeRegister, none>,
-            Row<Registered, IntakeForward, SalesReview>,
-            Row<SalesReview, IntakeConfirm, StrategyMeeting, none,
-                Route<MachineContext::Route::strategy_meeting_required>>> {};
+      : mpl::vector<Row<Registered, IntakeRegister, none>,
+                    Row<Registered, IntakeForward, SalesReview>,
+                    Row<SalesReview, IntakeConfirm, StrategyMeeting, none,
+                        Route<MachineContext::Route::strategy_meeting_required>>> {};
   void collect(std::vector<std::string>& out) const override;
 };
 using Intake = msm::back::state_machine<Intake_, ResumeHistory>;
@@ -396,12 +391,12 @@ UT_LEAF(Resolution, "AfterSales.Resolution");
 struct AfterSales_ : MachineDef<AfterSales_> {
   typedef Service initial_state;
   struct transition_table
-      : mpl::vector<Row<Service, ServiceComplaint, Complaint>,
-                    Row<Complaint, ServiceInvestigate, Investigation>,
-                    Row<Investigation, ServiceResolve, Resolution>,
-                    Row<Resolution, ServiceVerify, Service, none, Payload<Satisfied, true>>,
-                    Row<Resolution, ServiceVerify, Investigation, none,
-                        Payload<Satisfied, false>>> {};
+      : mpl::vector<
+            Row<Service, ServiceComplaint, Complaint>,
+            Row<Complaint, ServiceInvestigate, Investigation>,
+            Row<Investigation, ServiceResolve, Resolution>,
+            Row<Resolution, ServiceVerify, Service, none, Payload<Satisfied, true>>,
+            Row<Resolution, ServiceVerify, Investigation, none, Payload<Satisfied, false>>> {};
   void collect(std::vector<std::string>& out) const override;
 };
 using AfterSales = msm::back::state_machine<AfterSales_, ResumeHistory>;
@@ -576,24 +571,64 @@ bool ProcessMachine::terminated() const {
 }
 
 const std::vector<std::string>& ProcessMachine::all_state_paths() {
-  static const std::vector<std::string> paths = {
-      "Intake", "Intake.Registered", "Intake.SalesReview", "Intake.StrategyMeeting",
-      "Evaluation", "Evaluation.Commercial", "Evaluation.Commercial.Quoting",
-      "Evaluation.Commercial.Quoted", "Evaluation.Technical", "Evaluation.Technical.Assessing",
-      "Evaluation.Technical.Assessed", "Evaluation.Capacity", "Evaluation.Capacity.Checking",
-      "Evaluation.Capacity.Checked", "Evaluation.QualityRisk", "Evaluation.QualityRisk.Assessing",
-      "Evaluation.QualityRisk.Assessed", "Contract", "Contract.Negotiation", "Contract.Drafting",
-      "Contract.LegalReview", "Contract.Revision", "Contract.AwaitingSignature", "Contract.Signed",
-      "Kickoff", "Kickoff.Meeting", "Kickoff.TaskAssignment", "Design", "Design.Designing",
-      "Design.DesignReview", "Design.SampleMaking", "Design.SampleTesting",
-      "Design.CustomerConfirmation", "Preparation", "Preparation.Production",
-      "Preparation.Production.Preparing", "Preparation.Production.Ready", "Preparation.Quality",
-      "Preparation.Quality.IncomingInspection", "Preparation.Quality.InspectionPlanning",
-      "Preparation.Quality.Ready", "Production", "Production.Producing", "Production.Inspection",
-      "Production.Rectification", "Delivery", "Delivery.Packing", "Delivery.Packed",
-      "Delivery.Shipped", "AfterSales", "AfterSales.Service", "AfterSales.Complaint",
-      "AfterSales.Investigation", "AfterSales.Resolution", "Suspended", "Closed", "Rejected",
-      "Cancelled"};
+  static const std::vector<std::string> paths = {"Intake",
+                                                 "Intake.Registered",
+                                                 "Intake.SalesReview",
+                                                 "Intake.StrategyMeeting",
+                                                 "Evaluation",
+                                                 "Evaluation.Commercial",
+                                                 "Evaluation.Commercial.Quoting",
+                                                 "Evaluation.Commercial.Quoted",
+                                                 "Evaluation.Technical",
+                                                 "Evaluation.Technical.Assessing",
+                                                 "Evaluation.Technical.Assessed",
+                                                 "Evaluation.Capacity",
+                                                 "Evaluation.Capacity.Checking",
+                                                 "Evaluation.Capacity.Checked",
+                                                 "Evaluation.QualityRisk",
+                                                 "Evaluation.QualityRisk.Assessing",
+                                                 "Evaluation.QualityRisk.Assessed",
+                                                 "Contract",
+                                                 "Contract.Negotiation",
+                                                 "Contract.Drafting",
+                                                 "Contract.LegalReview",
+                                                 "Contract.Revision",
+                                                 "Contract.AwaitingSignature",
+                                                 "Contract.Signed",
+                                                 "Kickoff",
+                                                 "Kickoff.Meeting",
+                                                 "Kickoff.TaskAssignment",
+                                                 "Design",
+                                                 "Design.Designing",
+                                                 "Design.DesignReview",
+                                                 "Design.SampleMaking",
+                                                 "Design.SampleTesting",
+                                                 "Design.CustomerConfirmation",
+                                                 "Preparation",
+                                                 "Preparation.Production",
+                                                 "Preparation.Production.Preparing",
+                                                 "Preparation.Production.Ready",
+                                                 "Preparation.Quality",
+                                                 "Preparation.Quality.IncomingInspection",
+                                                 "Preparation.Quality.InspectionPlanning",
+                                                 "Preparation.Quality.Ready",
+                                                 "Production",
+                                                 "Production.Producing",
+                                                 "Production.Inspection",
+                                                 "Production.Rectification",
+                                                 "Delivery",
+                                                 "Delivery.Packing",
+                                                 "Delivery.Packed",
+                                                 "Delivery.Shipped",
+                                                 "AfterSales",
+                                                 "AfterSales.Service",
+                                                 "AfterSales.Complaint",
+                                                 "AfterSales.Investigation",
+                                                 "AfterSales.Resolution",
+                                                 "Suspended",
+                                                 "Closed",
+                                                 "Rejected",
+                                                 "Cancelled"};
   return paths;
 }
 

@@ -37,8 +37,8 @@ class MachineContext {
   bool probe = false;
 };
 
-/// The state of one case's process. Copyable: the engine fires an event on a copy and keeps the copy
-/// only when the event is accepted, which is what makes a refusal change nothing.
+/// The state of one case's process. Copyable: the engine fires an event on a copy and keeps the
+/// copy only when the event is accepted, which is what makes a refusal change nothing.
 class ProcessMachine {
  public:
   ProcessMachine();

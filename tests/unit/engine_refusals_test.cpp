@@ -1,0 +1,151 @@
+// Every kind of refusal says why and changes nothing at all (design.md §3 "Atomic").
+#include <catch2/catch.hpp>
+
+#include "support/order_driver.hpp"
+
+using namespace undertake;
+using namespace undertake::testing;
+
+namespace {
+
+const Engine& engine() {
+  static const Engine e;
+  return e;
+}
+
+// Fires an event that must be refused, and checks the refusal's kind and that the case's whole
+// snapshot (state, record, ledger) is byte-for-byte what it was.
+Outcome refuse(OrderDriver& d, const char* event, const Actor& who, const char* payload,
+               const char* kind) {
+  const std::string before = boost::json::serialize(d.the_case().snapshot());
+  const Outcome o = d.fire(event, who, payload);
+  INFO(o.summary());
+  REQUIRE_FALSE(o.accepted);
+  REQUIRE_FALSE(o.reasons.empty());
+  CHECK(o.reasons.front().kind == kind);
+  CHECK_FALSE(o.reasons.front().message.empty());
+  CHECK(boost::json::serialize(d.the_case().snapshot()) == before);
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("unknown events are refused by name", "[refusal]") {
+  OrderDriver d(engine());
+  const Outcome o = refuse(d, "intake.teleport", kMarket, "{}", "unknown_event");
+  CHECK_THAT(o.reasons.front().message, Catch::Contains("intake.teleport"));
+}
+
+TEST_CASE("roles come from the policy", "[refusal]") {
+  OrderDriver d(engine());
+  Outcome o = refuse(d, "intake.forward", kSales, "{}", "role");
+  CHECK_THAT(o.reasons.front().message, Catch::Contains("permitted roles: market"));
+  refuse(d, "intake.forward", actor("nobody", {}), "{}", "role");
+  refuse(d, "intake.forward", actor("forger", {"chairman"}), "{}", "role");
+}
+
+TEST_CASE("the current state must accept the event", "[refusal]") {
+  OrderDriver d(engine());
+  const Outcome o = refuse(d, "contract.sign", kSales, "{}", "state");
+  CHECK_THAT(o.reasons.front().message,
+             Catch::Contains("contract.sign") && Catch::Contains("Intake.Registered"));
+  d.advance_to("evaluation.quality");
+  refuse(d, "evaluation.approve", kBoss, "{}", "state");  // the QualityRisk region is not done
+}
+
+TEST_CASE("payloads are validated before anything else", "[refusal]") {
+  OrderDriver d(engine());
+  d.advance_to("evaluation.quote");
+  Outcome o =
+      refuse(d, "evaluation.quote", kSales, R"({"price": -1, "cost": 5})", "invalid_payload");
+  CHECK_THAT(o.reasons.front().message, Catch::Contains("payload.price"));
+  refuse(d, "evaluation.technical", kTechnical, R"({"feasible": "yes"})", "invalid_payload");
+  refuse(d, "evaluation.risks", kQuality,
+         R"({"risks": [{"id": "R1", "category": "weather", "probability": 1, "impact": 1}]})",
+         "invalid_payload");
+}
+
+TEST_CASE("gates deny with the rule, the message and the values read", "[refusal][gate]") {
+  OrderDriver d(engine());
+  d.advance_to("evaluation.quote");
+  REQUIRE(d.fire("evaluation.quote", kSales, R"({"price": 100, "cost": 95})").accepted);
+  REQUIRE(d.fire("evaluation.technical", kTechnical, R"({"feasible": false})").accepted);
+  REQUIRE(d.fire("evaluation.capacity", kProduction, R"({"sufficient": true})").accepted);
+  REQUIRE(d.fire("evaluation.quality", kQuality, "{}").accepted);
+  const Outcome o = refuse(d, "evaluation.approve", kBoss, "{}", "gate");
+  CHECK(o.reasons.front().rule == "technically-feasible");
+  CHECK(o.gate.verdict == Verdict::denied);
+  bool margin_traced = false;
+  for (const auto& rule : o.gate.rules)
+    if (rule.id == "minimum-margin") {
+      margin_traced = true;
+      CHECK_FALSE(rule.passed);
+      REQUIRE(rule.reads.size() == 1);
+      CHECK(rule.reads[0].at("path") == "evaluation.quote.margin");
+      CHECK(rule.reads[0].at("value").to_number<double>() == Approx(0.05));
+    }
+  CHECK(margin_traced);
+}
+
+TEST_CASE("an approval rule is overridden only by its roles and with a reason", "[refusal][gate]") {
+  OrderDriver d(engine());
+  d.advance_to("evaluation.quote");
+  REQUIRE(d.fire("evaluation.quote", kSales, R"({"price": 100, "cost": 90})").accepted);
+  REQUIRE(d.fire("evaluation.technical", kTechnical, R"({"feasible": true})").accepted);
+  REQUIRE(d.fire("evaluation.capacity", kProduction, R"({"sufficient": true})").accepted);
+  REQUIRE(d.fire("evaluation.quality", kQuality, "{}").accepted);
+  const Outcome o = refuse(d, "evaluation.approve", kBoss, "{}", "approval");
+  CHECK(o.gate.verdict == Verdict::needs_approval);
+  CHECK_THAT(o.reasons.front().message, Catch::Contains("management"));
+  const Outcome ok =
+      d.fire("evaluation.approve", kBoss, R"({"override": {"reason": "strategic"}})");
+  REQUIRE(ok.accepted);
+  bool overridden = false;
+  for (const auto& rule : ok.gate.rules)
+    overridden = overridden || (rule.id == "minimum-margin" && rule.overridden);
+  CHECK(overridden);
+  CHECK(d.the_case().record().at("evaluation").at("decision").at("override").at("reason") ==
+        "strategic");
+}
+
+TEST_CASE("segregation of duties", "[refusal][segregation]") {
+  const Actor both = actor("ma", {"production", "quality"});
+  OrderDriver d(engine());
+  d.advance_to("production.report");
+  REQUIRE(
+      d.fire("production.report", both, R"({"batch": "B1", "quantity": 500, "cost": 1})").accepted);
+  const Outcome o =
+      refuse(d, "production.inspect", both, R"({"batch": "B1", "passed": true})", "segregation");
+  CHECK(o.reasons.front().rule == "reporter-may-not-inspect");
+
+  const Actor drafter = actor("lin", {"sales", "management"});
+  OrderDriver c(engine());
+  c.advance_to("contract.draft");
+  REQUIRE(c.fire("contract.draft", drafter,
+                 R"({"amount": 420000, "delivery_date": "2026-06-30", "payment_terms": "x"})")
+              .accepted);
+  REQUIRE(c.fire("contract.submit", kSales).accepted);
+  refuse(c, "contract.approve", drafter, "{}", "segregation");
+}
+
+TEST_CASE("time never runs backwards within a case", "[refusal]") {
+  OrderDriver d(engine());
+  REQUIRE(d.fire("intake.forward", kMarket).accepted);
+  const std::string before = boost::json::serialize(d.the_case().snapshot());
+  const Outcome o =
+      d.the_case().fire("intake.confirm", kSales, {}, d.now() - std::chrono::hours(5));
+  REQUIRE_FALSE(o.accepted);
+  CHECK(o.reasons.front().kind == "time");
+  CHECK(boost::json::serialize(d.the_case().snapshot()) == before);
+}
+
+TEST_CASE("warnings are reported on accepted events", "[gate]") {
+  OrderDriver d(engine());
+  d.advance_to("kickoff.meeting");
+  const Outcome o = d.fire(
+      "kickoff.meeting", kSales,
+      R"({"production_plan": {"quantity": 500, "completion_date": "2026-08-01", "budget_cost": 1}})");
+  REQUIRE(o.accepted);
+  REQUIRE(o.warnings.size() == 1);
+  CHECK_THAT(o.warnings.front(), Catch::Contains("plan-meets-delivery-date"));
+}
