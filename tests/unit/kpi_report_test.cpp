@@ -41,7 +41,8 @@ struct Constant final : KpiCalculator {
 
 TEST_CASE("kpi catalogue: the default file", "[kpi]") {
   const KpiCatalogue& cat = KpiCatalogue::defaults();
-  REQUIRE(cat.kpis().size() == kBuiltinKpiCount);
+  // the 13 built-ins and one informational KPI defined in JSON
+  REQUIRE(cat.kpis().size() == kBuiltinKpiCount + 1);
   for (std::size_t i = 0; i < kBuiltinKpiCount; ++i) {
     const auto id = builtin_kpi_id(static_cast<BuiltinKpi>(i));
     INFO(id);
@@ -53,6 +54,9 @@ TEST_CASE("kpi catalogue: the default file", "[kpi]") {
   }
   CHECK(cat.find("technical.design_cycle_days")->direction == KpiDirection::lower_is_better);
   CHECK(cat.find("production.cost_control")->direction == KpiDirection::lower_is_better);
+  REQUIRE(cat.find("quality.complaints"));
+  CHECK_FALSE(cat.find("quality.complaints")->target);
+  CHECK(cat.calculator("quality.complaints"));
   REQUIRE(cat.departments().size() == 4);
   CHECK(cat.departments()[0].id == "sales");
   CHECK(cat.departments()[0].weights.size() == 4);
@@ -60,7 +64,7 @@ TEST_CASE("kpi catalogue: the default file", "[kpi]") {
   CHECK(cat.score_max() == 120);
   // the file on disk is the one embedded
   const KpiCatalogue from_file = kpi_catalogue_from_json(default_kpi_json(), "kpi.json");
-  CHECK(from_file.kpis().size() == kBuiltinKpiCount);
+  CHECK(from_file.kpis().size() == kBuiltinKpiCount + 1);
   // the built-in parameters are read
   const auto* timeliness =
       dynamic_cast<const BuiltinKpiCalculator*>(from_file.calculator("sales.contract_timeliness"));
@@ -111,7 +115,7 @@ TEST_CASE("kpi report: one whole case under the default catalogue", "[kpi]") {
   const std::vector<CaseLedger> cases{full_case()};
   const KpiReport r = compute_kpi_report(KpiCatalogue::defaults(), cases, q1());
   CHECK(r.cases == 1);
-  REQUIRE(r.kpis.size() == kBuiltinKpiCount);
+  REQUIRE(r.kpis.size() == kBuiltinKpiCount + 1);
   struct Row {
     const char* id;
     std::optional<double> value, score;
@@ -130,6 +134,7 @@ TEST_CASE("kpi report: one whole case under the default catalogue", "[kpi]") {
       {"quality.inspection_pass_rate", 0.6, 0.0},             // below the floor 0.7
       {"quality.issue_timeliness", std::nullopt, std::nullopt},
       {"quality.system_effectiveness", 1.0, 100.0 * 0.4 / 0.35},  // linear 0.6 → 0.95
+      {"quality.complaints", 0.0, std::nullopt},  // JSON-defined; active case, no complaint
   };
   for (const Row& row : rows) {
     INFO(row.id);
@@ -191,7 +196,7 @@ TEST_CASE("kpi report: the empty period and no cases", "[kpi]") {
       INFO(k.id);
       CHECK_FALSE(k.value);
       CHECK_FALSE(k.score);
-      CHECK(k.target);
+      CHECK(k.target.has_value() == (k.id != "quality.complaints"));
     }
     for (const auto& d : r.departments) {
       CHECK_FALSE(d.score);
@@ -350,4 +355,22 @@ TEST_CASE("kpi: reading ledgers for a report", "[kpi]") {
   json::value broken = wrapped;
   broken.at("cases").at(1).as_object().erase("ledger");
   CHECK(error_of([&] { case_ledgers_from_json(broken, "f.json"); }).where() == "f.json: cases[1]");
+}
+
+TEST_CASE("kpi report: the JSON-defined default KPI counts complaints", "[kpi]") {
+  std::vector<CaseLedger> cases{full_case("A")};
+  cases.push_back(CaseBuilder("B")
+                      .add(EventId::contract_draft, "2025-01-01T00:00:00Z", R"({"amount": 1})")
+                      .add(EventId::contract_sign, "2025-01-01T00:00:00Z")
+                      .add(EventId::delivery_confirm, "2025-02-01T00:00:00Z")
+                      .add(EventId::service_complaint, "2025-12-31T23:00:00Z", R"({"id": "Q0"})")
+                      .add(EventId::service_complaint, "2026-01-02T00:00:00Z", R"({"id": "Q1"})")
+                      .add(EventId::service_complaint, "2026-03-02T00:00:00Z", R"({"id": "Q2"})")
+                      .add(EventId::service_verify, "2026-03-03T00:00:00Z", R"({"id": "Q2"})"));
+  const KpiReport r = compute_kpi_report(KpiCatalogue::defaults(), cases, q1());
+  // A: active, 0 complaints; B: 2 complaints in the period (Q0 is before it)
+  REQUIRE(r.find("quality.complaints"));
+  CHECK(r.find("quality.complaints")->value == 2.0);
+  CHECK_FALSE(r.find("quality.complaints")->score);
+  CHECK(r.find("quality.issue_timeliness")->value == 1.0);  // Q2 verified after 24 h
 }
