@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "undertake/decision_table.hpp"
 #include "undertake/events.hpp"
 #include "undertake/rules.hpp"
 
@@ -74,6 +75,17 @@ class Policy {
   /// Scores a risk register with the policy's risk model and selected scorer (design.md §5).
   RiskAssessment assess_risks(const RiskRegister& risks) const;
   const RiskModel& risk_model() const noexcept;
+
+  /// The KPI catalogue (policy §四): kpi.json's targets, weights and bonus bands, the built-in
+  /// calculators, JSON-defined KPIs and the engine's C++ calculators.
+  const KpiCatalogue& kpi_catalogue() const noexcept;
+
+  /// A decision table of the `tables` part. Throws Error(not_found) naming the tables there are.
+  const DecisionTable& table(std::string_view name) const;
+  /// The table of that name, or null.
+  const DecisionTable* find_table(std::string_view name) const noexcept;
+  /// The names of the decision tables, sorted.
+  std::vector<std::string> table_names() const;
 
   /// Departments whose heads must assign tasks before the kickoff completes (policy §二(四)2).
   const std::vector<std::string>& kickoff_departments() const noexcept;

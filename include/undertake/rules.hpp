@@ -18,6 +18,7 @@
 
 #include "undertake/jsonlogic.hpp"
 #include "undertake/ledger.hpp"
+#include "undertake/kpi.hpp"
 #include "undertake/risk.hpp"
 
 namespace undertake {
@@ -71,10 +72,18 @@ class Extensions {
   ScorerRegistry& scorers() { return scorers_; }
   const ScorerRegistry& scorers() const { return scorers_; }
 
+  /// KPI calculators written in C++ (policy §四): added to the KPI catalogue of every policy
+  /// loaded from now on, replacing a calculator of the same id.
+  void add_kpi_calculator(std::shared_ptr<const KpiCalculator> calculator);
+  const std::vector<std::shared_ptr<const KpiCalculator>>& kpi_calculators() const {
+    return kpi_calculators_;
+  }
+
  private:
   std::map<std::string, std::shared_ptr<const CustomRule>, std::less<>> rules_;
   jsonlogic::Operators operators_;
   ScorerRegistry scorers_;
+  std::vector<std::shared_ptr<const KpiCalculator>> kpi_calculators_;
 };
 
 /// One rule as evaluated for one event: the explanation of a decision.

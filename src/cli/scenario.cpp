@@ -1,11 +1,14 @@
 #include "cli/scenario.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "undertake/error.hpp"
+#include "undertake/kpi.hpp"
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
@@ -36,6 +39,58 @@ std::string reasons_text(const Outcome& o) {
   std::string s;
   for (const auto& r : o.reasons) s += (s.empty() ? "" : " | ") + r.kind + ": " + r.message;
   return s.empty() ? "(no reason)" : s;
+}
+
+// `"expect_kpis": {"period": {"from", "to"}, "values": {"sales.revenue": 1200000, "x": null}}`:
+// each value is one expectation, numbers compared with a relative tolerance of 1e-9.
+void check_kpis(const std::string& file, const json::value& expect, const Policy& policy,
+                ScenarioRun& run, std::ostream& out) {
+  if (!expect.is_object())
+    bad(file, "/expect_kpis", "expected {\"period\": {...}, \"values\": {...}}");
+  const auto& o = expect.get_object();
+  for (const auto& kv : o)
+    if (kv.key() != "period" && kv.key() != "values")
+      bad(file, "/expect_kpis/" + std::string(kv.key()), "unknown field (expected period, values)");
+  const json::value* period = o.if_contains("period");
+  if (!period || !period->is_object() || !period->get_object().if_contains("from") ||
+      !period->get_object().if_contains("to") || !period->at("from").is_string() ||
+      !period->at("to").is_string())
+    bad(file, "/expect_kpis/period", "expected {\"from\": \"YYYY-MM-DD\", \"to\": \"YYYY-MM-DD\"}");
+  Period p;
+  try {
+    p = Period::days(period->at("from").get_string(), period->at("to").get_string());
+  } catch (const Error& e) {
+    bad(file, "/expect_kpis/period", e.why());
+  }
+  const json::value* values = o.if_contains("values");
+  if (!values || !values->is_object())
+    bad(file, "/expect_kpis/values", "expected an object: KPI id → value or null");
+  const KpiReport report = compute_kpi_report(policy.kpi_catalogue(), run.ledgers, p);
+  for (const auto& kv : values->get_object()) {
+    const std::string id(kv.key());
+    const KpiResult* result = report.find(id);
+    if (!result) bad(file, "/expect_kpis/values/" + id, "not a KPI of the policy's catalogue");
+    if (!kv.value().is_null() && !kv.value().is_number())
+      bad(file, "/expect_kpis/values/" + id, "expected a number or null");
+    const auto shown = [](const std::optional<double>& v) {
+      return v ? json::serialize(json::value(*v)) : std::string("null");
+    };
+    bool ok;
+    if (kv.value().is_null()) {
+      ok = !result->value.has_value();
+    } else {
+      const double want = kv.value().to_number<double>();
+      ok = result->value && std::fabs(*result->value - want) <=
+                                1e-9 * std::max(std::fabs(want), std::fabs(*result->value));
+    }
+    if (ok) {
+      ++run.tally.passed;
+    } else {
+      ++run.tally.failed;
+      out << "FAIL " << file << ": expect_kpis " << id << ": expected "
+          << json::serialize(kv.value()) << ", got " << shown(result->value) << "\n";
+    }
+  }
 }
 
 }  // namespace
@@ -174,6 +229,8 @@ ScenarioRun run_scenario_file(const std::string& file, const ScenarioOptions& op
     }
     run.ledgers.push_back(c.case_ledger());
   }
+  if (const json::value* expect = root.if_contains("expect_kpis"))
+    check_kpis(file, *expect, *engine->policy(), run, out);
   return run;
 }
 

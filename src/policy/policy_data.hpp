@@ -8,8 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "undertake/decision_table.hpp"
 #include "undertake/events.hpp"
 #include "undertake/jsonlogic.hpp"
+#include "undertake/kpi.hpp"
 #include "undertake/risk.hpp"
 #include "undertake/rules.hpp"
 
@@ -29,6 +31,9 @@ struct CompiledRule {
   std::string where;  ///< file and JSON path, for errors raised while it runs
 };
 
+/// The decision tables of a policy by name; shared with the `decide` operator of its rules.
+using TableMap = std::map<std::string, std::shared_ptr<const DecisionTable>, std::less<>>;
+
 struct PolicyData {
   std::string name;
   std::string version;
@@ -38,9 +43,11 @@ struct PolicyData {
   std::array<std::vector<CompiledRule>, kEventCount> gates;
   std::map<std::string, jsonlogic::Rule, std::less<>> routes;
   std::vector<std::string> kickoff_departments;
+  std::shared_ptr<TableMap> tables = std::make_shared<TableMap>();
   std::map<std::string, boost::json::value, std::less<>> parts;  ///< every part as loaded
   RiskModel risk_model = RiskModel::defaults();
   ScorerRegistry scorers;  ///< the engine's scorers when the policy was loaded
+  KpiCatalogue kpis = KpiCatalogue::defaults();
 };
 
 }  // namespace undertake::detail

@@ -3,6 +3,8 @@
 
 #include <boost/json.hpp>
 
+#include "undertake/error.hpp"
+
 namespace json = boost::json;
 
 namespace undertake {
@@ -40,6 +42,12 @@ void Extensions::add_rule(std::string name, std::shared_ptr<const CustomRule> ru
 std::shared_ptr<const CustomRule> Extensions::find_rule(std::string_view name) const {
   auto it = rules_.find(name);
   return it == rules_.end() ? nullptr : it->second;
+}
+
+void Extensions::add_kpi_calculator(std::shared_ptr<const KpiCalculator> calculator) {
+  if (!calculator)
+    throw Error(ErrorKind::invalid_argument, "add_kpi_calculator", "a calculator is required");
+  kpi_calculators_.push_back(std::move(calculator));
 }
 
 std::vector<std::string> Extensions::rule_names() const {
