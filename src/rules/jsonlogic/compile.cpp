@@ -231,6 +231,13 @@ class Compiler {
         break;
     }
     if (b->hook) (this->*(b->hook))(*n, args, depth);
+    if (!n->dynamic && n->path.climb == 0 && n->path.steps.size() == 1 && !n->path.has_dynamic) {
+      if (n->fn == eval_var) n->fn = eval_var_key;
+      if (n->fn == eval_val) n->fn = eval_val_key;
+    }
+    if ((n->fn == eval_var || n->fn == eval_val) && !n->dynamic && n->path.climb == 0 &&
+        n->path.steps.empty() && n->kids.empty())
+      n->fn = eval_var_self;  // the whole context ({"var": ""}, {"val": []})
     finish(*n);
     if (b->foldable && all_literal(*n)) return fold(std::move(n));
     return n;

@@ -35,16 +35,19 @@ void throw_limit(const Node& n, std::string why) {
 
 namespace {
 
-/// Work that is known before running: the nesting and the size of the tree.
-void check_limits(const Node& root, const Limits& limits) {
+[[noreturn, gnu::noinline]] void limits_refused(const Node& root, const Limits& limits) {
   if (root.height > limits.max_depth)
     throw Error(ErrorKind::limit_exceeded, root.where,
                 "the rule nests " + std::to_string(root.height) + " deep, more than max_depth (" +
                     std::to_string(limits.max_depth) + ")");
-  if (root.size > limits.max_steps)
-    throw Error(ErrorKind::limit_exceeded, root.where,
-                "the rule has " + std::to_string(root.size) + " nodes, more than max_steps (" +
-                    std::to_string(limits.max_steps) + ")");
+  throw Error(ErrorKind::limit_exceeded, root.where,
+              "the rule has " + std::to_string(root.size) + " nodes, more than max_steps (" +
+                  std::to_string(limits.max_steps) + ")");
+}
+
+/// Work that is known before running: the nesting and the size of the tree.
+inline void check_limits(const Node& root, const Limits& limits) {
+  if (root.height > limits.max_depth || root.size > limits.max_steps) limits_refused(root, limits);
 }
 
 std::shared_ptr<const Node> null_rule() {

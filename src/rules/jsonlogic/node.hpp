@@ -10,8 +10,10 @@
 
 #include "rules/jsonlogic/value.hpp"
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,8 +34,75 @@ struct Segment {
   std::string key;
   std::size_t index = npos;
   const Node* dynamic = nullptr;
+  /// Where the key was found in the last object looked at: data of one shape hits it every time,
+  /// which saves the search. Shared by threads evaluating the rule, hence atomic (relaxed: a stale
+  /// or torn-free hint is only a wrong guess, checked before use).
+  mutable std::atomic<std::uint32_t> hint{0};
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  Segment() = default;
+  Segment(const Segment& o) : key(o.key), index(o.index), dynamic(o.dynamic) {}
+  Segment(Segment&& o) noexcept : key(std::move(o.key)), index(o.index), dynamic(o.dynamic) {}
+  Segment& operator=(const Segment& o) {
+    key = o.key;
+    index = o.index;
+    dynamic = o.dynamic;
+    return *this;
+  }
+  Segment& operator=(Segment&& o) noexcept {
+    key = std::move(o.key);
+    index = o.index;
+    dynamic = o.dynamic;
+    return *this;
+  }
 };
+
+/// Equality of short strings (object keys) without a call to memcmp.
+inline bool same_key(std::string_view a, std::string_view b) noexcept {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t u, v;
+    std::memcpy(&u, x + i, 8);
+    std::memcpy(&v, y + i, 8);
+    if (u != v) return false;
+  }
+  if (i + 4 <= n) {
+    std::uint32_t u, v;
+    std::memcpy(&u, x + i, 4);
+    std::memcpy(&v, y + i, 4);
+    if (u != v) return false;
+    i += 4;
+  }
+  for (; i < n; ++i)
+    if (x[i] != y[i]) return false;
+  return true;
+}
+
+/// The member `s.key` of `o`, or null.
+inline const json::value* find_member(const json::object& o, const Segment& s) noexcept {
+  const std::size_t count = o.size();
+  const json::key_value_pair* members = count ? &*o.begin() : nullptr;
+  const std::uint32_t hint = s.hint.load(std::memory_order_relaxed);
+  if (hint < count && same_key(members[hint].key(), s.key)) return &members[hint].value();
+  const json::key_value_pair* found = nullptr;
+  if (count <= 16) {
+    for (std::size_t i = 0; i < count; ++i)
+      if (same_key(members[i].key(), s.key)) {
+        found = &members[i];
+        break;
+      }
+  } else {
+    const auto it = o.find(s.key);
+    if (it != o.end()) found = &*it;
+  }
+  if (!found) return nullptr;
+  s.hint.store(static_cast<std::uint32_t>(found - members), std::memory_order_relaxed);
+  return &found->value();
+}
 
 /// A `var`/`val`/`exists` path: first `climb` scope levels up (val's `[[n], ...]`), then the steps.
 struct Path {
@@ -93,8 +162,12 @@ struct Ctx {
 };
 
 inline Val eval(const Node& n, Ctx& c) {
-  return n.fn(n, c);
+  return n.is_literal ? n.lit : n.fn(n, c);
 }
+
+Val eval_var_key(const Node&, Ctx&);
+/// eval() with the most common leaf, a one-step `var`/`val` that finds its key, done inline.
+inline Val fetch(const Node& n, Ctx& c);
 
 /// Restores the scope chain when an iterator or `try` leaves, also by exception.
 class FrameGuard {
@@ -143,7 +216,7 @@ class Args {
   }
   std::size_t size() const noexcept { return count_; }
   Val operator[](std::size_t i) const {
-    if (!n_.dynamic) return eval(*n_.kids[i], c_);
+    if (!n_.dynamic) return fetch(*n_.kids[i], c_);
     return list_.is_array() ? list_.at(i) : list_;
   }
 
@@ -173,7 +246,9 @@ Val eval_literal(const Node&, Ctx&);
 Val eval_array_literal(const Node&, Ctx&);
 // ops_data.cpp
 Val eval_var(const Node&, Ctx&);
+Val eval_var_self(const Node&, Ctx&);  ///< {"var": ""}: the current context
 Val eval_val(const Node&, Ctx&);
+Val eval_val_key(const Node&, Ctx&);
 Val eval_exists(const Node&, Ctx&);
 Val eval_missing(const Node&, Ctx&);
 Val eval_missing_some(const Node&, Ctx&);
@@ -218,6 +293,16 @@ Val eval_substr(const Node&, Ctx&);
 Val eval_log(const Node&, Ctx&);
 // operators.cpp
 Val eval_custom(const Node&, Ctx&);
+
+inline Val fetch(const Node& n, Ctx& c) {
+  if (n.is_literal) return n.lit;
+  if (n.fn == eval_var_key) {
+    const Frame& f = *c.frame;
+    if (f.data.kind == Kind::jobject && f.type != Frame::Type::reduce && !c.trace)
+      if (const json::value* v = find_member(*f.data.jo, n.path.steps[0])) return from_json(*v);
+  }
+  return n.fn(n, c);
+}
 
 }  // namespace undertake::jsonlogic::detail
 

@@ -10,27 +10,41 @@ namespace undertake::jsonlogic::detail {
 
 namespace {
 
+[[noreturn, gnu::noinline]] void not_comparable(const Node& n, Val a, Val b) {
+  if (a.is_composite() || b.is_composite()) throw_nan(n, "cannot compare an array or object");
+  throw_nan(n, "cannot compare a string that is not a number with a number");
+}
+
 /// -1, 0, 1 for a < b, a == b, a > b under the loose rules above.
-int loose_compare(const Node& n, Val a, Val b) {
+inline int loose_compare(const Node& n, Val a, Val b) {
+  if (a.kind <= Kind::number && b.kind <= Kind::number) {
+    // null, booleans and numbers: no conversion beyond 0/1 for null and booleans.
+    const double x = a.kind == Kind::number ? a.d : (a.kind == Kind::boolean && a.b ? 1 : 0);
+    const double y = b.kind == Kind::number ? b.d : (b.kind == Kind::boolean && b.b ? 1 : 0);
+    if (x != x || y != y) not_comparable(n, a, b);
+    return (x > y) - (x < y);
+  }
   if (a.is_string() && b.is_string()) {
     const int r = a.str().compare(b.str());
     return (r > 0) - (r < 0);
   }
-  if (a.is_composite() || b.is_composite()) throw_nan(n, "cannot compare an array or object");
+  if (a.is_composite() || b.is_composite()) not_comparable(n, a, b);
   const double x = to_number(a);
   const double y = to_number(b);
-  if (x != x || y != y) throw_nan(n, "cannot compare a string that is not a number with a number");
+  if (x != x || y != y) not_comparable(n, a, b);
   return (x > y) - (x < y);
 }
 
 template <typename Pass>
-Val chain(const Node& n, Ctx& c, Pass pass) {
+inline Val chain(const Node& n, Ctx& c, Pass pass) {
   const std::size_t count = n.kids.size();
-  Val prev = eval(*n.kids[0], c);
-  for (std::size_t i = 1; i < count; ++i) {
-    const Val cur = eval(*n.kids[i], c);
-    if (!pass(prev, cur)) return Val::boolean(false);
+  Val prev = fetch(*n.kids[0], c);
+  Val cur = fetch(*n.kids[1], c);
+  if (!pass(prev, cur)) return Val::boolean(false);
+  for (std::size_t i = 2; i < count; ++i) {
     prev = cur;
+    cur = fetch(*n.kids[i], c);
+    if (!pass(prev, cur)) return Val::boolean(false);
   }
   return Val::boolean(true);
 }

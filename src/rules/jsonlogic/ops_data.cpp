@@ -51,6 +51,22 @@ bool step(Val cur, std::string_view key, std::size_t index, Val& out) {
   return false;
 }
 
+/// A step with a constant segment (uses the segment's hint).
+inline bool step(Val cur, const Segment& s, Val& out) {
+  if (cur.kind == Kind::jobject) {
+    const json::value* v = find_member(*cur.jo, s);
+    if (!v) return false;
+    out = from_json(*v);
+    return true;
+  }
+  if (cur.is_array()) {
+    if (s.index >= cur.size()) return false;
+    out = cur.at(s.index);
+    return true;
+  }
+  return false;
+}
+
 /// A key computed at run time (val's dynamic steps): strings and numbers; null is skipped.
 bool dynamic_key(Val v, std::string& key, std::size_t& index) {
   if (v.is_null()) return false;
@@ -106,7 +122,7 @@ bool first_step(Base base, std::string_view key, std::size_t index, Val& out) {
   return step(f.data, key, index, out);
 }
 
-bool resolve_general(Ctx& c, const Path& p, Val& out) {
+[[gnu::noinline]] bool resolve_general(Ctx& c, const Path& p, Val& out) {
   Base base{c.frame, false};
   for (std::size_t i = 0; i < p.climb; ++i) {
     if (!base.meta) {
@@ -199,7 +215,7 @@ bool resolve(Ctx& c, const Path& p, Val& out) {
   if (p.climb == 0 && !p.has_dynamic && f->type != Frame::Type::reduce) {
     Val cur = f->data;
     for (const Segment& s : p.steps)
-      if (!step(cur, s.key, s.index, cur)) return false;
+      if (!step(cur, s, cur)) return false;
     out = cur;
     return true;
   }
@@ -226,6 +242,26 @@ Val eval_var(const Node& n, Ctx& c) {
   }
   if (found) return v;
   return fallback ? eval(*fallback, c) : Val::null();
+}
+
+Val eval_var_key(const Node& n, Ctx& c) {
+  const Frame& f = *c.frame;
+  if (f.data.kind == Kind::jobject && f.type != Frame::Type::reduce && !c.trace)
+    if (const json::value* v = find_member(*f.data.jo, n.path.steps[0])) return from_json(*v);
+  return eval_var(n, c);
+}
+
+Val eval_var_self(const Node& n, Ctx& c) {
+  const Frame& f = *c.frame;
+  if (f.type != Frame::Type::reduce && !c.trace) return f.data;
+  return eval_var(n, c);
+}
+
+Val eval_val_key(const Node& n, Ctx& c) {
+  const Frame& f = *c.frame;
+  if (f.data.kind == Kind::jobject && f.type != Frame::Type::reduce && !c.trace)
+    if (const json::value* v = find_member(*f.data.jo, n.path.steps[0])) return from_json(*v);
+  return eval_val(n, c);
 }
 
 Val eval_val(const Node& n, Ctx& c) {

@@ -12,16 +12,16 @@ Val eval_cat(const Node& n, Ctx& c) {
   if (args.size() == 1) {
     const Val only = args[0];
     if (only.is_string()) return only;
-    std::string text;
-    append_js_string(text, only);
-    return Val::string(c.arena.keep(std::move(text)));
+    ArenaString* text = c.arena.new_string();
+    append_js_string(*text, only);
+    return Val::string(text);
   }
-  std::string text;
-  for (std::size_t i = 0; i < args.size(); ++i) append_js_string(text, args[i]);
+  ArenaString* text = c.arena.new_string();
+  for (std::size_t i = 0; i < args.size(); ++i) append_js_string(*text, args[i]);
   // Strings built in a loop (reduce with cat) are paid for by their length, so that a rule cannot
   // fill the memory with ever longer intermediate strings.
-  charge(c, n, text.size() / 8);
-  return Val::string(c.arena.keep(std::move(text)));
+  charge(c, n, text->size() / 4);
+  return Val::string(text);
 }
 
 namespace {
@@ -63,7 +63,7 @@ Val eval_substr(const Node& n, Ctx& c) {
   }
   const std::size_t from = starts[static_cast<std::size_t>(start)];
   const std::size_t to = starts[static_cast<std::size_t>(std::max(end, start))];
-  return Val::string(c.arena.keep(text.substr(from, to - from)));
+  return Val::string(c.arena.keep(std::string_view(text).substr(from, to - from)));
 }
 
 Val eval_log(const Node& n, Ctx& c) {

@@ -1,6 +1,7 @@
 // Conversions of the internal value: to JSON, JavaScript number parsing and printing, String().
 #include "rules/jsonlogic/value.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -15,30 +16,53 @@ json::value number_to_json(double d) {
   return json::value(d);
 }
 
-json::value to_json(Val v) {
+namespace {
+
+/// Writes `v` into `slot` (a null value), building arrays in place.
+void put(json::value& slot, Val v) {
   switch (v.kind) {
     case Kind::null:
-      return nullptr;
+      return;
     case Kind::boolean:
-      return v.b;
-    case Kind::number:
-      return number_to_json(v.d);
+      slot = v.b;
+      return;
+    case Kind::number: {
+      constexpr double exact = 9007199254740992.0;  // 2^53
+      const double d = v.d;
+      if (d == std::trunc(d) && std::fabs(d) <= exact)
+        slot.emplace_int64() = static_cast<std::int64_t>(d);
+      else
+        slot.emplace_double() = d;
+      return;
+    }
     case Kind::jstring:
-      return json::value(*v.js);
+      slot.emplace_string() = *v.js;
+      return;
     case Kind::cstring:
-      return json::value(json::string_view(*v.cs));
+      slot.emplace_string().assign(v.cs->data(), v.cs->size());
+      return;
     case Kind::jarray:
-      return json::value(*v.ja);
+      slot.emplace_array() = *v.ja;
+      return;
     case Kind::varray: {
-      json::array out;
-      out.reserve(v.va->size());
-      for (const Val& item : *v.va) out.push_back(to_json(item));
-      return out;
+      json::array& out = slot.emplace_array();
+      const std::size_t n = v.va->size();
+      out.resize(n);
+      for (std::size_t i = 0; i < n; ++i) put(out[i], (*v.va)[i]);
+      return;
     }
     case Kind::jobject:
-      return json::value(*v.jo);
+      slot.emplace_object() = *v.jo;
+      return;
   }
-  return nullptr;
+}
+
+}  // namespace
+
+json::value to_json(Val v) {
+  json::value out;
+  put(out, v);
+  return out;
 }
 
 namespace {
@@ -155,26 +179,40 @@ std::string format_number(double d) {
   return out;
 }
 
-void append_js_string(std::string& out, Val v) {
+namespace {
+
+template <typename String>
+void append_js(String& out, Val v) {
   switch (v.kind) {
     case Kind::null:
       return;
     case Kind::boolean:
       out += v.b ? "true" : "false";
       return;
-    case Kind::number:
-      out += format_number(v.d);
+    case Kind::number: {
+      const double d = v.d;
+      if (d == std::trunc(d) && std::fabs(d) < 1e15) {
+        char buf[24];
+        const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(d));
+        out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+      } else {
+        const std::string text = format_number(d);
+        out.append(text.data(), text.size());
+      }
       return;
+    }
     case Kind::jstring:
-    case Kind::cstring:
-      out += v.str();
+    case Kind::cstring: {
+      const std::string_view s = v.str();
+      out.append(s.data(), s.size());
       return;
+    }
     case Kind::jarray:
     case Kind::varray: {
       const std::size_t n = v.size();
       for (std::size_t i = 0; i < n; ++i) {
         if (i) out.push_back(',');
-        append_js_string(out, v.at(i));
+        append_js(out, v.at(i));
       }
       return;
     }
@@ -182,6 +220,44 @@ void append_js_string(std::string& out, Val v) {
       out += "[object Object]";
       return;
   }
+}
+
+}  // namespace
+
+void append_js_string(std::string& out, Val v) {
+  append_js(out, v);
+}
+void append_js_string(ArenaString& out, Val v) {
+  append_js(out, v);
+}
+
+void Arena::release() noexcept {
+  for (Kept* k = kept_; k; k = k->next) k->value.~value();
+  while (blocks_) {
+    Block* next = blocks_->next;
+    ::operator delete(blocks_);
+    blocks_ = next;
+  }
+}
+
+void* Arena::allocate_slow(std::size_t bytes, std::size_t align) {
+  // A new block: at least twice the last one (up to 1 MiB), or just big enough for a large array.
+  const std::size_t header =
+      (sizeof(Block) + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1);
+  std::size_t size = std::max(next_block_, bytes + align + header);
+  next_block_ = std::min<std::size_t>(next_block_ * 2, std::size_t(1) << 20);
+  auto* block = static_cast<Block*>(::operator new(size));
+  block->next = blocks_;
+  blocks_ = block;
+  cur_ = reinterpret_cast<char*>(block) + header;
+  end_ = reinterpret_cast<char*>(block) + size;
+  return allocate(bytes, align);
+}
+
+const json::value* Arena::keep(json::value v) {
+  auto* k = new (allocate(sizeof(Kept), alignof(Kept))) Kept{std::move(v), kept_};
+  kept_ = k;
+  return &k->value;
 }
 
 bool strict_equal(Val a, Val b) noexcept {

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <cstddef>
+#include <new>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -25,14 +26,40 @@ enum class Kind : std::uint8_t {
   boolean,
   number,
   jstring,  ///< a json::string (data or rule constant)
-  cstring,  ///< a std::string built during evaluation
+  cstring,  ///< an ArenaString built during evaluation
   jarray,   ///< a json::array (data or rule constant)
   varray,   ///< a ValArray built during evaluation
   jobject,  ///< a json::object
 };
 
 struct Val;
-using ValArray = std::vector<Val>;
+class Arena;
+
+/// Allocates from the evaluation's Arena; freeing is a no-op (the arena is released at once).
+template <typename T>
+struct ArenaAllocator {
+  using value_type = T;
+  Arena* arena;
+  ArenaAllocator() noexcept : arena(nullptr) {}  ///< for constant empty arrays only
+  explicit ArenaAllocator(Arena& a) noexcept : arena(&a) {}
+  template <typename U>
+  ArenaAllocator(const ArenaAllocator<U>& other) noexcept : arena(other.arena) {}
+  T* allocate(std::size_t n);
+  void deallocate(T*, std::size_t) noexcept {}
+  template <typename U>
+  bool operator==(const ArenaAllocator<U>& other) const noexcept {
+    return arena == other.arena;
+  }
+  template <typename U>
+  bool operator!=(const ArenaAllocator<U>& other) const noexcept {
+    return arena != other.arena;
+  }
+};
+
+/// An array built during evaluation (map, filter, merge...).
+using ValArray = std::vector<Val, ArenaAllocator<Val>>;
+/// A string built during evaluation (cat, substr...).
+using ArenaString = std::basic_string<char, std::char_traits<char>, ArenaAllocator<char>>;
 
 struct Val {
   Kind kind;
@@ -40,7 +67,7 @@ struct Val {
     bool b;
     double d;
     const json::string* js;
-    const std::string* cs;
+    const ArenaString* cs;
     const json::array* ja;
     const ValArray* va;
     const json::object* jo;
@@ -66,7 +93,7 @@ struct Val {
     r.js = s;
     return r;
   }
-  static Val string(const std::string* s) noexcept {
+  static Val string(const ArenaString* s) noexcept {
     Val r;
     r.kind = Kind::cstring;
     r.cs = s;
@@ -190,32 +217,69 @@ std::string format_number(double d);
 /// JavaScript's String(v) as `cat` uses it (null is the empty string, arrays are joined with
 /// commas, objects are "[object Object]"), appended to `out`.
 void append_js_string(std::string& out, Val v);
+void append_js_string(ArenaString& out, Val v);
 
 /// Strict equality (`===`): same type and value; arrays and objects compared deeply.
 bool strict_equal(Val a, Val b) noexcept;
 
-/// Values built while a rule runs. Addresses stay valid until the arena is destroyed, which is
-/// at the end of the evaluation (after the result has been copied out).
+/// Values built while a rule runs: bump-allocated, first from a buffer inside the arena (no heap
+/// allocation for a small evaluation), then from blocks that grow. Nothing is freed before the end
+/// of the evaluation (after the result has been copied out), so addresses stay valid.
 class Arena {
  public:
-  const std::string* keep(std::string s) {
-    strings_.push_back(std::make_unique<std::string>(std::move(s)));
-    return strings_.back().get();
+  Arena() noexcept : cur_(inline_), end_(inline_ + sizeof inline_) {}
+  ~Arena() {
+    if (kept_ || blocks_) release();
   }
-  ValArray* new_array() {
-    arrays_.push_back(std::make_unique<ValArray>());
-    return arrays_.back().get();
-  }
-  const json::value* keep(json::value v) {
-    values_.push_back(std::make_unique<json::value>(std::move(v)));
-    return values_.back().get();
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+
+  void* allocate(std::size_t bytes, std::size_t align) {
+    std::uintptr_t p = (reinterpret_cast<std::uintptr_t>(cur_) + (align - 1)) & ~(align - 1);
+    if (p + bytes <= reinterpret_cast<std::uintptr_t>(end_)) {
+      cur_ = reinterpret_cast<char*>(p + bytes);
+      return reinterpret_cast<void*>(p);
+    }
+    return allocate_slow(bytes, align);
   }
 
+  const ArenaString* keep(std::string_view s) {
+    return new (allocate(sizeof(ArenaString), alignof(ArenaString)))
+        ArenaString(s.data(), s.size(), ArenaAllocator<char>(*this));
+  }
+  ArenaString* new_string() {
+    return new (allocate(sizeof(ArenaString), alignof(ArenaString)))
+        ArenaString(ArenaAllocator<char>(*this));
+  }
+  ValArray* new_array() {
+    return new (allocate(sizeof(ValArray), alignof(ValArray))) ValArray(ArenaAllocator<Val>(*this));
+  }
+  /// Keeps a JSON value (a host operator's result, an error) until the end of the evaluation.
+  const json::value* keep(json::value v);
+
  private:
-  std::vector<std::unique_ptr<std::string>> strings_;
-  std::vector<std::unique_ptr<ValArray>> arrays_;
-  std::vector<std::unique_ptr<json::value>> values_;
+  void* allocate_slow(std::size_t bytes, std::size_t align);
+  void release() noexcept;
+
+  struct Block {
+    Block* next;
+  };
+  struct Kept {
+    json::value value;
+    Kept* next;
+  };
+  char* cur_;
+  char* end_;
+  Block* blocks_ = nullptr;
+  Kept* kept_ = nullptr;
+  std::size_t next_block_ = 4096;
+  alignas(std::max_align_t) char inline_[768];
 };
+
+template <typename T>
+T* ArenaAllocator<T>::allocate(std::size_t n) {
+  return static_cast<T*>(arena->allocate(n * sizeof(T), alignof(T)));
+}
 
 /// A JSON text of `v` with JavaScript number formatting (`0.5`, not `5E-1`); used by the CLI and
 /// in error messages.
