@@ -237,3 +237,47 @@ TEST_CASE("endings: rejected, cancelled, closed", "[process]") {
     CHECK(d.the_case().stage() == "Closed");
   }
 }
+
+TEST_CASE("internal transitions record without moving", "[process]") {
+  OrderDriver d(engine());
+  SECTION("the market updates the requirement form before forwarding it") {
+    REQUIRE(d.fire("intake.register", kMarket, R"({"quantity": 800, "spec": "rev D"})").accepted);
+    CHECK(d.the_case().state() == std::vector<std::string>{"Intake.Registered"});
+    CHECK(d.the_case().record().at("data").at("quantity") == 800);
+  }
+  SECTION("a revised quotation, a redraft, approvals during legal review, a handover") {
+    d.advance_to("evaluation.technical");
+    REQUIRE(d.fire("evaluation.quote", kSales, R"({"price": 500000, "cost": 320000})").accepted);
+    CHECK(d.the_case().in("Evaluation.Commercial.Quoted"));
+    CHECK(d.the_case().record().at("evaluation").at("quote").at("margin").to_number<double>() ==
+          Approx(0.36));
+    d.advance_to("contract.draft");
+    REQUIRE(d.fire("contract.draft", kSales,
+                   R"({"amount": 1, "delivery_date": "2026-06-30", "payment_terms": "x"})")
+                .accepted);
+    REQUIRE(d.fire("contract.draft", kSales,
+                   R"({"amount": 2, "delivery_date": "2026-06-30", "payment_terms": "x"})")
+                .accepted);
+    CHECK(d.the_case().in("Contract.Drafting"));
+    REQUIRE(d.fire("contract.submit", kSales).accepted);
+    REQUIRE(d.fire("contract.approve", kBoss).accepted);
+    CHECK(d.the_case().in("Contract.LegalReview"));
+    REQUIRE(d.fire("case.handover", kBoss, R"({"from": "li", "to": "chen"})").accepted);
+    CHECK(d.the_case().in("Contract.LegalReview"));
+    CHECK(d.the_case().record().at("handovers").as_array().size() == 1);
+  }
+  SECTION("risks are updated in later stages, feedback during the complaint loop") {
+    d.advance_to("service.feedback");
+    REQUIRE(
+        d.fire("evaluation.risks", kQuality,
+               R"({"risks": [{"id": "R9", "category": "quality", "description": "field failures",
+                       "probability": 2, "impact": 3}]})")
+            .accepted);
+    CHECK(d.the_case().record().at("risk").at("open") == 1);
+    REQUIRE(d.fire("service.complaint", kSales,
+                   R"({"id": "C1", "severity": "minor", "description": "x"})")
+                .accepted);
+    REQUIRE(d.fire("service.feedback", kSales, R"({"score": 2})").accepted);
+    CHECK(d.the_case().in("AfterSales.Complaint"));
+  }
+}

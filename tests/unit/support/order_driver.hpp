@@ -97,11 +97,13 @@ class OrderDriver {
   }
   Outcome fire(const Step& step) { return fire(step.event, step.actor, step.payload); }
 
-  /// Fires the main path up to (not including) the first step whose event is `stop_before`.
+  /// Fires the main path, from where the last advance_to stopped, up to (not including) the next
+  /// step whose event is `stop_before`.
   void advance_to(const std::string& stop_before) {
-    for (const auto& step : main_path()) {
-      if (stop_before == step.event) return;
-      const Outcome o = fire(step);
+    const auto path = main_path();
+    for (; next_ < path.size(); ++next_) {
+      if (stop_before == path[next_].event) return;
+      const Outcome o = fire(path[next_]);
       if (!o.accepted) throw std::runtime_error("main path refused: " + o.summary());
     }
   }
@@ -112,6 +114,7 @@ class OrderDriver {
  private:
   Case case_;
   Timestamp now_;
+  std::size_t next_ = 0;  // the next step of main_path() advance_to fires
 };
 
 }  // namespace undertake::testing
