@@ -1,0 +1,53 @@
+'use strict';
+// The order lifecycle of compare_reference through undertake's Node binding (bindings/node).
+//
+//   node node/lifecycle.js OUT SECONDS REPETITIONS   ->  {"events_per_s": [...]} on stdout
+//
+// First checks that every event of OUT/lifecycle.json is accepted with the same state as the C++
+// API, then times full lifecycles (create the case from the requirement form, fire the 36 events,
+// free it), as bench_lifecycle does. Run by bench/compare/run once bindings/node has landed.
+//
+// Written before the binding existed, against the API the C API suggests (design.md §7): adjust
+// the calls marked ADAPT if the binding names them differently — the harness then reports
+// "runner failed: ..." instead of a number, never a made-up figure.
+const fs = require('fs');
+const path = require('path');
+
+const [out, seconds, reps] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+const ref = JSON.parse(fs.readFileSync(path.join(out, 'lifecycle.json'), 'utf8'));
+const formText = JSON.stringify(ref.form);
+const steps = ref.steps;
+
+const undertake = require(path.join(__dirname, '..', '..', '..', 'bindings', 'node'));
+const engine = new undertake.Engine(); // ADAPT: an engine with the built-in default policy
+
+function lifecycle(check) {
+  const c = engine.createCase('B-1', JSON.parse(formText)); // ADAPT
+  try {
+    for (let i = 0; i < steps.length; ++i) {
+      const s = steps[i];
+      const o = c.fire(s.event, s.actor, s.payload, s.at); // ADAPT
+      if (check && (o.accepted !== s.accepted || JSON.stringify(o.state) !== JSON.stringify(s.state)))
+        throw new Error(`step ${i + 1} ${s.event}: got ${JSON.stringify(o.state)}, expected ${JSON.stringify(s.state)}`);
+    }
+  } finally {
+    if (typeof c.close === 'function') c.close();
+    else if (typeof c.free === 'function') c.free();
+  }
+}
+
+lifecycle(true);
+for (let i = 0; i < 200; ++i) lifecycle(false);
+const rates = [];
+for (let r = 0; r < reps; ++r) {
+  let n = 0;
+  const start = process.hrtime.bigint();
+  let elapsed = 0;
+  do {
+    for (let k = 0; k < 20; ++k) lifecycle(false);
+    n += 20;
+    elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  } while (elapsed < seconds);
+  rates.push((n * steps.length) / elapsed);
+}
+console.log(JSON.stringify({ events_per_lifecycle: steps.length, events_per_s: rates }));

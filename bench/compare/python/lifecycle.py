@@ -1,0 +1,65 @@
+"""The order lifecycle of compare_reference through undertake's Python binding (bindings/python).
+
+    python3 python/lifecycle.py OUT SECONDS REPETITIONS   ->  {"events_per_s": [...]} on stdout
+
+First checks that every event of OUT/lifecycle.json is accepted with the same state as the C++ API,
+then times full lifecycles (create the case from the requirement form, fire the 36 events, free it),
+as bench_lifecycle does. Run by bench/compare/run once bindings/python has landed.
+
+Written before the binding existed, against the API the C API suggests (design.md §7): adjust the
+three calls marked ADAPT if the binding names them differently — the harness then reports
+"runner failed: ..." instead of a number, never a made-up figure.
+"""
+import json
+import sys
+import time
+
+
+def main():
+    out, seconds, reps = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+    with open(f"{out}/lifecycle.json", encoding="utf-8") as f:
+        ref = json.load(f)
+    form_text = json.dumps(ref["form"])
+    steps = [(s["event"], s["actor"], s["payload"], s["at"]) for s in ref["steps"]]
+
+    import undertake  # bindings/python on PYTHONPATH
+
+    engine = undertake.Engine()  # ADAPT: an engine with the built-in default policy
+
+    def outcome_field(o, name):
+        return o[name] if isinstance(o, dict) else getattr(o, name)
+
+    def lifecycle(check=False):
+        case = engine.create_case("B-1", json.loads(form_text))  # ADAPT
+        try:
+            for i, (event, actor, payload, at) in enumerate(steps):
+                o = case.fire(event, actor, payload, at)  # ADAPT
+                if check:
+                    want = ref["steps"][i]
+                    got = (outcome_field(o, "accepted"), list(outcome_field(o, "state")))
+                    if got != (want["accepted"], want["state"]):
+                        raise SystemExit(f"step {i + 1} {event}: got {got}, expected {want['state']}")
+        finally:
+            close = getattr(case, "close", None) or getattr(case, "free", None)
+            if close:
+                close()
+
+    lifecycle(check=True)
+    for _ in range(50):
+        lifecycle()
+    rates = []
+    for _ in range(reps):
+        n, start = 0, time.perf_counter()
+        while True:
+            for _ in range(10):
+                lifecycle()
+            n += 10
+            elapsed = time.perf_counter() - start
+            if elapsed >= seconds:
+                break
+        rates.append(n * len(steps) / elapsed)
+    print(json.dumps({"events_per_lifecycle": len(steps), "events_per_s": rates}))
+
+
+if __name__ == "__main__":
+    main()
