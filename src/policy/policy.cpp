@@ -8,6 +8,7 @@
 #include "policy/json_checker.hpp"
 #include "policy/message_template.hpp"
 #include "policy/policy_data.hpp"
+#include "rules/decision_table_detail.hpp"
 #include "undertake/error.hpp"
 
 namespace json = boost::json;
@@ -74,11 +75,11 @@ void load_roles(const json::value& doc, const std::string& where, PolicyData& da
                  "missing: every event needs its permitted roles (an empty list forbids it)");
 }
 
-std::optional<jsonlogic::Rule> compile_logic(const json::value& logic, const Extensions& ext,
+std::optional<jsonlogic::Rule> compile_logic(const json::value& logic, const jsonlogic::Operators& ops,
                                              const std::string& where, const std::string& path,
                                              JsonChecker& check) {
   try {
-    return jsonlogic::Rule::compile(logic, ext.operators(), where + ": " + path);
+    return jsonlogic::Rule::compile(logic, ops, where + ": " + path);
   } catch (const Error& e) {
     check.fail(where, path, e.why().empty() ? e.what() : std::string(e.what()));
     return std::nullopt;
@@ -86,7 +87,7 @@ std::optional<jsonlogic::Rule> compile_logic(const json::value& logic, const Ext
 }
 
 void load_gates(const json::value& doc, const std::string& where, PolicyData& data,
-                const Extensions& ext, JsonChecker& check) {
+                const Extensions& ext, const jsonlogic::Operators& ops, JsonChecker& check) {
   const auto* o = check.object(doc, where, "");
   if (!o) return;
   check.only(*o, {"$schema", "gates"}, where, "");
@@ -149,14 +150,14 @@ void load_gates(const json::value& doc, const std::string& where, PolicyData& da
           check.fail(where, path + "/severity", "expected \"deny\", \"warn\" or \"approval\"");
       }
       if (const json::value* when = r->if_contains("when"))
-        rule.when = compile_logic(*when, ext, where, path + "/when", check);
+        rule.when = compile_logic(*when, ops, where, path + "/when", check);
       const json::value* condition = r->if_contains("condition");
       const auto* named = check.string(*r, "rule", false, where, path);
       if (condition && named) {
         check.fail(where, path,
                    "give either a JsonLogic \"condition\" or a named \"rule\", not both");
       } else if (condition) {
-        rule.condition = compile_logic(*condition, ext, where, path + "/condition", check);
+        rule.condition = compile_logic(*condition, ops, where, path + "/condition", check);
       } else if (named) {
         rule.custom_name = std::string(*named);
         rule.custom = ext.find_rule(*named);
@@ -192,7 +193,7 @@ void load_gates(const json::value& doc, const std::string& where, PolicyData& da
 }
 
 void load_routes(const json::value& doc, const std::string& where, PolicyData& data,
-                 const Extensions& ext, JsonChecker& check) {
+                 const jsonlogic::Operators& ops, JsonChecker& check) {
   const auto* o = check.object(doc, where, "");
   if (!o) return;
   check.only(*o, {"$schema", "routes"}, where, "");
@@ -217,7 +218,7 @@ void load_routes(const json::value& doc, const std::string& where, PolicyData& d
       check.fail(where, path + "/condition", "missing (a JsonLogic condition)");
       continue;
     }
-    if (auto rule = compile_logic(*condition, ext, where, path + "/condition", check))
+    if (auto rule = compile_logic(*condition, ops, where, path + "/condition", check))
       data.routes.emplace(std::string(kv.key()), std::move(*rule));
   }
 }
@@ -239,6 +240,126 @@ void load_process(const json::value& doc, const std::string& where, PolicyData& 
         data.roles.end())
       check.fail(where, JsonChecker::index("/kickoff/departments", i),
                  "\"" + data.kickoff_departments[i] + "\" is not a role declared in roles");
+}
+
+// Decision tables (tables.json): each compiled, validated and indexed on load.
+void load_tables(const json::value& doc, const std::string& where, PolicyData& data,
+                 const Extensions& ext, std::vector<std::string>& problems,
+                 std::vector<std::string>& declared) {
+  JsonChecker check(problems);
+  const auto* o = check.object(doc, where, "");
+  if (!o) return;
+  check.only(*o, {"$schema", "description", "tables"}, where, "");
+  const json::value* tables = o->if_contains("tables");
+  if (!tables || !tables->is_object()) {
+    check.fail(where, "/tables",
+               "expected an object: table name → {hit_policy, inputs, outputs, rules}");
+    return;
+  }
+  for (const auto& kv : tables->get_object()) {
+    declared.emplace_back(kv.key());
+    const std::string path = JsonChecker::join("/tables", kv.key());
+    if (auto table = DecisionTable::compile(std::string(kv.key()), kv.value(), where, path,
+                                            problems, ext.operators()))
+      data.tables->emplace(std::string(kv.key()), std::move(table));
+  }
+}
+
+/// `{"decide": ["table", input, ...]}` (inputs in column order) or `{"decide": ["table",
+/// {"name": value, ...}]}` (one object argument: inputs by name): the table's answer. Explains
+/// each call to the decision log of the rule being evaluated, so the gate's trace shows it.
+jsonlogic::Operators policy_operators(const Extensions& ext,
+                                      std::shared_ptr<const detail::TableMap> tables) {
+  jsonlogic::Operators ops = ext.operators();
+  ops.add(
+      "decide",
+      [tables](const std::vector<json::value>& args) -> json::value {
+        const json::object invalid{{"type", "Invalid Arguments"}};
+        if (!args[0].is_string())
+          throw jsonlogic::RuleError(invalid, "decide",
+                                     "the first argument names a decision table");
+        const auto it = tables->find(args[0].get_string());
+        if (it == tables->end())
+          throw jsonlogic::RuleError(
+              invalid, "decide",
+              "no decision table \"" + std::string(args[0].get_string()) + "\"");
+        const DecisionTable& table = *it->second;
+        const bool by_name = args.size() == 2 && args[1].is_object();
+        detail::DecisionLog* log = detail::current_decision_log();
+        auto inputs = [&] {
+          return by_name ? table.input_object(args[1])
+                         : table.input_object(json::array(args.begin() + 1, args.end()));
+        };
+        try {
+          TableResult r = by_name ? table.evaluate(args[1])
+                                  : table.evaluate_values(args.data() + 1, args.size() - 1);
+          if (log) log->calls.push_back(table.explain(inputs(), r));
+          return std::move(r.output);
+        } catch (const jsonlogic::RuleError& e) {
+          if (log)
+            log->calls.push_back(json::object{
+                {"table", table.name()}, {"inputs", inputs()}, {"error", e.what()}});
+          throw;
+        } catch (const Error& e) {
+          if (log)
+            log->calls.push_back(json::object{
+                {"table", table.name()}, {"inputs", inputs()}, {"error", e.why()}});
+          throw jsonlogic::RuleError(json::object{{"type", "Decision Table"}}, e.where(), e.why());
+        }
+      },
+      1);
+  return ops;
+}
+
+/// Checks the `decide` calls of a rule whose table is named by a constant: the table exists and
+/// gets as many inputs as it has columns (or one object of named inputs).
+void check_decide_calls(const json::value& logic, const std::string& where, const std::string& path,
+                        const detail::TableMap& tables, const std::vector<std::string>& declared,
+                        JsonChecker& check) {
+  if (logic.is_array()) {
+    const auto& a = logic.get_array();
+    for (std::size_t i = 0; i < a.size(); ++i)
+      check_decide_calls(a[i], where, JsonChecker::index(path, i), tables, declared, check);
+    return;
+  }
+  if (!logic.is_object()) return;
+  const auto& o = logic.get_object();
+  if (o.size() == 1 && o.begin()->key() == "decide") {
+    const json::value& args = o.begin()->value();
+    const std::string p = path + "/decide";
+    const json::array list = args.is_array() ? args.get_array() : json::array{args};
+    if (list.empty() || !list[0].is_string()) {
+      if (list.empty()) check.fail(where, p, "needs the name of a decision table");
+    } else {
+      const std::string name(list[0].get_string());
+      const auto it = tables.find(name);
+      if (it == tables.end()) {
+        if (std::find(declared.begin(), declared.end(), name) == declared.end()) {
+          std::string known;
+          for (const auto& n : declared) known += (known.empty() ? "" : ", ") + n;
+          check.fail(where, args.is_array() ? p + "/0" : p,
+                     "no decision table \"" + name + "\" in tables.json (" +
+                         (known.empty() ? std::string("there are none") : "tables: " + known) +
+                         ")");
+        }
+      } else {
+        const auto& inputs = it->second->inputs();
+        const std::size_t given = list.size() - 1;
+        const bool named = given == 1 && (list[1].is_object());
+        if (given != inputs.size() && !named) {
+          std::string names;
+          for (const auto& in : inputs) names += (names.empty() ? "" : ", ") + in.name;
+          check.fail(where, p,
+                     "table \"" + name + "\" takes " + std::to_string(inputs.size()) + " input" +
+                         (inputs.size() == 1 ? "" : "s") + " (" + names + "), got " +
+                         std::to_string(given));
+        }
+      }
+    }
+  }
+  for (const auto& kv : o)
+    check_decide_calls(kv.value(), where, JsonChecker::join(path, kv.key()), tables, declared,
+                       check);
 }
 
 std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions& ext,
@@ -266,15 +387,31 @@ std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions
                          std::string(required) + ".json)");
   if (const auto* p = find("policy")) load_manifest(p->document, p->where, *data, check);
   if (const auto* p = find("roles")) load_roles(p->document, p->where, *data, check);
-  if (const auto* p = find("gates")) load_gates(p->document, p->where, *data, ext, check);
+  // Tables before the rules that call them through `decide`.
+  std::vector<std::string> declared_tables;
+  if (const auto* p = find("tables"))
+    load_tables(p->document, p->where, *data, ext, problems, declared_tables);
+  const jsonlogic::Operators ops = policy_operators(ext, data->tables);
+  for (std::string_view part : {"gates", "routes"})
+    if (const auto* p = find(part))
+      check_decide_calls(p->document, p->where, "", *data->tables, declared_tables, check);
+  if (const auto* p = find("gates")) load_gates(p->document, p->where, *data, ext, ops, check);
   if (const auto* p = find("routes")) {
-    load_routes(p->document, p->where, *data, ext, check);
+    load_routes(p->document, p->where, *data, ops, check);
     for (auto r : kRequiredRoutes)
       if (!data->routes.count(r) && problems.empty())
         check.fail(p->where, JsonChecker::join("/routes", r), "missing: the process asks for it");
   }
   if (const auto* p = find("process")) load_process(p->document, p->where, *data, check);
   data->scorers = ext.scorers();
+  if (const auto* p = find("kpi")) {
+    try {
+      data->kpis = kpi_catalogue_from_json(p->document, p->where);
+    } catch (const Error& e) {
+      problems.push_back(e.what());
+    }
+  }
+  for (const auto& calculator : ext.kpi_calculators()) data->kpis.add(calculator);
   if (const auto* p = find("risk")) {
     try {
       data->risk_model = risk_model_from_json(p->document, p->where, &data->scorers);
@@ -300,6 +437,36 @@ json::array reads_of(const jsonlogic::Trace& trace) {
     if (!seen) reads.push_back(json::object{{"path", path}, {"value", value}});
   }
   return reads;
+}
+
+/// The failure message of a rule: `{fact.path}` placeholders from the facts, and
+/// `{decide.<table>}` / `{decide.<table>.<output>}` from the tables the rule consulted.
+std::string rule_message(const std::string& message, const json::value& facts,
+                         const detail::DecisionLog& log) {
+  if (log.calls.empty() || message.find("{decide.") == std::string::npos)
+    return detail::fill_message(message, facts);
+  json::object outputs;
+  for (const auto& call : log.calls) {
+    const auto& c = call.get_object();
+    if (const json::value* out = c.if_contains("output"))
+      outputs[c.at("table").get_string()] = *out;
+  }
+  const json::value decided = json::object{{"decide", std::move(outputs)}};
+  std::string filled;
+  std::size_t i = 0;
+  for (;;) {
+    const std::size_t open = message.find("{decide.", i);
+    if (open == std::string::npos) break;
+    const std::size_t close = message.find('}', open);
+    if (close == std::string::npos) break;
+    filled.append(message, i, open - i);
+    const json::value* v =
+        detail::lookup_path(decided, std::string_view(message).substr(open + 1, close - open - 1));
+    filled += v ? detail::display_value(*v) : std::string("(none)");
+    i = close + 1;
+  }
+  filled.append(message, i, std::string::npos);
+  return detail::fill_message(filled, facts);
 }
 
 const json::string* override_reason(const json::value& facts) {
@@ -370,6 +537,27 @@ RiskAssessment Policy::assess_risks(const RiskRegister& risks) const {
 const RiskModel& Policy::risk_model() const noexcept {
   return data_->risk_model;
 }
+const KpiCatalogue& Policy::kpi_catalogue() const noexcept { return data_->kpis; }
+
+const DecisionTable* Policy::find_table(std::string_view name) const noexcept {
+  const auto it = data_->tables->find(name);
+  return it == data_->tables->end() ? nullptr : it->second.get();
+}
+
+const DecisionTable& Policy::table(std::string_view name) const {
+  if (const DecisionTable* t = find_table(name)) return *t;
+  std::string known;
+  for (const auto& kv : *data_->tables) known += (known.empty() ? "" : ", ") + kv.first;
+  throw Error(ErrorKind::not_found, "tables",
+              "no decision table \"" + std::string(name) + "\" (" +
+                  (known.empty() ? std::string("the policy has none") : "tables: " + known) + ")");
+}
+
+std::vector<std::string> Policy::table_names() const {
+  std::vector<std::string> names;
+  for (const auto& kv : *data_->tables) names.push_back(kv.first);
+  return names;
+}
 
 const json::value* Policy::part(std::string_view name) const noexcept {
   auto it = data_->parts.find(name);
@@ -396,16 +584,20 @@ GateDecision Policy::decide(EventId event, const json::value& facts, const Actor
     t.severity = rule.severity;
     t.category = rule.category;
     jsonlogic::Trace reads;
+    detail::DecisionLog decisions;  // the tables the rule consults, for the trace
+    const detail::DecisionLogScope decision_scope(&decisions);
     try {
       if (rule.when && !rule.when->test(facts, limits, &reads)) {
         t.applicable = false;
         t.reads = reads_of(reads);
+        if (!decisions.calls.empty())
+          t.details = json::object{{"decisions", std::move(decisions.calls)}};
         decision.rules.push_back(std::move(t));
         continue;
       }
       if (rule.condition) {
         t.passed = rule.condition->test(facts, limits, &reads);
-        if (!t.passed) t.message = detail::fill_message(rule.message, facts);
+        if (!t.passed) t.message = rule_message(rule.message, facts, decisions);
       } else {
         RuleVerdict v = rule.custom->check(RuleInput{facts, event_name(event), actor});
         t.passed = v.passed;
@@ -419,6 +611,8 @@ GateDecision Policy::decide(EventId event, const json::value& facts, const Actor
       t.message = "rule could not be evaluated: " + std::string(e.what());
     }
     t.reads = reads_of(reads);
+    if (!decisions.calls.empty() && t.details.is_null())
+      t.details = json::object{{"decisions", std::move(decisions.calls)}};
     if (!t.passed) {
       switch (rule.severity) {
         case Severity::deny:
