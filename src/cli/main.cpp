@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   undertake::cli::add_run_command(app, ctx);
   undertake::cli::add_jsonlogic_commands(app, ctx);
   undertake::cli::add_kpi_command(app, ctx);
+  undertake::cli::add_check_command(app, ctx);
+  undertake::cli::add_test_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
