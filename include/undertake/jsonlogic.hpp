@@ -47,7 +47,8 @@ class RuleError : public Error {
 };
 
 /// What an evaluation read: every `var`/`val` path resolved and the value found (null when
-/// missing). Gate decisions include it so that a refusal says which values led to it.
+/// missing), as a dotted path (`payload.price`); the keys `missing`, `missing_some` and `exists`
+/// look at are listed too. Gate decisions include it so that a refusal says which values led to it.
 struct Trace {
   std::vector<std::pair<std::string, boost::json::value>> reads;
 };
@@ -97,8 +98,10 @@ class Rule {
 
   /// Compiles `logic`. `where` (e.g. `rules/default/gates.json: /gates/intake.confirm/0/when`) is
   /// put in front of every compile error, followed by the JSON path inside the rule
-  /// (`/and/1/var`). Throws Error(ErrorKind::invalid_rule) for an unknown operator, a malformed
-  /// argument list, or nesting deeper than `limits.max_depth`.
+  /// (`/and/1/var`). Throws Error(ErrorKind::invalid_rule) for an unknown operator or a malformed
+  /// argument list, and Error(ErrorKind::limit_exceeded) for nesting deeper than
+  /// `limits.max_depth` (checked before going deeper, so hostile nesting cannot overflow the
+  /// stack). Subtrees whose arguments are all constants are computed here, once.
   static Rule compile(const boost::json::value& logic, const Operators& ops = Operators::standard(),
                       std::string_view where = {}, const Limits& limits = {});
 

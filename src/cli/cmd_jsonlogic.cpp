@@ -40,7 +40,9 @@ std::optional<std::string> read_file(const std::string& path, std::string& why) 
 
 std::optional<json::value> parse(std::string_view text, std::string& why) {
   json::parse_options options;
-  options.max_depth = 1024;  // deeper rules are refused by the rule limits, with a clear message
+  // Deep enough that a rule nested past Limits::max_depth is refused by the rule language itself
+  // (limit_exceeded, with its path), yet bounded so that printing a case stays safe.
+  options.max_depth = 10'000;
   boost::system::error_code ec;
   json::value v = json::parse(text, ec, {}, options);
   if (ec) {
