@@ -97,6 +97,20 @@ TEST_CASE("jsonlogic: a gate rule", "[jsonlogic]") {
   CHECK_FALSE(gate.test(json::parse(R"({"feasible": true})")));  // missing margin is 0
 }
 
+TEST_CASE("jsonlogic: loose comparison", "[jsonlogic]") {
+  CHECK(run(R"({"==": [1, "1"]})") == json::value(true));
+  CHECK(run(R"({"==": [null, 0]})") == json::value(true));
+  CHECK(run(R"({"<": ["2024-01-01", "2024-01-02"]})") == json::value(true));
+  CHECK(rule_error(R"({"==": [1, "one"]})") == json::parse(R"({"type": "NaN"})"));
+  CHECK(rule_error(R"({">": [[1], 0]})") == json::parse(R"({"type": "NaN"})"));
+  // A missing value is not equal to a name (and is no error): routes and gates compare
+  // optional fields with strings.
+  CHECK(run(R"({"==": [{"var": "customer.tier"}, "key"]})", "{}") == json::value(false));
+  CHECK(run(R"({"!=": [{"var": "actor.id"}, {"var": "drafted_by"}]})",
+            R"({"actor": {"id": "u1"}})") == json::value(true));
+  CHECK(run(R"({"===": [{"var": "x"}, null]})", "{}") == json::value(true));
+}
+
 TEST_CASE("jsonlogic: try, throw and iterator scopes", "[jsonlogic]") {
   CHECK(rule_error(R"({"throw": "Not allowed"})") == json::parse(R"({"type": "Not allowed"})"));
   CHECK(run(R"({"try": [{"throw": "E"}, {"cat": ["caught ", {"val": "type"}]}]})") ==

@@ -2,7 +2,8 @@
 // ({"<": [1, 2, 3]} is the "between" form; evaluation stops at the first pair that fails).
 //
 // Two strings compare as strings; otherwise both sides are coerced to numbers (null is 0, booleans
-// 0/1) and a side that is not a number (an array, an object, "A") raises {"type": "NaN"}.
+// 0/1) and a side that is not a number (an array, an object, "A") raises {"type": "NaN"}; for ==
+// and != only, null and a string are simply not equal.
 // Strict equality compares type and value without coercion.
 #include "rules/jsonlogic/node.hpp"
 
@@ -35,6 +36,14 @@ inline int loose_compare(const Node& n, Val a, Val b) {
   return (x > y) - (x < y);
 }
 
+/// Loose equality: as loose_compare, except that null is never equal to a string (as in
+/// JavaScript; coercing both to numbers would make a missing value equal "0" or "", and a NaN
+/// error of a missing value compared with a name, e.g. {"==": [{"var": "tier"}, "key"]}).
+inline bool loose_equal(const Node& n, Val a, Val b) {
+  if ((a.is_null() && b.is_string()) || (a.is_string() && b.is_null())) return false;
+  return loose_compare(n, a, b) == 0;
+}
+
 template <typename Pass>
 inline Val chain(const Node& n, Ctx& c, Pass pass) {
   const std::size_t count = n.kids.size();
@@ -52,10 +61,10 @@ inline Val chain(const Node& n, Ctx& c, Pass pass) {
 }  // namespace
 
 Val eval_loose_eq(const Node& n, Ctx& c) {
-  return chain(n, c, [&n](Val a, Val b) { return loose_compare(n, a, b) == 0; });
+  return chain(n, c, [&n](Val a, Val b) { return loose_equal(n, a, b); });
 }
 Val eval_loose_ne(const Node& n, Ctx& c) {
-  return chain(n, c, [&n](Val a, Val b) { return loose_compare(n, a, b) != 0; });
+  return chain(n, c, [&n](Val a, Val b) { return !loose_equal(n, a, b); });
 }
 Val eval_strict_eq(const Node& n, Ctx& c) {
   return chain(n, c, [](Val a, Val b) { return strict_equal(a, b); });
