@@ -1,0 +1,386 @@
+/*
+ * undertake — the C API (design.md §7).
+ *
+ * A stable, exception-free boundary to the engine for C hosts and for other languages (the Python
+ * and Node bindings are built on it). It compiles as C99 and as C++.
+ *
+ * ## Conventions
+ *
+ * - Handles are opaque: `ut_engine` (a policy, the host's callbacks, the cases it opened) and
+ *   `ut_case` (one customer order going through the process).
+ * - Every function that can fail returns an `int` status: `UT_OK` (0), `UT_REFUSED` (1, the
+ *   process refused an event: a normal business answer, not an error), or a negative `UT_E_*`
+ *   error. On any status other than `UT_OK`, `ut_last_error()` says what and why (file, JSON path,
+ *   event, rule) in one UTF-8 line that a person can read.
+ * - Output parameters are set to NULL / 0 first, so on an error they hold nothing to free.
+ * - Strings in and out are NUL-terminated UTF-8. Strings coming in are validated: invalid UTF-8
+ *   is refused with `UT_E_INVALID_ARGUMENT` (case ids, event names, times, names) or
+ *   `UT_E_INVALID_JSON` (JSON text).
+ * - JSON text coming in is parsed with limits (see `ut_engine_set_limits`): larger or deeper
+ *   documents give `UT_E_LIMIT`, never a crash or unbounded recursion.
+ * - Every `char*` the library returns is owned by the caller and freed with `ut_free()`. Strings
+ *   passed to callbacks are borrowed: valid only during the call.
+ * - Times are ISO-8601 strings: `2026-03-02` (midnight UTC) or `2026-03-02T09:00:00Z` (optional
+ *   `.fff`, `Z` or `±hh:mm`). The engine never reads the clock: the host says when things happen.
+ * - No C++ exception ever crosses this boundary: every entry point catches everything, including
+ *   `std::bad_alloc` (`UT_E_NO_MEMORY`).
+ * - Every free/close function accepts NULL.
+ *
+ * ## Threads
+ *
+ * - An engine may be shared by many threads: every `ut_engine_*` function may be called
+ *   concurrently with any other, and with functions on the engine's cases.
+ * - A case is used by one thread at a time (the host serialises calls on one `ut_case*`).
+ *   Different cases may be used from different threads at once, also cases of one engine.
+ * - `ut_last_error()` is per thread.
+ * - Callbacks (custom rules, KPI calculators, the listener) run on the thread that made the call
+ *   that needs them (`ut_case_fire`, `ut_case_restore`, `ut_engine_kpi`, ...). Callbacks of an
+ *   engine shared by threads may run concurrently and must be thread-safe.
+ *
+ * ## Lifetimes
+ *
+ * - A case keeps what it needs of its engine alive (policy, callbacks) until it is freed, so
+ *   `ut_engine_close` with live cases is safe, in any order. After `ut_engine_close(e)` returns,
+ *   the library never calls a callback registered on `e` again (the host may free its user_data
+ *   then). The engine's cases stay valid for reading (`ut_case_state`, `ut_case_snapshot`, ...)
+ *   and must still be freed with `ut_case_free`; `ut_case_fire` on them returns `UT_E_CLOSED`.
+ *   `ut_engine_close` waits for calls in flight on other threads; it must not be called from a
+ *   callback of that engine (if it is, the engine is closed at once but the callback in progress
+ *   and calls already in flight on other threads still complete).
+ * - A freed handle must not be used again (as with free()): that is undefined behaviour. The
+ *   library detects some misuse (a handle of the wrong kind, a double free) on a best-effort basis
+ *   and reports `UT_E_INVALID_ARGUMENT`, but this is no guarantee.
+ */
+#ifndef UNDERTAKE_UNDERTAKE_H
+#define UNDERTAKE_UNDERTAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "undertake/undertake_version.h"
+
+/* UT_API marks the functions the shared library exports; everything else is hidden. Define
+ * UT_STATIC when linking a static build of the C API on Windows. */
+#if defined(_WIN32) || defined(__CYGWIN__)
+#if defined(UT_STATIC)
+#define UT_API
+#elif defined(UT_BUILDING_LIBRARY)
+#define UT_API __declspec(dllexport)
+#else
+#define UT_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__) || defined(__clang__)
+#define UT_API __attribute__((visibility("default")))
+#else
+#define UT_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------------
+ * Status codes */
+
+enum {
+  UT_OK = 0,      /**< success (for ut_case_fire: the event was accepted) */
+  UT_REFUSED = 1, /**< the process refused the event (role, state, gate, ...); nothing changed;
+                       the outcome JSON says why */
+  UT_E_INVALID_ARGUMENT = -1, /**< a NULL where a value is needed, invalid UTF-8, an empty or
+                                   malformed id/name/time, an unusable actor or requirement form,
+                                   a handle of the wrong kind */
+  UT_E_INVALID_JSON = -2,     /**< text that is not JSON (or not UTF-8), or JSON of the wrong
+                                   shape (e.g. a payload that is not an object) */
+  UT_E_POLICY = -3,           /**< a policy (rules directory, file, document) or rule that does not
+                                   validate or compile; the message names file, JSON path and reason */
+  UT_E_SNAPSHOT = -4,   /**< a snapshot or ledger that cannot be restored (damaged, edited, unknown
+                             policy version); nothing was half-loaded */
+  UT_E_NOT_FOUND = -5,  /**< a file, case id, rule or KPI that does not exist */
+  UT_E_CONFLICT = -6,   /**< a case id already open on this engine, or a stale revision
+                             (ut_case_fire_if_revision) */
+  UT_E_LIMIT = -7,      /**< JSON larger or deeper than the engine's limits, or rule work beyond
+                             the evaluation limits */
+  UT_E_RULE = -8,       /**< a rule or KPI calculation failed while it ran (a host callback
+                             reported an error, a JsonLogic `throw`, bad data in a ledger) */
+  UT_E_IO = -9,         /**< the file system failed */
+  UT_E_NO_MEMORY = -10, /**< out of memory (std::bad_alloc); nothing changed */
+  UT_E_CLOSED = -11,  /**< the case's engine was closed (ut_engine_close): the case is read-only */
+  UT_E_INTERNAL = -12 /**< a bug: an unexpected exception inside the library */
+};
+
+/** The stable name of a status: "UT_OK", "UT_E_POLICY", ...; "UT_UNKNOWN" for other values.
+ *  Static storage, never NULL, never freed. Thread-safe. */
+UT_API const char* ut_status_name(int status);
+
+/** A description of the last status other than UT_OK returned on this thread (or "" when the
+ *  last call succeeded). Never NULL. Owned by the library: valid until the next call into the
+ *  library on this thread; do not free. Thread-local, so thread-safe. */
+UT_API const char* ut_last_error(void);
+
+/** The library version, "MAJOR.MINOR.PATCH" (compare with UT_VERSION_STRING from the header to
+ *  detect a mismatch). Static storage, never NULL, never freed. Thread-safe. */
+UT_API const char* ut_version(void);
+
+/** Frees a string (or any buffer) returned by this library. NULL is ignored. Thread-safe. */
+UT_API void ut_free(void* p);
+
+/* ---------------------------------------------------------------------------------------------
+ * Engines */
+
+typedef struct ut_engine ut_engine;
+typedef struct ut_case ut_case;
+
+/** Opens an engine with the built-in default policy (rules/default, compiled in).
+ *  *out: a new engine, owned by the caller, closed with ut_engine_close. Thread-safe. */
+UT_API int ut_engine_open_default(ut_engine** out);
+
+/** Opens an engine with the policy of `policy_path`: a rules directory (one JSON file per part:
+ *  roles.json, gates.json, ...) or a single policy JSON file whose top-level keys are the parts.
+ *  Errors: UT_E_NOT_FOUND (no such path), UT_E_POLICY (does not validate), UT_E_INVALID_ARGUMENT.
+ *  *out: a new engine owned by the caller. Thread-safe. */
+UT_API int ut_engine_open(const char* policy_path, ut_engine** out);
+
+/** Opens an engine with a policy given as one JSON document `{"policy": {...}, "roles": {...},
+ *  "gates": {...}, ...}` (see ut_policy_builtin_json for a complete example).
+ *  Errors: UT_E_INVALID_JSON, UT_E_LIMIT, UT_E_POLICY. *out: a new engine owned by the caller. */
+UT_API int ut_engine_open_json(const char* policy_json, ut_engine** out);
+
+/** Closes an engine. NULL is ignored. Its live cases stay valid (see "Lifetimes"): they become
+ *  read-only and must still be freed. Waits for calls in flight on the engine's cases; after it
+ *  returns no callback of the engine is called again. The handle must not be used afterwards. */
+UT_API void ut_engine_close(ut_engine* e);
+
+/** Loads a new policy version from a rules directory or policy file. New cases use it; existing
+ *  cases keep the version they started with (and snapshots taken under any version this engine
+ *  loaded can be restored). Register custom rules first: a policy that references an unknown
+ *  named rule does not load (UT_E_POLICY). On error the current policy stays in force.
+ *  Thread-safe (cases being created concurrently get the old or the new policy). */
+UT_API int ut_engine_load_policy(ut_engine* e, const char* policy_path);
+
+/** As ut_engine_load_policy, from a JSON document (same shape as ut_engine_open_json). */
+UT_API int ut_engine_load_policy_json(ut_engine* e, const char* policy_json);
+
+/** Reloads the policy from where it was last loaded: the same path read again (rule files edited
+ *  by a process owner), the same JSON document, or the built-in policy — e.g. after registering
+ *  a custom rule it references. Same errors and guarantees as ut_engine_load_policy. */
+UT_API int ut_engine_reload(ut_engine* e);
+
+/** Loads the policy last loaded (as ut_engine_reload) with an RFC 7386 JSON merge patch applied
+ *  to its document form `{"<part>": <the part's file>, ...}` (ut_policy_builtin_json shows it):
+ *  objects merge, anything else (arrays included) replaces, null removes. E.g.
+ *  `{"gates": {"gates": {"intake.confirm": {"rules": [...]}}}}` replaces the rules of one gate
+ *  (part `gates`, i.e. gates.json, whose key `gates` maps events to gates). The patches become
+ *  part of the source of later reloads. Change `{"policy": {"version": ...}}` too when cases
+ *  of the unpatched version must stay restorable side by side. */
+UT_API int ut_engine_load_policy_patch(ut_engine* e, const char* merge_patch_json);
+
+/** The current policy: `{"name", "version", "roles": [...], "events": {"<event>":
+ *  {"roles": [...], "gated": bool}}}`.
+ *  *info_json: owned by the caller (ut_free). Thread-safe. */
+UT_API int ut_engine_policy_info(ut_engine* e, char** info_json);
+
+/** The built-in default policy as one JSON document (the shape ut_engine_open_json reads), to
+ *  start a customised policy from. *policy_json: owned by the caller (ut_free). Thread-safe. */
+UT_API int ut_policy_builtin_json(char** policy_json);
+
+/** Sets the limits for JSON text this engine (and its cases) reads: `max_json_bytes` (default
+ *  64 MiB) and `max_json_depth` (nesting of arrays/objects, default 64, at most 10000). 0 keeps a
+ *  limit unchanged. Snapshots and ledgers larger than the byte limit are refused with UT_E_LIMIT.
+ *  Thread-safe; applies to calls that start afterwards. */
+UT_API int ut_engine_set_limits(ut_engine* e, size_t max_json_bytes, unsigned max_json_depth);
+
+/* ---------------------------------------------------------------------------------------------
+ * Custom rules written by the host (design.md §3 "pluggable" (c))
+ *
+ * A gate in the policy references a named rule instead of a JsonLogic condition:
+ *   {"id": "credit-ok", "rule": "credit_check", "message": "customer over credit limit"}
+ * The host registers `credit_check` with ut_engine_register_rule, then loads (or reloads) the
+ * policy that references it. */
+
+/** What a rule callback answers through: set a message (why it failed) and details (kept in the
+ *  outcome's trace). Valid only during the callback; owned by the library. */
+typedef struct ut_verdict ut_verdict;
+
+/** Sets the failure message (copied; UTF-8). Without one, the rule's `message` from the policy is
+ *  used. Returns UT_E_INVALID_ARGUMENT for NULL or invalid UTF-8. */
+UT_API int ut_verdict_set_message(ut_verdict* v, const char* message);
+
+/** Sets details, a JSON value kept in the trace (copied). UT_E_INVALID_JSON when not JSON. */
+UT_API int ut_verdict_set_details(ut_verdict* v, const char* details_json);
+
+enum {
+  UT_RULE_FAIL = 0, /**< the rule does not hold: the event is refused (or warned, or needs an
+                         override: the rule's severity in the policy decides) */
+  UT_RULE_PASS = 1  /**< the rule holds */
+};
+
+/** A custom rule.
+ *  - user_data: as registered.
+ *  - facts_json: the case's facts (the object JsonLogic conditions read: `data`, `payload`,
+ *    `actor`, `event`, `state`, `risk`, `contract`, ...). Borrowed: valid during the call.
+ *  - event: the event being decided, e.g. "contract.sign". Borrowed.
+ *  - actor_json: `{"id": "...", "roles": [...]}`. Borrowed.
+ *  - verdict: out parameter for a message and details (ut_verdict_set_message/_details).
+ *  Returns UT_RULE_PASS, UT_RULE_FAIL, or any negative value for "could not evaluate": the rule
+ *  then fails closed (the event is refused) and the verdict's message is shown as the error.
+ *  Must be deterministic (same facts, same answer: cases are rebuilt by replaying their ledger)
+ *  and thread-safe when the engine is shared by threads. Must not call ut_case_fire on the case
+ *  being decided. */
+typedef int (*ut_rule_fn)(void* user_data, const char* facts_json, const char* event,
+                          const char* actor_json, ut_verdict* verdict);
+
+/** Registers (or replaces) a named custom rule for policies loaded from now on (ut_engine_reload
+ *  applies it). Policies loaded before keep the callback they were loaded with, so user_data must
+ *  stay valid until ut_engine_close returns. `name`: non-empty UTF-8. Thread-safe. */
+UT_API int ut_engine_register_rule(ut_engine* e, const char* name, ut_rule_fn fn, void* user_data);
+
+/* ---------------------------------------------------------------------------------------------
+ * Listener: notifications (policy §二(三)2 contract copies to departments, §五 communication) */
+
+/** Called after every ut_case_fire on any case of the engine, accepted or refused (not for
+ *  events replayed by ut_case_restore / ut_case_replay), on the firing thread, after the case has
+ *  changed. `accepted` is 1 or 0; `outcome_json` is the outcome ut_case_fire returns. All strings
+ *  are borrowed (valid during the call). The listener may read any case (ut_case_state, ...) but
+ *  must not fire events on or free the case being fired. Its return value is ignored: the event
+ *  stands whatever the listener does. */
+typedef void (*ut_listener_fn)(void* user_data, const char* case_id, const char* event,
+                               int accepted, const char* outcome_json);
+
+/** Sets the engine's listener (fn NULL removes it). The previous listener is not called again
+ *  once this returns... except by ut_case_fire calls already in flight on other threads.
+ *  user_data must stay valid while the listener is set (or until ut_engine_close). Thread-safe. */
+UT_API int ut_engine_set_listener(ut_engine* e, ut_listener_fn fn, void* user_data);
+
+/* ---------------------------------------------------------------------------------------------
+ * Cases */
+
+/** Creates a case in `Intake.Registered` with the requirement form `data_json` (an object:
+ *  customer, product, spec, quantity, delivery_date, quality_requirements, channel,
+ *  estimated_amount; design.md §2). `case_id`: non-empty UTF-8, unique among the cases open on
+ *  this engine (UT_E_CONFLICT otherwise). Errors: UT_E_INVALID_ARGUMENT (bad id or form),
+ *  UT_E_INVALID_JSON, UT_E_LIMIT. *out: a new case, owned by the caller (ut_case_free).
+ *  Thread-safe (on a shared engine). */
+UT_API int ut_case_create(ut_engine* e, const char* case_id, const char* data_json, ut_case** out);
+
+/** Restores a case from a snapshot (ut_case_snapshot) taken by this or an earlier process: the
+ *  ledger is replayed under the policy version the snapshot names (which this engine must have
+ *  loaded) and checked against the snapshot's state and record. Custom rules are called during
+ *  the replay; the listener is not. Errors: UT_E_SNAPSHOT (damaged, edited, unknown policy
+ *  version: the message names the JSON path), UT_E_INVALID_JSON, UT_E_LIMIT, UT_E_CONFLICT (the
+ *  case id is already open on this engine). *out: a new case owned by the caller. Thread-safe. */
+UT_API int ut_case_restore(ut_engine* e, const char* snapshot_json, ut_case** out);
+
+/** Rebuilds a case from its ledger (ut_case_ledger: `{case_id, policy_version, data, ledger}`).
+ *  Same errors and ownership as ut_case_restore. */
+UT_API int ut_case_replay(ut_engine* e, const char* ledger_json, ut_case** out);
+
+/** The live case with that id opened on this engine (created or restored, not yet freed).
+ *  *out is BORROWED: the same handle ut_case_create/restore returned; do not free it twice.
+ *  UT_E_NOT_FOUND for an unknown id. Thread-safe (but the case itself is used by one thread at a
+ *  time: the host must know no other thread uses it). */
+UT_API int ut_engine_find_case(ut_engine* e, const char* case_id, ut_case** out);
+
+/** Frees a case. NULL is ignored. Its id may then be opened again on the engine. The handle must
+ *  not be used afterwards. Safe after ut_engine_close. */
+UT_API void ut_case_free(ut_case* c);
+
+/** Fires an event.
+ *  - event: `stage.action` (design.md §2), e.g. "contract.sign".
+ *  - actor_json: `{"id": "li", "roles": ["sales"]}` (the host authenticates; the engine checks
+ *    roles).
+ *  - payload_json: a JSON object, or NULL / "" for `{}`.
+ *  - at_iso8601: when it happened (required; not earlier than the case's last event).
+ *  - outcome_json: may be NULL (no outcome wanted). Otherwise receives, for UT_OK and UT_REFUSED,
+ *    `{"accepted": bool, "event", "seq" (accepted only), "state": [...], "reasons": [{kind,
+ *    message, rule}], "warnings": [...], "trace": {"verdict", "rules": [...]}, "case_id",
+ *    "revision"}`, owned by the caller (ut_free); NULL on errors.
+ *  Returns UT_OK (accepted), UT_REFUSED (nothing changed; ut_last_error() also holds a summary
+ *  of the reasons), or an error: UT_E_INVALID_ARGUMENT (NULL, invalid UTF-8, bad actor or time),
+ *  UT_E_INVALID_JSON, UT_E_LIMIT, UT_E_CLOSED, UT_E_RULE (the policy itself failed). Atomic: a
+ *  refused or failing event changes nothing. One thread at a time per case. */
+UT_API int ut_case_fire(ut_case* c, const char* event, const char* actor_json,
+                        const char* payload_json, const char* at_iso8601, char** outcome_json);
+
+/** ut_case_fire with optimistic concurrency: UT_E_CONFLICT (nothing fired) unless the case's
+ *  revision is `expected_revision` (e.g. the revision the host stored with its snapshot). */
+UT_API int ut_case_fire_if_revision(ut_case* c, uint64_t expected_revision, const char* event,
+                                    const char* actor_json, const char* payload_json,
+                                    const char* at_iso8601, char** outcome_json);
+
+/** Where the case stands: `{"case_id", "stage": "Contract", "state": ["Contract.Drafting"],
+ *  "revision": 9, "policy_version": "..."}`. *state_json owned by the caller. */
+UT_API int ut_case_state(ut_case* c, char** state_json);
+
+/** The case's id. *case_id owned by the caller (ut_free). */
+UT_API int ut_case_id(ut_case* c, char** case_id);
+
+/** The revision: the number of ledger entries; it grows with every accepted event. A host that
+ *  stored revision N and finds another number knows its copy is stale. */
+UT_API int ut_case_revision(ut_case* c, uint64_t* revision);
+
+/** A versioned JSON snapshot of the whole case (format "undertake.snapshot", version 1), for the
+ *  host's database; ut_case_restore turns it back into a case. *snapshot_json owned by caller. */
+UT_API int ut_case_snapshot(ut_case* c, char** snapshot_json);
+
+/** The events `actor_json` may fire now (permitted by role and accepted by the current state):
+ *  `[{"event": "contract.sign", "gated": true}, ...]` — the buttons of an ERP screen. `gated`
+ *  events still check their gate rules when fired. *events_json owned by the caller. */
+UT_API int ut_case_available(ut_case* c, const char* actor_json, char** events_json);
+
+/** The case's ledger: `{"case_id", "policy_version", "data", "ledger": [{seq, at, event, actor,
+ *  payload, state}, ...]}` — what KPIs read (ut_engine_kpi) and ut_case_replay rebuilds from.
+ *  *ledger_json owned by the caller. */
+UT_API int ut_case_ledger(ut_case* c, char** ledger_json);
+
+/** The case's record: the facts rules read (`data`, `evaluation`, `risk`, `contract`,
+ *  `production`, ...). *record_json owned by the caller. */
+UT_API int ut_case_record(ut_case* c, char** record_json);
+
+/** The case's risk assessment (design.md §5), the record's `risk` object: `{"index" (0–100),
+ *  "level" ("none", "low", ... "critical"), "categories": {"market": 12, ...}, "open",
+ *  "critical", "unmitigated_high", "risks": [{id, category, status, score, level, response,
+ *  owner}], ...}`. *risk_json owned by the caller. */
+UT_API int ut_case_risk(ut_case* c, char** risk_json);
+
+/* ---------------------------------------------------------------------------------------------
+ * KPIs (design.md §6, policy §四) */
+
+/** A KPI calculated by the host.
+ *  - ledgers_json: a JSON array of the cases' ledgers (as ut_case_ledger), borrowed.
+ *  - period_json: `{"from": "2026-01-01", "to": "2026-03-31", "until": "2026-04-01T00:00:00Z"}`
+ *    (an entry counts when from <= at < until), borrowed.
+ *  - value / has_value: set *value and *has_value = 1; leave *has_value = 0 for "no data in the
+ *    period" (reported as null, never 0).
+ *  Returns 0, or a negative value for an error (ut_engine_kpi then fails with UT_E_RULE).
+ *  Must be thread-safe when the engine is shared by threads. */
+typedef int (*ut_kpi_fn)(void* user_data, const char* ledgers_json, const char* period_json,
+                         double* value, int* has_value);
+
+/** Registers (or replaces, built-ins included) the calculator of KPI `kpi_id` (e.g.
+ *  "sales.repeat_customers"). `definition_json` may be NULL, or `{"title", "department", "unit",
+ *  "direction": "higher" | "lower", "target": number}` (a KPI with no target gets no score; one
+ *  the policy's kpi.json already defines keeps that definition unless given here; it counts in
+ *  its department's score when kpi.json weights it). user_data must stay valid until
+ *  ut_engine_close returns. Thread-safe. */
+UT_API int ut_engine_register_kpi(ut_engine* e, const char* kpi_id, const char* definition_json,
+                                  ut_kpi_fn fn, void* user_data);
+
+/** Computes the KPI report of the current policy's catalogue (kpi.json) over case ledgers.
+ *  - ledgers_json: an array of ledgers (ut_case_ledger) and/or snapshots (ut_case_snapshot), or
+ *    `{"cases": [...]}`.
+ *  - period_json: `{"from": "2026-01-01", "to": "2026-03-31"}` (dates, both inclusive), optional
+ *    `"skip_bad_cases": true` to list bad cases under "excluded" instead of failing.
+ *  - *report_json (owned by the caller): `{"period", "cases", "kpis": {"sales.revenue": {title,
+ *    department, unit, direction, value, target, score}}, "departments": {"sales": {title,
+ *    score, bonus_coefficient, weights}}, "excluded": [...]}` (null where there is no data).
+ *  Errors: UT_E_INVALID_JSON, UT_E_INVALID_ARGUMENT (bad period), UT_E_RULE (bad data, a failing
+ *  calculator), UT_E_NOT_FOUND (a KPI the policy marks external that no one registered),
+ * UT_E_LIMIT. Thread-safe. */
+UT_API int ut_engine_kpi(ut_engine* e, const char* ledgers_json, const char* period_json,
+                         char** report_json);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* UNDERTAKE_UNDERTAKE_H */

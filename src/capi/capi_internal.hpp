@@ -1,0 +1,200 @@
+// The C API's inside: the handle structs, the engine's shared state, and the helpers every entry
+// point uses (status mapping, last error, UTF-8 and JSON checks with limits, output strings).
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "undertake/engine.hpp"
+#include "undertake/error.hpp"
+#include "undertake/undertake.h"
+
+namespace undertake::capi {
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/// An error the C layer itself raises, with the status to return.
+struct Failure {
+  int status;
+  std::string message;
+};
+
+[[noreturn]] void fail(int status, std::string message);
+
+int status_of(ErrorKind kind) noexcept;
+
+/// Clears this thread's last error (called on entry to every function).
+void clear_error() noexcept;
+/// Sets this thread's last error; never throws (falls back to a fixed text when out of memory).
+void set_error(std::string_view message) noexcept;
+/// Sets the last error and returns `status`.
+int report(int status, std::string_view message) noexcept;
+int report_current_exception() noexcept;
+
+/// Runs `body` (which returns a status) with every exception turned into a status and message.
+template <class Body>
+int guarded(Body&& body) noexcept {
+  clear_error();
+  try {
+    return body();
+  } catch (...) {
+    return report_current_exception();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input checks
+
+/// Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+bool valid_utf8(std::string_view text) noexcept;
+
+/// A NUL-terminated identifier-like string (case id, event, name): not NULL, not empty (unless
+/// allowed), at most 4096 bytes, valid UTF-8. `what` names it in the error.
+std::string_view text_arg(const char* text, const char* what, bool allow_empty = false);
+
+struct JsonLimits {
+  std::size_t max_bytes = std::size_t{64} << 20;
+  unsigned max_depth = 64;
+};
+
+/// Parses JSON text with limits: UT_E_INVALID_ARGUMENT for NULL, UT_E_LIMIT for too large or too
+/// deep, UT_E_INVALID_JSON for text that is not JSON or not UTF-8. `what` names it in errors.
+boost::json::value parse_json(const char* text, const JsonLimits& limits, const char* what);
+/// As parse_json, and the value must be an object (NULL or "" give {} when `optional`).
+boost::json::object parse_object(const char* text, const JsonLimits& limits, const char* what,
+                                 bool optional = false);
+
+Timestamp time_arg(const char* text, const char* what);
+Actor actor_arg(const char* text, const JsonLimits& limits);
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+/// A malloc'ed copy (freed by ut_free); throws std::bad_alloc.
+char* dup_string(std::string_view text);
+char* dup_json(const boost::json::value& value);
+/// Sets *out to NULL when out is not NULL (outputs hold nothing to free on errors).
+template <class T>
+void reset_out(T** out) noexcept {
+  if (out) *out = nullptr;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handles
+
+inline constexpr std::uint32_t kEngineMagic = 0x55544547;  // "UTEG"
+inline constexpr std::uint32_t kCaseMagic = 0x55544353;    // "UTCS"
+inline constexpr std::uint32_t kDeadMagic = 0xDEADDEAD;
+
+struct Listener {
+  ut_listener_fn fn = nullptr;
+  void* user_data = nullptr;
+};
+
+/// Where the current policy came from, so that ut_engine_reload can read it again.
+struct PolicyOrigin {
+  enum class Kind { builtin, path, document } kind = Kind::builtin;
+  std::string path;                         ///< Kind::path
+  PolicySource document;                    ///< Kind::document
+  std::vector<boost::json::value> patches;  ///< merge patches applied in order
+};
+
+/// A KPI calculator registered by the host (ut_engine_register_kpi).
+struct KpiRegistration {
+  std::string id;
+  boost::json::value definition;  ///< null, or the definition object given
+  ut_kpi_fn fn = nullptr;
+  void* user_data = nullptr;
+};
+
+/// What an engine handle and every case it opened share. Lives until the engine is closed and
+/// the last of its cases is freed.
+struct EngineState {
+  explicit EngineState(std::shared_ptr<const Policy> policy, PolicyOrigin origin);
+  ~EngineState();
+
+  Engine engine;
+  /// Shared by calls that may run callbacks (fire, restore, kpi); exclusive for close and for
+  /// replacing the listener, so that no callback runs once those return.
+  std::shared_mutex gate;
+  std::atomic<bool> closed{false};
+
+  std::mutex policy_mutex;  ///< serialises rule registration and policy loading
+  PolicyOrigin origin;      ///< guarded by policy_mutex
+
+  std::mutex cases_mutex;
+  std::unordered_map<std::string, ut_case*> cases;  ///< live cases (nullptr: being opened)
+
+  std::shared_ptr<const Listener> listener;  ///< read and written with std::atomic_load/store
+
+  std::atomic<std::size_t> max_bytes{JsonLimits{}.max_bytes};
+  std::atomic<unsigned> max_depth{JsonLimits{}.max_depth};
+  JsonLimits limits() const noexcept {
+    return JsonLimits{max_bytes.load(std::memory_order_relaxed),
+                      max_depth.load(std::memory_order_relaxed)};
+  }
+
+  std::mutex kpi_mutex;
+  std::vector<KpiRegistration> kpis;  ///< guarded by kpi_mutex
+};
+
+/// Holds an engine's gate shared for the duration of a call (re-entrant on one thread: a callback
+/// may call back into the library on the same engine). Throws UT_E_CLOSED when the engine is
+/// closed.
+class CallGuard {
+ public:
+  explicit CallGuard(EngineState& state);
+  ~CallGuard();
+  CallGuard(const CallGuard&) = delete;
+  CallGuard& operator=(const CallGuard&) = delete;
+
+  /// True when this thread is inside a call (a callback) of `state`.
+  static bool held(const EngineState& state) noexcept;
+
+ private:
+  EngineState& state_;
+  bool locked_ = false;
+};
+
+}  // namespace undertake::capi
+
+struct ut_engine {
+  std::uint32_t magic = undertake::capi::kEngineMagic;
+  std::shared_ptr<undertake::capi::EngineState> state;
+};
+
+struct ut_case {
+  ut_case(std::shared_ptr<undertake::capi::EngineState> s, undertake::Case c)
+      : state(std::move(s)), kase(std::move(c)) {}
+  std::uint32_t magic = undertake::capi::kCaseMagic;
+  std::shared_ptr<undertake::capi::EngineState> state;
+  undertake::Case kase;
+};
+
+struct ut_verdict {
+  undertake::RuleVerdict* verdict;
+};
+
+namespace undertake::capi {
+
+/// The engine of a handle, or UT_E_INVALID_ARGUMENT.
+EngineState& engine_arg(ut_engine* e);
+ut_case& case_arg(ut_case* c);
+
+/// The outcome as ut_case_fire returns it (Outcome::to_json + case_id, revision).
+boost::json::value outcome_json(const Case& c, const Outcome& outcome);
+
+}  // namespace undertake::capi

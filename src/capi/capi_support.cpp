@@ -1,0 +1,338 @@
+// The C API's plumbing: statuses and the last error, input validation, JSON with limits, output
+// strings, and the re-entrant call guard.
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "capi/capi_internal.hpp"
+#include "undertake/timestamp.hpp"
+
+namespace json = boost::json;
+
+namespace undertake::capi {
+namespace {
+
+// The last error of this thread. `fixed` points at static text when no string could be stored.
+struct LastError {
+  std::string text;
+  const char* fixed = "";
+};
+thread_local LastError tl_error;
+
+// The engines whose gate this thread holds (calls nest when a callback calls back in).
+thread_local std::vector<const EngineState*> tl_held;
+
+constexpr std::size_t kMaxIdentifierBytes = 4096;
+constexpr unsigned kMaxDepthCeiling = 10000;
+
+}  // namespace
+
+void fail(int status, std::string message) {
+  throw Failure{status, std::move(message)};
+}
+
+int status_of(ErrorKind kind) noexcept {
+  switch (kind) {
+    case ErrorKind::invalid_argument:
+      return UT_E_INVALID_ARGUMENT;
+    case ErrorKind::invalid_json:
+      return UT_E_INVALID_JSON;
+    case ErrorKind::invalid_policy:
+    case ErrorKind::invalid_rule:
+      return UT_E_POLICY;
+    case ErrorKind::rule_failed:
+      return UT_E_RULE;
+    case ErrorKind::limit_exceeded:
+      return UT_E_LIMIT;
+    case ErrorKind::invalid_snapshot:
+      return UT_E_SNAPSHOT;
+    case ErrorKind::conflict:
+      return UT_E_CONFLICT;
+    case ErrorKind::not_found:
+      return UT_E_NOT_FOUND;
+    case ErrorKind::io:
+      return UT_E_IO;
+  }
+  return UT_E_INTERNAL;
+}
+
+void clear_error() noexcept {
+  tl_error.text.clear();  // keeps the capacity: no allocation on the hot path
+  tl_error.fixed = "";
+}
+
+void set_error(std::string_view message) noexcept {
+  try {
+    tl_error.text.assign(message.data(), message.size());
+    tl_error.fixed = nullptr;
+  } catch (...) {
+    tl_error.fixed = "out of memory (while reporting an error)";
+  }
+}
+
+int report(int status, std::string_view message) noexcept {
+  set_error(message);
+  return status;
+}
+
+int report_current_exception() noexcept {
+  try {
+    throw;
+  } catch (const Failure& f) {
+    return report(f.status, f.message);
+  } catch (const Error& e) {
+    return report(status_of(e.kind()), e.what());
+  } catch (const std::bad_alloc&) {
+    tl_error.fixed = "out of memory";
+    return UT_E_NO_MEMORY;
+  } catch (const std::exception& e) {
+    return report(UT_E_INTERNAL, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return report(UT_E_INTERNAL, "internal error: an unknown exception");
+  }
+}
+
+bool valid_utf8(std::string_view text) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    std::size_t n = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;  // no overlong forms
+      if (c == 0xED) hi = 0x9F;  // no surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;  // no overlong forms
+      if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+    } else {
+      return false;
+    }
+    if (static_cast<std::size_t>(end - p) <= n) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (std::size_t i = 2; i <= n; ++i)
+      if ((p[i] & 0xC0) != 0x80) return false;
+    p += n + 1;
+  }
+  return true;
+}
+
+std::string_view text_arg(const char* text, const char* what, bool allow_empty) {
+  if (!text) fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": NULL where a string is required");
+  const std::size_t n = ::strnlen(text, kMaxIdentifierBytes + 1);
+  if (n > kMaxIdentifierBytes)
+    fail(UT_E_INVALID_ARGUMENT,
+         std::string(what) + ": longer than " + std::to_string(kMaxIdentifierBytes) + " bytes");
+  if (n == 0 && !allow_empty) fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": empty");
+  std::string_view view(text, n);
+  if (!valid_utf8(view)) fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": not valid UTF-8");
+  return view;
+}
+
+json::value parse_json(const char* text, const JsonLimits& limits, const char* what) {
+  if (!text) fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": NULL where JSON text is required");
+  const std::size_t n = ::strnlen(text, limits.max_bytes + 1);
+  if (n > limits.max_bytes)
+    fail(UT_E_LIMIT, std::string(what) + ": larger than the limit of " +
+                         std::to_string(limits.max_bytes) + " bytes (ut_engine_set_limits)");
+  json::parse_options options;
+  options.max_depth = limits.max_depth;
+  options.allow_invalid_utf8 = false;
+  json::parser parser(json::storage_ptr(), options);
+  json::error_code ec;
+  const std::size_t used = parser.write(text, n, ec);
+  if (ec) {
+    if (ec == json::error::too_deep)
+      fail(UT_E_LIMIT, std::string(what) + ": nested deeper than the limit of " +
+                           std::to_string(limits.max_depth) + " (ut_engine_set_limits)");
+    if (ec == json::error::exponent_overflow || ec == json::error::object_too_large ||
+        ec == json::error::array_too_large || ec == json::error::key_too_large ||
+        ec == json::error::string_too_large)
+      fail(UT_E_LIMIT, std::string(what) + ": " + ec.message());
+    fail(UT_E_INVALID_JSON, std::string(what) + ": not valid JSON at byte " +
+                                std::to_string(std::min(used, n)) + ": " + ec.message());
+  }
+  return parser.release();
+}
+
+json::object parse_object(const char* text, const JsonLimits& limits, const char* what,
+                          bool optional) {
+  if (optional && (!text || !*text)) return {};
+  json::value v = parse_json(text, limits, what);
+  if (!v.is_object()) fail(UT_E_INVALID_JSON, std::string(what) + ": expected a JSON object");
+  return std::move(v.get_object());
+}
+
+Timestamp time_arg(const char* text, const char* what) {
+  const std::string_view view = text_arg(text, what);
+  const auto t = parse_iso8601(view);
+  if (!t)
+    fail(UT_E_INVALID_ARGUMENT,
+         std::string(what) + ": \"" + std::string(view) +
+             "\" is not an ISO-8601 date or date-time (2026-03-02 or 2026-03-02T09:00:00Z)");
+  return *t;
+}
+
+Actor actor_arg(const char* text, const JsonLimits& limits) {
+  return actor_from_json(parse_json(text, limits, "actor"), "actor");
+}
+
+char* dup_string(std::string_view text) {
+  auto* p = static_cast<char*>(std::malloc(text.size() + 1));
+  if (!p) throw std::bad_alloc();
+  if (!text.empty()) std::memcpy(p, text.data(), text.size());
+  p[text.size()] = '\0';
+  return p;
+}
+
+char* dup_json(const json::value& value) {
+  json::serializer sr;
+  sr.reset(&value);
+  std::size_t capacity = 256, size = 0;
+  auto* buffer = static_cast<char*>(std::malloc(capacity));
+  if (!buffer) throw std::bad_alloc();
+  while (!sr.done()) {
+    if (capacity - size < 64) {
+      auto* bigger = static_cast<char*>(std::realloc(buffer, capacity * 2));
+      if (!bigger) {
+        std::free(buffer);
+        throw std::bad_alloc();
+      }
+      buffer = bigger;
+      capacity *= 2;
+    }
+    size += sr.read(buffer + size, capacity - size - 1).size();
+  }
+  buffer[size] = '\0';
+  return buffer;
+}
+
+EngineState& engine_arg(ut_engine* e) {
+  if (!e) fail(UT_E_INVALID_ARGUMENT, "engine: NULL");
+  if (e->magic != kEngineMagic)
+    fail(UT_E_INVALID_ARGUMENT, "engine: not a live ut_engine handle (closed, or of another kind)");
+  return *e->state;
+}
+
+ut_case& case_arg(ut_case* c) {
+  if (!c) fail(UT_E_INVALID_ARGUMENT, "case: NULL");
+  if (c->magic != kCaseMagic)
+    fail(UT_E_INVALID_ARGUMENT, "case: not a live ut_case handle (freed, or of another kind)");
+  return *c;
+}
+
+json::value outcome_json(const Case& c, const Outcome& outcome) {
+  json::value v = outcome.to_json();
+  json::object& o = v.get_object();
+  o["case_id"] = c.id();
+  o["revision"] = c.revision();
+  return v;
+}
+
+CallGuard::CallGuard(EngineState& state) : state_(state) {
+  if (!held(state)) {
+    state.gate.lock_shared();
+    locked_ = true;
+  }
+  if (state.closed.load()) {
+    if (locked_) state.gate.unlock_shared();
+    locked_ = false;
+    fail(UT_E_CLOSED, "the case's engine was closed (ut_engine_close): the case is read-only");
+  }
+  try {
+    tl_held.push_back(&state);
+  } catch (...) {
+    if (locked_) state.gate.unlock_shared();
+    throw;
+  }
+}
+
+CallGuard::~CallGuard() {
+  // Pop this guard's entry (the last one for this state: guards nest).
+  for (auto it = tl_held.rbegin(); it != tl_held.rend(); ++it) {
+    if (*it == &state_) {
+      tl_held.erase(std::next(it).base());
+      break;
+    }
+  }
+  if (locked_) state_.gate.unlock_shared();
+}
+
+bool CallGuard::held(const EngineState& state) noexcept {
+  return std::find(tl_held.begin(), tl_held.end(), &state) != tl_held.end();
+}
+
+}  // namespace undertake::capi
+
+using namespace undertake::capi;
+
+extern "C" {
+
+const char* ut_status_name(int status) {
+  switch (status) {
+    case UT_OK:
+      return "UT_OK";
+    case UT_REFUSED:
+      return "UT_REFUSED";
+    case UT_E_INVALID_ARGUMENT:
+      return "UT_E_INVALID_ARGUMENT";
+    case UT_E_INVALID_JSON:
+      return "UT_E_INVALID_JSON";
+    case UT_E_POLICY:
+      return "UT_E_POLICY";
+    case UT_E_SNAPSHOT:
+      return "UT_E_SNAPSHOT";
+    case UT_E_NOT_FOUND:
+      return "UT_E_NOT_FOUND";
+    case UT_E_CONFLICT:
+      return "UT_E_CONFLICT";
+    case UT_E_LIMIT:
+      return "UT_E_LIMIT";
+    case UT_E_RULE:
+      return "UT_E_RULE";
+    case UT_E_IO:
+      return "UT_E_IO";
+    case UT_E_NO_MEMORY:
+      return "UT_E_NO_MEMORY";
+    case UT_E_CLOSED:
+      return "UT_E_CLOSED";
+    case UT_E_INTERNAL:
+      return "UT_E_INTERNAL";
+    default:
+      return "UT_UNKNOWN";
+  }
+}
+
+const char* ut_last_error(void) {
+  return tl_error.fixed ? tl_error.fixed : tl_error.text.c_str();
+}
+
+const char* ut_version(void) {
+  return UT_VERSION_STRING;
+}
+
+void ut_free(void* p) {
+  std::free(p);
+}
+
+int ut_engine_set_limits(ut_engine* e, size_t max_json_bytes, unsigned max_json_depth) {
+  return guarded([&] {
+    EngineState& s = engine_arg(e);
+    if (max_json_depth > kMaxDepthCeiling)
+      fail(UT_E_INVALID_ARGUMENT, "max_json_depth: at most " + std::to_string(kMaxDepthCeiling));
+    if (max_json_bytes) s.max_bytes.store(max_json_bytes);
+    if (max_json_depth) s.max_depth.store(max_json_depth);
+    return UT_OK;
+  });
+}
+
+}  // extern "C"
