@@ -1,0 +1,564 @@
+'use strict';
+// undertake for Node: Engine, Case, Outcome, Refused — the C API through koffi.
+//
+//   const { Engine } = require('undertake');
+//   const engine = new Engine();                            // the built-in policy
+//   const order = engine.createCase('SO-1', { customer: { name: 'ACME', tier: 'regular' } });
+//   const out = order.fire('intake.forward', { id: 'mei', roles: ['market'] }, {}, '2026-03-02');
+//   out.accepted; out.state;                                // true, ['Intake.SalesReview']
+//   order.fireOrThrow('contract.sign', { id: 'li', roles: ['sales'] });   // throws Refused
+//   engine.close();
+//
+// JSON goes in and out as plain objects; every string the library returns is copied and released
+// with ut_free at once; callbacks (custom rules, KPI calculators, the listener) are JS functions
+// kept registered while the library may call them. An engine and its cases are used from the
+// thread (event loop) that created them.
+
+const native = require('./native');
+
+const STATUS = {
+  OK: 0,
+  REFUSED: 1,
+  INVALID_ARGUMENT: -1,
+  INVALID_JSON: -2,
+  POLICY: -3,
+  SNAPSHOT: -4,
+  NOT_FOUND: -5,
+  CONFLICT: -6,
+  LIMIT: -7,
+  RULE: -8,
+  IO: -9,
+  NO_MEMORY: -10,
+  CLOSED: -11,
+  INTERNAL: -12,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+class UndertakeError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.name = this.constructor.name;
+    this.status = status;
+  }
+
+  get statusName() {
+    return native.load().ut_status_name(this.status);
+  }
+}
+
+const errorClass = (name, status) => {
+  const cls = class extends UndertakeError {
+    constructor(message) {
+      super(message, status);
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: name });
+  return cls;
+};
+
+const InvalidArgument = errorClass('InvalidArgument', STATUS.INVALID_ARGUMENT);
+const InvalidJson = errorClass('InvalidJson', STATUS.INVALID_JSON);
+const PolicyError = errorClass('PolicyError', STATUS.POLICY);
+const SnapshotError = errorClass('SnapshotError', STATUS.SNAPSHOT);
+const NotFound = errorClass('NotFound', STATUS.NOT_FOUND);
+const Conflict = errorClass('Conflict', STATUS.CONFLICT);
+const LimitExceeded = errorClass('LimitExceeded', STATUS.LIMIT);
+const RuleError = errorClass('RuleError', STATUS.RULE);
+const IOFailure = errorClass('IOFailure', STATUS.IO);
+const OutOfMemory = errorClass('OutOfMemory', STATUS.NO_MEMORY);
+const Closed = errorClass('Closed', STATUS.CLOSED);
+const InternalError = errorClass('InternalError', STATUS.INTERNAL);
+
+/** The process refused an event (thrown only on request: {check: true} or fireOrThrow). */
+class Refused extends UndertakeError {
+  constructor(outcome) {
+    super(
+      [`${outcome.event} refused`, ...outcome.reasons.map((r) => `(${r.kind}) ${r.message}`)].join(
+        '; ',
+      ),
+      STATUS.REFUSED,
+    );
+    this.outcome = outcome;
+    this.reasons = outcome.reasons;
+  }
+}
+
+const ERRORS = new Map(
+  [
+    InvalidArgument, InvalidJson, PolicyError, SnapshotError, NotFound, Conflict, LimitExceeded,
+    RuleError, IOFailure, OutOfMemory, Closed, InternalError,
+  ].map((cls) => [new cls('').status, cls]),
+);
+
+function fail(status) {
+  const api = native.load();
+  const Cls = ERRORS.get(status) || InternalError;
+  const err = new Cls(api.ut_last_error());
+  err.status = status;
+  throw err;
+}
+
+function check(status) {
+  if (status < 0) fail(status);
+  return status;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values in and out
+
+/** Copies a string the library returned and releases it with ut_free. */
+function take(ptr) {
+  if (!ptr) return null;
+  const api = native.load();
+  try {
+    return api.koffi.decode(ptr, 'char', -1);
+  } finally {
+    api.ut_free(ptr);
+  }
+}
+
+function takeJson(ptr) {
+  const text = take(ptr);
+  return text === null ? null : JSON.parse(text);
+}
+
+function text(value, what) {
+  if (typeof value !== 'string') throw new InvalidArgument(`${what}: expected a string`);
+  return value;
+}
+
+function toJson(value, what) {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value, (k, v) => (v instanceof Actor ? v.toJSON() : v));
+  } catch (e) {
+    throw new InvalidJson(`${what}: not representable as JSON: ${e.message}`);
+  }
+}
+
+function iso(at) {
+  if (at === undefined || at === null) return new Date().toISOString();
+  if (at instanceof Date) {
+    if (Number.isNaN(at.getTime())) throw new InvalidArgument('at: an invalid Date');
+    return at.toISOString();
+  }
+  if (typeof at === 'string') return at;
+  throw new InvalidArgument('at: expected an ISO-8601 string or a Date');
+}
+
+class Actor {
+  /** new Actor('li', 'sales') or new Actor('boss', ['management']). */
+  constructor(id, roles = []) {
+    this.id = id;
+    this.roles = typeof roles === 'string' ? [roles] : [...roles];
+  }
+
+  toJSON() {
+    return { id: this.id, roles: this.roles };
+  }
+}
+
+class Outcome {
+  constructor(json) {
+    this.json = json;
+    this.accepted = !!json.accepted;
+    this.event = json.event;
+    this.seq = json.seq;
+    this.state = json.state || [];
+    this.reasons = json.reasons || [];
+    this.warnings = json.warnings || [];
+    this.trace = json.trace || {};
+    this.caseId = json.case_id;
+    this.revision = json.revision;
+  }
+
+  throwIfRefused() {
+    if (!this.accepted) throw new Refused(this);
+    return this;
+  }
+}
+
+/** What a custom rule may return instead of a boolean. */
+class Verdict {
+  constructor(passed, message = null, details = undefined) {
+    this.passed = !!passed;
+    this.message = message;
+    this.details = details;
+  }
+}
+
+function builtinPolicy() {
+  const api = native.load();
+  const out = [null];
+  check(api.ut_policy_builtin_json(out));
+  return takeJson(out[0]);
+}
+
+function version() {
+  return native.load().ut_version();
+}
+
+// Cases dropped without close() are freed when garbage-collected.
+const caseFinalizer = new FinalizationRegistry((handle) => native.load().ut_case_free(handle));
+
+// ---------------------------------------------------------------------------------------------
+// Engine
+
+function isPath(policy) {
+  return typeof policy === 'string' && !policy.trimStart().startsWith('{');
+}
+
+class Engine {
+  /** new Engine() (built-in policy), new Engine('rules/'), new Engine('policy.json'), or
+   *  new Engine({...policy document}). */
+  constructor(policy) {
+    this._api = native.load();
+    const out = [null];
+    if (policy === undefined || policy === null) check(this._api.ut_engine_open_default(out));
+    else if (isPath(policy)) check(this._api.ut_engine_open(policy, out));
+    else check(this._api.ut_engine_open_json(toJson(policy, 'policy'), out));
+    this._handle = out[0];
+    this._callbacks = []; // registered koffi callbacks, unregistered at close()
+    this._listener = null;
+    this._cases = new Map(); // id -> WeakRef<Case>
+  }
+
+  get closed() {
+    return !this._handle;
+  }
+
+  /** Closes the engine. Open cases stay readable (fire throws Closed); callbacks are never
+   *  called again once this returns. */
+  close() {
+    if (!this._handle) return;
+    this._api.ut_engine_close(this._handle);
+    this._handle = null;
+    for (const cb of this._callbacks) this._api.koffi.unregister(cb);
+    if (this._listener) this._api.koffi.unregister(this._listener);
+    this._callbacks = [];
+    this._listener = null;
+  }
+
+  _h() {
+    if (!this._handle) throw new Closed('the engine is closed');
+    return this._handle;
+  }
+
+  // -- policy ----------------------------------------------------------------------------
+
+  loadPolicy(policy) {
+    if (isPath(policy)) check(this._api.ut_engine_load_policy(this._h(), policy));
+    else check(this._api.ut_engine_load_policy_json(this._h(), toJson(policy, 'policy')));
+  }
+
+  reload() {
+    check(this._api.ut_engine_reload(this._h()));
+  }
+
+  /** The last policy with an RFC 7386 merge patch applied. */
+  patchPolicy(patch) {
+    check(this._api.ut_engine_load_policy_patch(this._h(), toJson(patch, 'patch')));
+  }
+
+  get policyInfo() {
+    const out = [null];
+    check(this._api.ut_engine_policy_info(this._h(), out));
+    return takeJson(out[0]);
+  }
+
+  setLimits({ maxJsonBytes = 0, maxJsonDepth = 0 } = {}) {
+    check(this._api.ut_engine_set_limits(this._h(), maxJsonBytes, maxJsonDepth));
+  }
+
+  // -- callbacks -------------------------------------------------------------------------
+
+  /** fn(facts, event, actor) returns a boolean, [passed, message, details] or a Verdict. A
+   *  throw makes the rule fail closed. Reload the policy that references it afterwards. */
+  registerRule(name, fn) {
+    const api = this._api;
+    const trampoline = (_ud, facts, event, actor, verdict) => {
+      try {
+        let answer = fn(JSON.parse(facts), event, JSON.parse(actor));
+        if (Array.isArray(answer)) answer = new Verdict(answer[0], answer[1], answer[2]);
+        else if (!(answer instanceof Verdict)) answer = new Verdict(answer);
+        if (answer.message) api.ut_verdict_set_message(verdict, String(answer.message));
+        if (answer.details !== undefined)
+          api.ut_verdict_set_details(verdict, JSON.stringify(answer.details));
+        return answer.passed ? 1 : 0;
+      } catch (e) {
+        try {
+          api.ut_verdict_set_message(verdict, `${(e && e.name) || 'Error'}: ${e && e.message}`);
+        } catch (_) {
+          // nothing more to report
+        }
+        return -1;
+      }
+    };
+    const cb = api.koffi.register(trampoline, api.koffi.pointer(api.RuleFn));
+    try {
+      check(api.ut_engine_register_rule(this._h(), text(name, 'name'), cb, null));
+    } catch (e) {
+      api.koffi.unregister(cb);
+      throw e;
+    }
+    this._callbacks.push(cb); // policies loaded earlier may still call older ones
+  }
+
+  /** fn(caseId, event, accepted, outcome) after every fire on any case (accepted or refused).
+   *  null removes it. A throw is reported on stderr and otherwise ignored. */
+  setListener(fn) {
+    const api = this._api;
+    let cb = null;
+    if (fn) {
+      const trampoline = (_ud, caseId, event, accepted, outcome) => {
+        try {
+          fn(caseId, event, !!accepted, new Outcome(JSON.parse(outcome)));
+        } catch (e) {
+          process.emitWarning(`undertake listener threw (ignored): ${e && e.stack}`);
+        }
+      };
+      cb = api.koffi.register(trampoline, api.koffi.pointer(api.ListenerFn));
+    }
+    try {
+      check(api.ut_engine_set_listener(this._h(), cb, null));
+    } catch (e) {
+      if (cb) api.koffi.unregister(cb);
+      throw e;
+    }
+    if (this._listener) api.koffi.unregister(this._listener); // no call in flight uses it now
+    this._listener = cb;
+  }
+
+  /** fn(ledgers, period) returns a number or null (no data). definition: {title, department,
+   *  unit, direction: 'higher'|'lower', target}. */
+  registerKpi(kpiId, fn, definition) {
+    const api = this._api;
+    const trampoline = (_ud, ledgers, period, value, hasValue) => {
+      try {
+        const result = fn(JSON.parse(ledgers), JSON.parse(period));
+        if (result === null || result === undefined) {
+          api.koffi.encode(hasValue, 'int', 0);
+        } else {
+          api.koffi.encode(value, 'double', Number(result));
+          api.koffi.encode(hasValue, 'int', 1);
+        }
+        return 0;
+      } catch (e) {
+        process.emitWarning(`undertake KPI ${kpiId} threw: ${e && e.stack}`);
+        return -1;
+      }
+    };
+    const cb = api.koffi.register(trampoline, api.koffi.pointer(api.KpiFn));
+    try {
+      check(
+        api.ut_engine_register_kpi(
+          this._h(),
+          text(kpiId, 'kpiId'),
+          toJson(definition, 'definition'),
+          cb,
+          null,
+        ),
+      );
+    } catch (e) {
+      api.koffi.unregister(cb);
+      throw e;
+    }
+    this._callbacks.push(cb);
+  }
+
+  // -- cases -----------------------------------------------------------------------------
+
+  _adopt(handle) {
+    const c = new Case(this, handle);
+    this._cases.set(c.id, new WeakRef(c));
+    return c;
+  }
+
+  createCase(caseId, data) {
+    const out = [null];
+    check(
+      this._api.ut_case_create(this._h(), text(caseId, 'caseId'), toJson(data, 'data'), out),
+    );
+    return this._adopt(out[0]);
+  }
+
+  restore(snapshot) {
+    const out = [null];
+    check(this._api.ut_case_restore(this._h(), toJson(snapshot, 'snapshot'), out));
+    return this._adopt(out[0]);
+  }
+
+  replay(ledger) {
+    const out = [null];
+    check(this._api.ut_case_replay(this._h(), toJson(ledger, 'ledger'), out));
+    return this._adopt(out[0]);
+  }
+
+  findCase(caseId) {
+    const out = [null];
+    check(this._api.ut_engine_find_case(this._h(), text(caseId, 'caseId'), out));
+    const ref = this._cases.get(caseId);
+    const c = ref && ref.deref();
+    if (!c || !c._handle) throw new NotFound(`case ${caseId}: not open in this process`);
+    return c;
+  }
+
+  /** The KPI report over ledgers or snapshots for a period (dates, both inclusive). */
+  kpi(ledgers, from, to, { skipBadCases = false } = {}) {
+    const day = (d) => iso(d).slice(0, 10);
+    const period = { from: day(from), to: day(to), skip_bad_cases: skipBadCases };
+    const out = [null];
+    check(
+      this._api.ut_engine_kpi(this._h(), toJson(ledgers, 'ledgers'), JSON.stringify(period), out),
+    );
+    return takeJson(out[0]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Case
+
+class Case {
+  constructor(engine, handle) {
+    this._engine = engine; // keeps the engine's callbacks registered while the case lives
+    this._api = engine._api;
+    this._handle = handle;
+    const out = [null];
+    check(this._api.ut_case_id(handle, out));
+    this.id = take(out[0]);
+    this._token = {};
+    caseFinalizer.register(this, handle, this._token);
+  }
+
+  close() {
+    if (!this._handle) return;
+    caseFinalizer.unregister(this._token);
+    this._api.ut_case_free(this._handle);
+    this._handle = null;
+  }
+
+  _h() {
+    if (!this._handle) throw new InvalidArgument(`case ${this.id}: closed`);
+    return this._handle;
+  }
+
+  /** Fires an event; returns the Outcome (refusals too, unless {check: true}: Refused is
+   *  thrown). at: ISO-8601 string or Date (default: now). {expectedRevision}: Conflict unless
+   *  the case is at that revision. */
+  fire(event, actor, payload, at, { check: throwIfRefused = false, expectedRevision } = {}) {
+    const args = [
+      text(event, 'event'),
+      toJson(actor instanceof Actor ? actor.toJSON() : actor, 'actor'),
+      toJson(payload, 'payload'),
+      iso(at),
+    ];
+    const out = [null];
+    const status =
+      expectedRevision === undefined
+        ? this._api.ut_case_fire(this._h(), ...args, out)
+        : this._api.ut_case_fire_if_revision(this._h(), expectedRevision, ...args, out);
+    if (status < 0) {
+      take(out[0]);
+      fail(status);
+    }
+    const outcome = new Outcome(takeJson(out[0]));
+    if (throwIfRefused && !outcome.accepted) throw new Refused(outcome);
+    return outcome;
+  }
+
+  fireOrThrow(event, actor, payload, at, options = {}) {
+    return this.fire(event, actor, payload, at, { ...options, check: true });
+  }
+
+  _read(fn) {
+    const out = [null];
+    check(fn(this._h(), out));
+    return takeJson(out[0]);
+  }
+
+  /** {case_id, stage, state, revision, policy_version} */
+  get status() {
+    return this._read(this._api.ut_case_state);
+  }
+
+  get state() {
+    return this.status.state;
+  }
+
+  get stage() {
+    return this.status.stage;
+  }
+
+  get revision() {
+    const out = [0];
+    check(this._api.ut_case_revision(this._h(), out));
+    return Number(out[0]);
+  }
+
+  snapshot() {
+    return this._read(this._api.ut_case_snapshot);
+  }
+
+  ledger() {
+    return this._read(this._api.ut_case_ledger);
+  }
+
+  record() {
+    return this._read(this._api.ut_case_record);
+  }
+
+  risk() {
+    return this._read(this._api.ut_case_risk);
+  }
+
+  available(actor) {
+    const out = [null];
+    check(
+      this._api.ut_case_available(
+        this._h(),
+        toJson(actor instanceof Actor ? actor.toJSON() : actor, 'actor'),
+        out,
+      ),
+    );
+    return takeJson(out[0]);
+  }
+}
+
+// `using engine = new Engine()` where the runtime has explicit resource management.
+if (typeof Symbol.dispose === 'symbol') {
+  Engine.prototype[Symbol.dispose] = function dispose() {
+    this.close();
+  };
+  Case.prototype[Symbol.dispose] = function dispose() {
+    this.close();
+  };
+}
+
+module.exports = {
+  Actor,
+  Case,
+  Closed,
+  Conflict,
+  Engine,
+  InternalError,
+  InvalidArgument,
+  InvalidJson,
+  IOFailure,
+  LimitExceeded,
+  NotFound,
+  Outcome,
+  OutOfMemory,
+  PolicyError,
+  Refused,
+  RuleError,
+  SnapshotError,
+  STATUS,
+  UndertakeError,
+  Verdict,
+  builtinPolicy,
+  libraryPath: () => native.load().path,
+  version,
+};
