@@ -376,7 +376,8 @@ class Loader {
         row.description = std::string(*s);
       std::vector<Cell> cells(t_.inputs.size());
       bool ok = entries(ro->if_contains("when"), p + "/when", true, row.when);
-      for (std::size_t c = 0; ok && c < t_.inputs.size(); ++c)
+      const bool shaped = ok;  // every cell is compiled, to report every problem
+      for (std::size_t c = 0; shaped && c < t_.inputs.size(); ++c)
         ok = compile_cell(row.when[c], t_.inputs[c],
                           cell_path(ro->if_contains("when"), p + "/when", c, true), cells[c]) &&
              ok;
