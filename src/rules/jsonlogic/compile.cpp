@@ -137,6 +137,10 @@ class Compiler {
   }
 
   std::unique_ptr<Node> compile_array(const json::array& items, std::size_t depth) {
+    // Scalars only (a list of names, of thresholds): a constant, without a node per element.
+    if (std::none_of(items.begin(), items.end(),
+                     [](const json::value& v) { return v.is_array() || v.is_object(); }))
+      return literal(items);
     auto n = std::make_unique<Node>();
     n->fn = eval_array_literal;
     n->where = here();
