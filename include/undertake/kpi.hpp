@@ -94,7 +94,18 @@
 //   ratio                    Σ `numerator` ÷ Σ `denominator` (numbers or booleans as 1/0, null:
 //                            the case gives nothing); null when Σ denominator is 0.
 // The result is null when no case gave anything. A value of another type is an error naming the
-// KPI and the case. Date operators (`days_between`, `date_before`, ...) are available.
+// KPI and the case. Date operators (`days_between`, `date_before`, ...) are available. Example —
+// complaints received in the period, over the cases active in it:
+//   {"id": "quality.complaints", "direction": "lower", "target": null,
+//    "compute": {"aggregate": "sum", "value": {"if": [
+//      {"some": [{"var": "entries"}, {"var": "in_period"}]},
+//      {"reduce": [{"filter": [{"var": "entries"}, {"and": [{"var": "in_period"},
+//                     {"==": [{"var": "event"}, "service.complaint"]}]}]},
+//                  {"+": [{"var": "accumulator"}, 1]}, 0]},
+//      null]}}}
+// Cost: the view of a case is built once per report and shared by every JSON KPI, but it copies
+// the case (tens of microseconds for a whole lifecycle), while the built-ins read the ledger in
+// place. The default catalogue therefore has built-ins only.
 //
 // ## Scores and bonus
 // score (per KPI with a target): `ratio` (default) 100 × value ÷ target (higher is better) or
@@ -361,7 +372,8 @@ struct DepartmentResult {
   std::string title;
   std::optional<double> score;              ///< weighted over the KPIs that have a score
   std::optional<double> bonus_coefficient;  ///< null when score is null
-  /// The department's KPIs: id, weight, and the score used (null: left out of the weighting).
+  /// The department's KPIs and their weights, as configured (KPIs without a score are left out
+  /// of the weighted mean).
   std::vector<std::pair<std::string, double>> weights;
 };
 

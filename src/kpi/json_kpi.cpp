@@ -33,7 +33,14 @@ class JsonKpi final : public CaseWiseKpi {
   std::optional<double> compute(const std::vector<const CaseLedger*>& cases,
                                 Period period) const override {
     Sums sums;
-    for (const CaseLedger* c : cases) accumulate(case_view(*c, period), c->case_id, sums);
+    ViewArena arena;
+    for (const CaseLedger* c : cases) {
+      {
+        const json::value view = case_view(*c, period, arena.storage());
+        accumulate(view, c->case_id, sums);
+      }
+      arena.reset();
+    }
     return finish(sums);
   }
 

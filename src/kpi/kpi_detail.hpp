@@ -1,6 +1,7 @@
 // Helpers shared by the KPI sources (not installed).
 #pragma once
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "undertake/kpi.hpp"
 
@@ -28,6 +30,22 @@ inline bool number_of(const boost::json::value& v, double& out) noexcept {
     default:
       return false;
   }
+}
+
+/// Hints that `p` will be read soon (no effect where the compiler has no prefetch builtin).
+inline void prefetch(const void* p) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(p);
+#else
+  (void)p;
+#endif
+}
+
+/// Prefetches the entry array of a case that is about to be read.
+inline void prefetch_entries(const CaseLedger& c) noexcept {
+  const char* first = reinterpret_cast<const char*>(c.entries.data());
+  const char* last = reinterpret_cast<const char*>(c.entries.data() + c.entries.size());
+  for (const char* p = first; p < last; p += 64) prefetch(p);
 }
 
 /// A JSON number with a whole value (1, 1.0), or nothing.
@@ -64,8 +82,23 @@ class CaseWiseKpi : public KpiCalculator {
   virtual std::optional<double> finish(const Sums& sums) const = 0;
 };
 
-/// The JSON view of a case given to kpi.json expressions (documented in kpi.hpp).
-boost::json::value case_view(const CaseLedger& c, Period period);
+/// The JSON view of a case given to kpi.json expressions (documented in kpi.hpp), built in `sp`.
+boost::json::value case_view(const CaseLedger& c, Period period, boost::json::storage_ptr sp = {});
+
+/// Memory for one case view at a time: allocation is a pointer bump, reset() frees it all.
+class ViewArena {
+ public:
+  ViewArena() : buffer_(256 * 1024), resource_(buffer_.data(), buffer_.size()) {}
+  ViewArena(const ViewArena&) = delete;
+  ViewArena& operator=(const ViewArena&) = delete;
+  /// Non-owning: the views built in it must be gone before reset() or the arena's end.
+  boost::json::storage_ptr storage() noexcept { return boost::json::storage_ptr(&resource_); }
+  void reset() noexcept { resource_.release(); }
+
+ private:
+  std::vector<unsigned char> buffer_;
+  boost::json::monotonic_resource resource_;
+};
 
 /// Compiles a kpi.json `compute` member (defined in json_kpi.cpp).
 std::shared_ptr<const KpiCalculator> make_json_kpi(std::string id,

@@ -75,32 +75,93 @@ void fail_entry(const CaseLedger& c, const LedgerEntry& e, std::string_view fiel
   throw Error(ErrorKind::invalid_argument, std::move(where), std::move(why));
 }
 
-json::value case_view(const CaseLedger& c, Period period) {
-  json::array entries, escalations;
+namespace {
+
+// format_iso8601 without printf (it is most of the cost of a case view otherwise): the same text,
+// `YYYY-MM-DDThh:mm:ssZ` with `.fff` only when the milliseconds are not zero.
+std::string_view format_at(Timestamp at, char (&buf)[32]) noexcept {
+  const auto ms_total = at.time_since_epoch().count();
+  std::int64_t days = ms_total / 86'400'000;
+  std::int64_t ms = ms_total % 86'400'000;
+  if (ms < 0) {
+    ms += 86'400'000;
+    --days;
+  }
+  // civil_from_days (H. Hinnant)
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const auto put = [&buf](std::size_t pos, std::int64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      buf[pos + static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+  };
+  put(0, y, 4);
+  buf[4] = '-';
+  put(5, m, 2);
+  buf[7] = '-';
+  put(8, d, 2);
+  buf[10] = 'T';
+  put(11, ms / 3'600'000, 2);
+  buf[13] = ':';
+  put(14, ms / 60'000 % 60, 2);
+  buf[16] = ':';
+  put(17, ms / 1000 % 60, 2);
+  std::size_t n = 19;
+  if (ms % 1000) {
+    buf[19] = '.';
+    put(20, ms % 1000, 3);
+    n = 23;
+  }
+  buf[n++] = 'Z';
+  return {buf, n};
+}
+
+}  // namespace
+
+json::value case_view(const CaseLedger& c, Period period, json::storage_ptr sp) {
+  char at[32];
+  json::array entries(sp), escalations(sp);
   entries.reserve(c.entries.size());
   for (const LedgerEntry& e : c.entries) {
-    json::array state;
+    json::array state(sp);
     state.reserve(e.state.size());
     for (const auto& s : e.state) state.emplace_back(s);
-    json::object o;
+    json::array roles(sp);
+    roles.reserve(e.actor.roles.size());
+    for (const auto& r : e.actor.roles) roles.emplace_back(r);
+    json::object actor(sp);
+    actor.reserve(2);
+    actor.emplace("id", e.actor.id);
+    actor.emplace("roles", std::move(roles));
+    json::object o(sp);
     o.reserve(7);
     o.emplace("seq", e.seq);
-    o.emplace("at", format_iso8601(e.at));
+    o.emplace("at", format_at(e.at, at));
     o.emplace("event", event_name(e.event));
-    o.emplace("actor", to_json(e.actor));
+    o.emplace("actor", std::move(actor));
     o.emplace("payload", e.payload);
     o.emplace("state", std::move(state));
     o.emplace("in_period", period.contains(e.at));
     (e.kind == EntryKind::event ? entries : escalations).push_back(std::move(o));
   }
-  json::object view;
+  json::object range(sp);
+  range.emplace("from", format_at(period.from, at));
+  range.emplace("until", format_at(period.until, at));
+  json::object view(sp);
   view.reserve(5);
   view.emplace("case_id", c.case_id);
   view.emplace("data", c.data);
   view.emplace("entries", std::move(entries));
   view.emplace("escalations", std::move(escalations));
-  view.emplace("period", json::object{{"from", format_iso8601(period.from)},
-                                      {"until", format_iso8601(period.until)}});
+  view.emplace("period", std::move(range));
   return view;
 }
 
@@ -189,15 +250,22 @@ KpiReport compute_kpi_report(const KpiCatalogue& catalogue,
   BuiltinKpiTotals totals;
   std::vector<kpi_detail::CaseWiseKpi::Sums> sums(case_wise.size());
   std::vector<const CaseLedger*> kept;
+  std::unique_ptr<kpi_detail::ViewArena> arena;
+  if (!case_wise.empty()) arena = std::make_unique<kpi_detail::ViewArena>();
   const bool skip = options.skip_bad_cases;
   if (skip) kept.reserve(cases.size());
-  for (const CaseLedger* c : cases) {
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const CaseLedger* c = cases[i];
+    if (i + 1 < cases.size()) kpi_detail::prefetch_entries(*cases[i + 1]);
     if (!skip) {
       if (need_builtin) totals += extractor.extract(*c);
       if (!case_wise.empty()) {
-        const json::value view = kpi_detail::case_view(*c, period);
-        for (std::size_t k = 0; k < case_wise.size(); ++k)
-          case_wise[k]->accumulate(view, c->case_id, sums[k]);
+        {
+          const json::value view = kpi_detail::case_view(*c, period, arena->storage());
+          for (std::size_t k = 0; k < case_wise.size(); ++k)
+            case_wise[k]->accumulate(view, c->case_id, sums[k]);
+        }
+        arena->reset();
       }
       continue;
     }
@@ -206,9 +274,12 @@ KpiReport compute_kpi_report(const KpiCatalogue& catalogue,
       if (need_builtin) one = extractor.extract(*c);
       if (!case_wise.empty()) {
         auto next = sums;
-        const json::value view = kpi_detail::case_view(*c, period);
-        for (std::size_t k = 0; k < case_wise.size(); ++k)
-          case_wise[k]->accumulate(view, c->case_id, next[k]);
+        {
+          const json::value view = kpi_detail::case_view(*c, period, arena->storage());
+          for (std::size_t k = 0; k < case_wise.size(); ++k)
+            case_wise[k]->accumulate(view, c->case_id, next[k]);
+        }
+        arena->reset();
         sums = std::move(next);
       }
       totals += one;

@@ -219,3 +219,20 @@ TEST_CASE("kpi json: errors name the KPI and the case, or the file and pointer",
       catalogue_with(R"([{"id": "sales.revenue", "compute": {"aggregate": "sum", "value": 7}}])");
   CHECK(compute_kpi_report(over, cases, q1()).find("sales.revenue")->value == 21.0);
 }
+
+TEST_CASE("kpi json: entry times in the view are written as format_iso8601 writes them",
+          "[kpi][kpi-json]") {
+  for (const char* when :
+       {"2026-01-02T00:00:00Z", "2026-03-31T23:59:59.999Z", "2024-02-29T12:34:56.007Z",
+        "1969-12-31T23:59:59.999Z", "1900-03-01T00:00:00Z", "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.5Z", "2000-02-29T00:00:00.010Z"}) {
+    INFO(when);
+    const std::string expected = format_iso8601(at(when));
+    const KpiCatalogue cat = catalogue_with(R"([{"id": "t.at", "compute": {"aggregate": "count",
+        "value": {"==": [{"var": "entries.0.at"}, ")" +
+                                            expected + R"("]}}}])");
+    const KpiReport r = compute_kpi_report(
+        cat, std::vector<CaseLedger>{CaseBuilder("T").add(EventId::intake_register, when)}, q1());
+    CHECK(r.find("t.at")->value == 1.0);
+  }
+}
