@@ -129,8 +129,8 @@ const ours = fs
 const all = ours.concat(results);
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const rows = [['set', 'engine', 'evaluations/s', 'correct', 'ours ÷ this']];
-for (const set of ['compatible', 'gates']) {
-  const base = ours.find((r) => r.set === set && r.engine === 'undertake');
+for (const set of ['compatible', 'gates', 'table']) {
+  const base = ours.find((r) => r.set === set && r.engine.startsWith('undertake'));
   for (const r of all.filter((x) => x.set === set)) {
     const ratio = base ? base.evals_per_sec / r.evals_per_sec : NaN;
     const shown = r === base ? '1.00' : r.engine.startsWith('undertake') ? '' : ratio.toFixed(2) + '×';
