@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "undertake/error.hpp"
 #include "undertake/kpi.hpp"
+#include "undertake/policy.hpp"
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
@@ -33,23 +34,23 @@ json::value read_json_file(const std::string& path) {
   return v;
 }
 
-// The catalogue: the built-in default, a rules directory's kpi.json, a kpi.json file, or a policy
-// document with a `kpi` part.
+// The catalogue: the built-in default; a rules directory or policy document loaded as the engine
+// loads it (so kpi.json is read and checked the same way); or a directory or file holding just a
+// kpi.json.
 KpiCatalogue load_catalogue(const std::string& policy) {
   if (policy.empty()) return KpiCatalogue::defaults();
-  std::string file = policy;
   if (fs::is_directory(policy)) {
-    file = (fs::path(policy) / "kpi.json").string();
-    if (!fs::exists(file))
-      throw Error(ErrorKind::not_found, policy, "the rules directory has no kpi.json");
-  } else if (!fs::exists(policy)) {
-    throw Error(ErrorKind::not_found, policy, "no such file or directory");
+    const fs::path dir(policy);
+    if (!fs::exists(dir / "policy.json") && fs::exists(dir / "kpi.json"))
+      return kpi_catalogue_from_json(read_json_file((dir / "kpi.json").string()),
+                                     (dir / "kpi.json").string());
+    return Policy::load(PolicySource::from_directory(policy))->kpi_catalogue();
   }
-  const json::value doc = read_json_file(file);
-  if (doc.is_object() && !doc.get_object().contains("kpis"))
-    if (const json::value* part = doc.get_object().if_contains("kpi"))
-      return kpi_catalogue_from_json(*part, file + ": kpi");
-  return kpi_catalogue_from_json(doc, file);
+  if (!fs::exists(policy)) throw Error(ErrorKind::not_found, policy, "no such file or directory");
+  const json::value doc = read_json_file(policy);
+  if (doc.is_object() && doc.get_object().contains("kpis"))
+    return kpi_catalogue_from_json(doc, policy);
+  return Policy::load(PolicySource::from_document(doc, policy))->kpi_catalogue();
 }
 
 // JSON with numbers as people write them (0.94, 180000) rather than Boost's 9.4E-1, indented.
@@ -124,8 +125,8 @@ void add_kpi_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--to", opts->to, "Last date of the period, YYYY-MM-DD (inclusive)")->required();
   cmd->add_flag("--json", opts->json, "Print the report as JSON");
   cmd->add_option("--policy", opts->policy,
-                  "A rules directory (its kpi.json is read) or a kpi.json file; default: the "
-                  "built-in policy");
+                  "A rules directory or policy file (loaded as the engine loads it), or a "
+                  "kpi.json file; default: the built-in policy");
   cmd->add_flag("--skip-bad-cases", opts->skip_bad_cases,
                 "Leave cases with bad data out (and list them) instead of failing");
   cmd->add_option("files", opts->files,
