@@ -100,10 +100,12 @@ enum {
                              (ut_case_fire_if_revision) */
   UT_E_LIMIT = -7,      /**< JSON larger or deeper than the engine's limits, or rule work beyond
                              the evaluation limits */
-  UT_E_RULE = -8,       /**< a rule or KPI calculation failed while it ran (a host callback
-                             reported an error, a JsonLogic `throw`, bad data in a ledger) */
+  UT_E_RULE = -8,       /**< a KPI calculation or a process route rule failed while it ran (a
+                             host KPI calculator reported an error, bad data in a ledger). A gate
+                             rule that fails to run refuses the event instead (fail closed) */
   UT_E_IO = -9,         /**< the file system failed */
-  UT_E_NO_MEMORY = -10, /**< out of memory (std::bad_alloc); nothing changed */
+  UT_E_NO_MEMORY = -10, /**< out of memory (std::bad_alloc). The case is unchanged, except when
+                             only writing ut_case_fire's outcome failed: check the revision */
   UT_E_CLOSED = -11,  /**< the case's engine was closed (ut_engine_close): the case is read-only */
   UT_E_INTERNAL = -12 /**< a bug: an unexpected exception inside the library */
 };
@@ -246,9 +248,10 @@ UT_API int ut_engine_register_rule(ut_engine* e, const char* name, ut_rule_fn fn
 typedef void (*ut_listener_fn)(void* user_data, const char* case_id, const char* event,
                                int accepted, const char* outcome_json);
 
-/** Sets the engine's listener (fn NULL removes it). The previous listener is not called again
- *  once this returns... except by ut_case_fire calls already in flight on other threads.
- *  user_data must stay valid while the listener is set (or until ut_engine_close). Thread-safe. */
+/** Sets the engine's listener (fn NULL removes it). It waits for ut_case_fire calls in flight on
+ *  other threads, so the previous listener is never called once this returns (when called from
+ *  inside a callback of the engine it cannot wait: calls in flight elsewhere may still use the
+ *  previous one). user_data must stay valid while the listener is set. Thread-safe. */
 UT_API int ut_engine_set_listener(ut_engine* e, ut_listener_fn fn, void* user_data);
 
 /* ---------------------------------------------------------------------------------------------

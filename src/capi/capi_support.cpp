@@ -197,7 +197,7 @@ char* dup_string(std::string_view text) {
 char* dup_json(const json::value& value) {
   json::serializer sr;
   sr.reset(&value);
-  std::size_t capacity = 256, size = 0;
+  std::size_t capacity = 512, size = 0;
   auto* buffer = static_cast<char*>(std::malloc(capacity));
   if (!buffer) throw std::bad_alloc();
   while (!sr.done()) {
