@@ -250,8 +250,58 @@ static void test_kpi(void) {
   ut_engine_close(e);
 }
 
+/* Callbacks may call back into the engine: remove the listener, or even close the engine. */
+typedef struct {
+  ut_engine* engine;
+  int calls;
+  int close_engine;
+} reentrant_ctx;
+
+static void reentrant_listener(void* user_data, const char* case_id, const char* event,
+                               int accepted, const char* outcome_json) {
+  reentrant_ctx* ctx = (reentrant_ctx*)user_data;
+  (void)case_id;
+  (void)event;
+  (void)accepted;
+  (void)outcome_json;
+  ++ctx->calls;
+  if (ctx->close_engine) {
+    ut_engine_close(ctx->engine); /* does not wait for itself */
+    ctx->engine = NULL;
+  } else {
+    ut_engine_set_listener(ctx->engine, NULL, NULL); /* hear one event only */
+  }
+}
+
+static void test_reentrancy(void) {
+  ut_engine* e = NULL;
+  ut_case* c = NULL;
+  reentrant_ctx ctx = {NULL, 0, 0};
+  CHECK_STATUS(ut_engine_open_default(&e), UT_OK);
+  ctx.engine = e;
+  CHECK_STATUS(ut_engine_set_listener(e, reentrant_listener, &ctx), UT_OK);
+  CHECK_STATUS(ut_case_create(e, "Q-1", full_order_data, &c), UT_OK);
+  CHECK_STATUS(ut_case_fire(c, "intake.forward", market, NULL, "2026-03-02", NULL), UT_OK);
+  CHECK_STATUS(ut_case_fire(c, "intake.confirm", sales, NULL, "2026-03-03", NULL), UT_OK);
+  CHECK(ctx.calls == 1);
+
+  ctx.close_engine = 1;
+  CHECK_STATUS(ut_engine_set_listener(e, reentrant_listener, &ctx), UT_OK);
+  CHECK_STATUS(ut_case_fire(c, "evaluation.quote", sales, "{\"price\":420000,\"cost\":320000}",
+                            "2026-03-05", NULL),
+               UT_OK); /* the event stands; the engine is closed by the listener */
+  CHECK(ctx.calls == 2 && ctx.engine == NULL);
+  CHECK_STATUS(
+      ut_case_fire(c, "evaluation.technical", "{\"id\":\"zhao\",\"roles\":[\"technical\"]}",
+                   "{\"feasible\":true}", "2026-03-06", NULL),
+      UT_E_CLOSED);
+  CHECK(ctx.calls == 2);
+  ut_case_free(c);
+}
+
 int main(void) {
   test_rule();
+  test_reentrancy();
   test_listener();
   test_kpi();
   return ut_test_summary("capi_callbacks");
