@@ -346,6 +346,24 @@ UT_API int ut_case_record(ut_case* c, char** record_json);
 UT_API int ut_case_risk(ut_case* c, char** risk_json);
 
 /* ---------------------------------------------------------------------------------------------
+ * Deadlines and escalation (rules/…/deadlines.json) */
+
+/** The case's pending deadlines, earliest due first: `[{"id", "key", "description", "started_at",
+ *  "started_seq", "due", "warn_from", "waiting_for": [events], "escalate_to": [roles],
+ *  "escalations", "last_escalated", "next_escalation"}]` (null where absent).
+ *  *deadlines_json owned by the caller. One thread at a time per case. */
+UT_API int ut_case_deadlines(ut_case* c, char** deadlines_json);
+
+/** Checks the case's deadlines at `now_iso8601` (a host timer calls it, e.g. hourly): records an
+ *  escalation ledger entry for each deadline whose escalation time has come (the revision grows:
+ *  save the snapshot again), tells the listener (event "deadline.escalated"), and returns
+ *  `{"case_id", "now", "escalated", "items": [{"status": "due_soon" | "overdue", "hours_left",
+ *  "escalation_seq", "deadline"}]}`. result_json may be NULL; otherwise owned by the caller.
+ *  Errors: UT_E_INVALID_ARGUMENT (bad time, or earlier than the case's last entry), UT_E_CLOSED.
+ *  One thread at a time per case. */
+UT_API int ut_case_tick(ut_case* c, const char* now_iso8601, char** result_json);
+
+/* ---------------------------------------------------------------------------------------------
  * KPIs (design.md §6, policy §四) */
 
 /** A KPI calculated by the host.

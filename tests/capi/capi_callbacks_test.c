@@ -299,8 +299,45 @@ static void test_reentrancy(void) {
   ut_case_free(c);
 }
 
+/* Deadlines: the evaluation decision is due 14 days after intake.confirm; a tick past it records
+ * an escalation and tells the listener. */
+static void test_deadlines(void) {
+  ut_engine* e = NULL;
+  ut_case* c = NULL;
+  char* out = NULL;
+  uint64_t rev = 0;
+  listener_ctx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  CHECK_STATUS(ut_engine_open_default(&e), UT_OK);
+  ctx.engine = e;
+  CHECK_STATUS(ut_case_create(e, "D-1", full_order_data, &c), UT_OK);
+  CHECK_STATUS(ut_case_fire(c, "intake.forward", market, NULL, "2026-03-02", NULL), UT_OK);
+  CHECK_STATUS(ut_case_fire(c, "intake.confirm", sales, NULL, "2026-03-03", NULL), UT_OK);
+  CHECK_STATUS(ut_case_deadlines(c, &out), UT_OK);
+  CHECK_CONTAINS(out, "\"evaluation-decision\"");
+  ut_free(out);
+  CHECK_STATUS(ut_engine_set_listener(e, on_event, &ctx), UT_OK);
+  CHECK_STATUS(ut_case_tick(c, "2026-03-14T09:00:00Z", &out), UT_OK); /* due soon */
+  CHECK_CONTAINS(out, "\"due_soon\"");
+  ut_free(out);
+  CHECK_STATUS(ut_case_tick(c, "2026-03-20T09:00:00Z", &out), UT_OK); /* overdue */
+  CHECK_CONTAINS(out, "\"overdue\"");
+  CHECK_CONTAINS(out, "\"escalated\":1");
+  ut_free(out);
+  CHECK(ctx.accepted == 1 && strcmp(ctx.last_event, "deadline.escalated") == 0);
+  CHECK_STATUS(ut_case_revision(c, &rev), UT_OK);
+  CHECK(rev == 3);
+  CHECK_STATUS(ut_case_tick(c, "2026-03-01", NULL), UT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(ut_case_tick(c, "soon", NULL), UT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(ut_case_deadlines(c, NULL), UT_E_INVALID_ARGUMENT);
+  ut_engine_close(e);
+  CHECK_STATUS(ut_case_tick(c, "2026-04-20", NULL), UT_E_CLOSED);
+  ut_case_free(c);
+}
+
 int main(void) {
   test_rule();
+  test_deadlines();
   test_reentrancy();
   test_listener();
   test_kpi();

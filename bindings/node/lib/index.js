@@ -514,6 +514,19 @@ class Case {
     return this._read(this._api.ut_case_risk);
   }
 
+  /** The pending deadlines, earliest due first. */
+  deadlines() {
+    return this._read(this._api.ut_case_deadlines);
+  }
+
+  /** Checks the deadlines at `now` (default: now): records escalations, tells the listener
+   *  ('deadline.escalated'), returns {case_id, now, escalated, items}. */
+  tick(now) {
+    const out = [null];
+    check(this._api.ut_case_tick(this._h(), iso(now), out));
+    return takeJson(out[0]);
+  }
+
   available(actor) {
     const out = [null];
     check(

@@ -124,6 +124,8 @@ function load() {
     ut_case_ledger: f('int ut_case_ledger(void *c, _Out_ void **out)'),
     ut_case_record: f('int ut_case_record(void *c, _Out_ void **out)'),
     ut_case_risk: f('int ut_case_risk(void *c, _Out_ void **out)'),
+    ut_case_deadlines: f('int ut_case_deadlines(void *c, _Out_ void **out)'),
+    ut_case_tick: f('int ut_case_tick(void *c, const char *now, _Out_ void **out)'),
     ut_engine_register_kpi: f(
       'int ut_engine_register_kpi(void *e, const char *id, const char *definition, ' +
         'ut_kpi_fn *fn, void *user_data)',

@@ -98,3 +98,19 @@ test('KPI report with a JavaScript KPI', () => {
   assert.equal(STEPS.length, c.revision);
   engine.close();
 });
+
+test('deadlines: a tick past the due date escalates and notifies', () => {
+  const engine = new ut.Engine();
+  const heard = [];
+  engine.setListener((caseId, event) => heard.push(event));
+  const c = engine.createCase('D-1', DATA);
+  c.fireOrThrow('intake.forward', MARKET, {}, '2026-03-02');
+  c.fireOrThrow('intake.confirm', SALES, {}, '2026-03-03');
+  assert.ok(c.deadlines().some((d) => d.id === 'evaluation-decision'));
+  const result = c.tick('2026-03-20T09:00:00Z');
+  assert.equal(result.escalated, 1);
+  assert.equal(heard.at(-1), 'deadline.escalated');
+  assert.equal(c.revision, 3);
+  assert.throws(() => c.tick('2026-03-01'), ut.InvalidArgument);
+  engine.close();
+});

@@ -103,6 +103,24 @@ class ListenerTest(unittest.TestCase):
             self.assertEqual(case.revision, 1)
 
 
+class DeadlineTest(unittest.TestCase):
+    def test_tick_escalates_and_notifies(self):
+        heard = []
+        with undertake.Engine() as engine:
+            engine.set_listener(lambda cid, ev, ok, outcome: heard.append(ev))
+            case = engine.create_case("D-1", DATA)
+            case.fire("intake.forward", MARKET, at="2026-03-02", check=True)
+            case.fire("intake.confirm", SALES, at="2026-03-03", check=True)
+            self.assertIn("evaluation-decision", [d["id"] for d in case.deadlines()])
+            result = case.tick("2026-03-20T09:00:00Z")
+            self.assertEqual(result["escalated"], 1)
+            self.assertEqual(result["items"][0]["status"], "overdue")
+            self.assertEqual(heard[-1], "deadline.escalated")
+            self.assertEqual(case.revision, 3)
+            with self.assertRaises(undertake.InvalidArgument):
+                case.tick("2026-03-01")
+
+
 class KpiTest(unittest.TestCase):
     def test_report_with_a_python_kpi(self):
         with undertake.Engine() as engine:

@@ -647,6 +647,20 @@ class Case:
         """The risk assessment: index, level, categories, risks."""
         return self._read(self._lib.ut_case_risk)
 
+    def deadlines(self):
+        """The pending deadlines, earliest due first."""
+        return self._read(self._lib.ut_case_deadlines)
+
+    def tick(self, now=None):
+        """Checks the deadlines at `now` (default: now, UTC): records escalations (the revision
+        grows), tells the listener ("deadline.escalated"), returns the due-soon and overdue
+        items: `{"case_id", "now", "escalated", "items": [...]}`."""
+        if now is None:
+            now = _dt.datetime.now(_dt.timezone.utc)
+        out = ctypes.c_void_p()
+        _check(self._lib.ut_case_tick(self._h(), _iso(now).encode("utf-8"), ctypes.byref(out)))
+        return _take_json(out)
+
     def available(self, actor):
         """The events `actor` may fire now: `[{"event", "gated"}]`."""
         out = ctypes.c_void_p()

@@ -91,6 +91,8 @@ _PROTOTYPES = {
     "ut_case_ledger": (c_int, [c_void_p, P(c_void_p)]),
     "ut_case_record": (c_int, [c_void_p, P(c_void_p)]),
     "ut_case_risk": (c_int, [c_void_p, P(c_void_p)]),
+    "ut_case_deadlines": (c_int, [c_void_p, P(c_void_p)]),
+    "ut_case_tick": (c_int, [c_void_p, c_char_p, P(c_void_p)]),
     "ut_engine_register_kpi": (c_int, [c_void_p, c_char_p, c_char_p, KPI_FN, c_void_p]),
     "ut_engine_kpi": (c_int, [c_void_p, c_char_p, c_char_p, P(c_void_p)]),
 }
