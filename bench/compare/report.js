@@ -98,8 +98,14 @@ function table(outDir, flags) {
     ['undertake Node', on.node ? result('node') : pending('the Node binding', 'bindings/node')],
     ['XState v5 (Node)', result('xstate')],
   ];
+  // bench/capi's own figures, beside ours (its bench_capi, on tests/scenarios/full_order.json).
   if (fs.existsSync(path.join(outDir, 'result-capi-bench.json')))
-    rows.splice(2, 0, ['  (bench/capi lifecycle)', result('capi-bench')]);
+    rows.splice(
+      2,
+      0,
+      ['  bench_capi: JSON in + out', result('capi-bench')],
+      ['  bench_capi: no outcome JSON', result('capi-bench-noout')],
+    );
   const rate = (name) => rows.find(([n]) => n === name)[1].rate;
   const cpp = rate('undertake C++ API');
   const xstate = rate('XState v5 (Node)');

@@ -7,9 +7,8 @@
 // API, then times full lifecycles (create the case from the requirement form, fire the 36 events,
 // free it), as bench_lifecycle does. Run by bench/compare/run once bindings/node has landed.
 //
-// Written before the binding existed, against the API the C API suggests (design.md §7): adjust
-// the calls marked ADAPT if the binding names them differently — the harness then reports
-// "runner failed: ..." instead of a number, never a made-up figure.
+// The binding (bindings/node, koffi over the C API) finds the library through UNDERTAKE_LIBRARY,
+// set by bench/compare/run.
 const fs = require('fs');
 const path = require('path');
 
@@ -19,20 +18,19 @@ const formText = JSON.stringify(ref.form);
 const steps = ref.steps;
 
 const undertake = require(path.join(__dirname, '..', '..', '..', 'bindings', 'node'));
-const engine = new undertake.Engine(); // ADAPT: an engine with the built-in default policy
+const engine = new undertake.Engine(); // the built-in default policy
 
 function lifecycle(check) {
-  const c = engine.createCase('B-1', JSON.parse(formText)); // ADAPT
+  const c = engine.createCase('B-1', JSON.parse(formText));
   try {
     for (let i = 0; i < steps.length; ++i) {
       const s = steps[i];
-      const o = c.fire(s.event, s.actor, s.payload, s.at); // ADAPT
+      const o = c.fire(s.event, s.actor, s.payload, s.at);
       if (check && (o.accepted !== s.accepted || JSON.stringify(o.state) !== JSON.stringify(s.state)))
         throw new Error(`step ${i + 1} ${s.event}: got ${JSON.stringify(o.state)}, expected ${JSON.stringify(s.state)}`);
     }
   } finally {
-    if (typeof c.close === 'function') c.close();
-    else if (typeof c.free === 'function') c.free();
+    c.close();
   }
 }
 

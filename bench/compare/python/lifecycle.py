@@ -6,9 +6,8 @@ First checks that every event of OUT/lifecycle.json is accepted with the same st
 then times full lifecycles (create the case from the requirement form, fire the 36 events, free it),
 as bench_lifecycle does. Run by bench/compare/run once bindings/python has landed.
 
-Written before the binding existed, against the API the C API suggests (design.md §7): adjust the
-three calls marked ADAPT if the binding names them differently — the harness then reports
-"runner failed: ..." instead of a number, never a made-up figure.
+The binding (bindings/python, ctypes over the C API) is imported from PYTHONPATH and finds the
+library through UNDERTAKE_LIBRARY; both are set by bench/compare/run.
 """
 import json
 import sys
@@ -24,25 +23,20 @@ def main():
 
     import undertake  # bindings/python on PYTHONPATH
 
-    engine = undertake.Engine()  # ADAPT: an engine with the built-in default policy
-
-    def outcome_field(o, name):
-        return o[name] if isinstance(o, dict) else getattr(o, name)
+    engine = undertake.Engine()  # the built-in default policy
 
     def lifecycle(check=False):
-        case = engine.create_case("B-1", json.loads(form_text))  # ADAPT
+        case = engine.create_case("B-1", json.loads(form_text))
         try:
             for i, (event, actor, payload, at) in enumerate(steps):
-                o = case.fire(event, actor, payload, at)  # ADAPT
+                o = case.fire(event, actor, payload, at)
                 if check:
                     want = ref["steps"][i]
-                    got = (outcome_field(o, "accepted"), list(outcome_field(o, "state")))
+                    got = (o.accepted, list(o.state))
                     if got != (want["accepted"], want["state"]):
                         raise SystemExit(f"step {i + 1} {event}: got {got}, expected {want['state']}")
         finally:
-            close = getattr(case, "close", None) or getattr(case, "free", None)
-            if close:
-                close()
+            case.close()
 
     lifecycle(check=True)
     for _ in range(50):
