@@ -162,17 +162,56 @@ class Actor {
 }
 
 class Outcome {
-  constructor(json) {
-    this.json = json;
-    this.accepted = !!json.accepted;
-    this.event = json.event;
-    this.seq = json.seq;
-    this.state = json.state || [];
-    this.reasons = json.reasons || [];
-    this.warnings = json.warnings || [];
-    this.trace = json.trace || {};
-    this.caseId = json.case_id;
-    this.revision = json.revision;
+  /** From the outcome JSON (an object, or text parsed on first use: a host that only checks
+   *  `accepted`, known from the status code, pays nothing for the rest). */
+  constructor(json, accepted) {
+    if (typeof json === 'string') {
+      this._text = json;
+      this._json = null;
+    } else {
+      this._json = json;
+    }
+    this.accepted = accepted === undefined ? !!this.json.accepted : accepted;
+  }
+
+  get json() {
+    if (this._json === null) {
+      this._json = JSON.parse(this._text);
+      this._text = null;
+    }
+    return this._json;
+  }
+
+  get event() {
+    return this.json.event;
+  }
+
+  get seq() {
+    return this.json.seq;
+  }
+
+  get state() {
+    return this.json.state || [];
+  }
+
+  get reasons() {
+    return this.json.reasons || [];
+  }
+
+  get warnings() {
+    return this.json.warnings || [];
+  }
+
+  get trace() {
+    return this.json.trace || {};
+  }
+
+  get caseId() {
+    return this.json.case_id;
+  }
+
+  get revision() {
+    return this.json.revision;
   }
 
   throwIfRefused() {
@@ -464,7 +503,7 @@ class Case {
       take(out[0]);
       fail(status);
     }
-    const outcome = new Outcome(takeJson(out[0]));
+    const outcome = new Outcome(take(out[0]), status === STATUS.OK);
     if (throwIfRefused && !outcome.accepted) throw new Refused(outcome);
     return outcome;
   }

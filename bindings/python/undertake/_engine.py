@@ -239,12 +239,27 @@ class Outcome:
     """The answer to Case.fire: `accepted`, the `state` afterwards, `reasons` for a refusal,
     `warnings`, the gate's `trace`, and the full JSON as `json`. Truthy when accepted."""
 
-    __slots__ = ("json",)
+    __slots__ = ("_json", "_text", "_accepted")
 
-    def __init__(self, data):
-        self.json = data
+    def __init__(self, data=None, *, text=None, accepted=None):
+        # The JSON text is parsed on first use: a host that only checks `accepted` (known from
+        # the status code) pays nothing for the rest.
+        self._json, self._text, self._accepted = data, text, accepted
 
-    accepted = property(lambda self: bool(self.json.get("accepted")))
+    @property
+    def json(self):
+        if self._json is None:
+            self._json = json.loads(self._text) if self._text is not None else {}
+            self._text = None
+        return self._json
+
+    @property
+    def accepted(self):
+        if self._accepted is None:
+            self._accepted = bool(self.json.get("accepted"))
+        return self._accepted
+
+
     event = property(lambda self: self.json.get("event"))
     seq = property(lambda self: self.json.get("seq"))
     state = property(lambda self: list(self.json.get("state", [])))
@@ -587,7 +602,7 @@ class Case:
         if status < 0:
             _take(out)
             _raise(status)
-        outcome = Outcome(_take_json(out))
+        outcome = Outcome(text=_take(out), accepted=status == N.UT_OK)
         if check and not outcome.accepted:
             raise Refused(outcome)
         return outcome
