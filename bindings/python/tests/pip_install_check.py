@@ -39,7 +39,11 @@ def check(name, ok, detail=""):
 
 with tempfile.TemporaryDirectory(prefix="undertake-pip-") as tmp:
     env_dir = os.path.join(tmp, "venv")
-    venv.EnvBuilder(with_pip=True).create(env_dir)
+    try:
+        venv.EnvBuilder(with_pip=True).create(env_dir)
+    except Exception as e:  # no ensurepip (e.g. Debian without python3-venv): cannot check
+        print(f"python_pip_install: skipped, cannot create a virtual environment with pip: {e}")
+        sys.exit(77)
     python = os.path.join(env_dir, "bin", "python")
     # pip copies the source tree aside to build it; keep build artefacts out of the tree.
     r = subprocess.run([python, "-m", "pip", "install", "--no-index", "--no-cache-dir",
