@@ -144,27 +144,31 @@ UT_API int ut_engine_open(const char* policy_path, ut_engine** out);
 
 /** Opens an engine with a policy given as one JSON document `{"policy": {...}, "roles": {...},
  *  "gates": {...}, ...}` (see ut_policy_builtin_json for a complete example).
- *  Errors: UT_E_INVALID_JSON, UT_E_LIMIT, UT_E_POLICY. *out: a new engine owned by the caller. */
+ *  Errors: UT_E_INVALID_JSON, UT_E_LIMIT, UT_E_POLICY. *out: a new engine owned by the caller.
+ *  Threads: any. Out: *out owned by the caller (ut_engine_close). */
 UT_API int ut_engine_open_json(const char* policy_json, ut_engine** out);
 
 /** Closes an engine. NULL is ignored. Its live cases stay valid (see "Lifetimes"): they become
  *  read-only and must still be freed. Waits for calls in flight on the engine's cases; after it
- *  returns no callback of the engine is called again. The handle must not be used afterwards. */
+ *  returns no callback of the engine is called again. The handle must not be used afterwards.
+ *  Threads: any, not concurrently with other calls on the same handle. */
 UT_API void ut_engine_close(ut_engine* e);
 
 /** Loads a new policy version from a rules directory or policy file. New cases use it; existing
  *  cases keep the version they started with (and snapshots taken under any version this engine
  *  loaded can be restored). Register custom rules first: a policy that references an unknown
  *  named rule does not load (UT_E_POLICY). On error the current policy stays in force.
- *  Thread-safe (cases being created concurrently get the old or the new policy). */
+ *  Thread-safe (cases being created concurrently get the old or the new policy). Out: none. */
 UT_API int ut_engine_load_policy(ut_engine* e, const char* policy_path);
 
-/** As ut_engine_load_policy, from a JSON document (same shape as ut_engine_open_json). */
+/** As ut_engine_load_policy, from a JSON document (same shape as ut_engine_open_json).
+ *  Threads: any (as ut_engine_load_policy). Out: none. */
 UT_API int ut_engine_load_policy_json(ut_engine* e, const char* policy_json);
 
 /** Reloads the policy from where it was last loaded: the same path read again (rule files edited
  *  by a process owner), the same JSON document, or the built-in policy — e.g. after registering
- *  a custom rule it references. Same errors and guarantees as ut_engine_load_policy. */
+ *  a custom rule it references. Same errors and guarantees as ut_engine_load_policy.
+ *  Threads: any. Out: none. */
 UT_API int ut_engine_reload(ut_engine* e);
 
 /** Loads the policy last loaded (as ut_engine_reload) with an RFC 7386 JSON merge patch applied
@@ -173,7 +177,7 @@ UT_API int ut_engine_reload(ut_engine* e);
  *  `{"gates": {"gates": {"intake.confirm": {"rules": [...]}}}}` replaces the rules of one gate
  *  (part `gates`, i.e. gates.json, whose key `gates` maps events to gates). The patches become
  *  part of the source of later reloads. Change `{"policy": {"version": ...}}` too when cases
- *  of the unpatched version must stay restorable side by side. */
+ *  of the unpatched version must stay restorable side by side. Threads: any. Out: none. */
 UT_API int ut_engine_load_policy_patch(ut_engine* e, const char* merge_patch_json);
 
 /** The current policy: `{"name", "version", "roles": [...], "events": {"<event>":
@@ -188,7 +192,7 @@ UT_API int ut_policy_builtin_json(char** policy_json);
 /** Sets the limits for JSON text this engine (and its cases) reads: `max_json_bytes` (default
  *  64 MiB) and `max_json_depth` (nesting of arrays/objects, default 64, at most 10000). 0 keeps a
  *  limit unchanged. Snapshots and ledgers larger than the byte limit are refused with UT_E_LIMIT.
- *  Thread-safe; applies to calls that start afterwards. */
+ *  Thread-safe; applies to calls that start afterwards. Out: none. */
 UT_API int ut_engine_set_limits(ut_engine* e, size_t max_json_bytes, unsigned max_json_depth);
 
 /* ---------------------------------------------------------------------------------------------
@@ -204,10 +208,12 @@ UT_API int ut_engine_set_limits(ut_engine* e, size_t max_json_bytes, unsigned ma
 typedef struct ut_verdict ut_verdict;
 
 /** Sets the failure message (copied; UTF-8). Without one, the rule's `message` from the policy is
- *  used. Returns UT_E_INVALID_ARGUMENT for NULL or invalid UTF-8. */
+ *  used. Returns UT_E_INVALID_ARGUMENT for NULL or invalid UTF-8.
+ *  Threads: the callback's. The text is copied; the caller keeps its own. */
 UT_API int ut_verdict_set_message(ut_verdict* v, const char* message);
 
-/** Sets details, a JSON value kept in the trace (copied). UT_E_INVALID_JSON when not JSON. */
+/** Sets details, a JSON value kept in the trace (copied). UT_E_INVALID_JSON when not JSON.
+ *  Threads: the callback's. The text is copied; the caller keeps its own. */
 UT_API int ut_verdict_set_details(ut_verdict* v, const char* details_json);
 
 enum {
@@ -233,7 +239,8 @@ typedef int (*ut_rule_fn)(void* user_data, const char* facts_json, const char* e
 
 /** Registers (or replaces) a named custom rule for policies loaded from now on (ut_engine_reload
  *  applies it). Policies loaded before keep the callback they were loaded with, so user_data must
- *  stay valid until ut_engine_close returns. `name`: non-empty UTF-8. Thread-safe. */
+ *  stay valid until ut_engine_close returns. `name`: non-empty UTF-8. Thread-safe.
+ *  Out: none; user_data stays the caller's. */
 UT_API int ut_engine_register_rule(ut_engine* e, const char* name, ut_rule_fn fn, void* user_data);
 
 /* ---------------------------------------------------------------------------------------------
@@ -251,7 +258,8 @@ typedef void (*ut_listener_fn)(void* user_data, const char* case_id, const char*
 /** Sets the engine's listener (fn NULL removes it). It waits for ut_case_fire calls in flight on
  *  other threads, so the previous listener is never called once this returns (when called from
  *  inside a callback of the engine it cannot wait: calls in flight elsewhere may still use the
- *  previous one). user_data must stay valid while the listener is set. Thread-safe. */
+ *  previous one). user_data must stay valid while the listener is set. Thread-safe.
+ *  Out: none; user_data stays the caller's. */
 UT_API int ut_engine_set_listener(ut_engine* e, ut_listener_fn fn, void* user_data);
 
 /* ---------------------------------------------------------------------------------------------
@@ -274,7 +282,8 @@ UT_API int ut_case_create(ut_engine* e, const char* case_id, const char* data_js
 UT_API int ut_case_restore(ut_engine* e, const char* snapshot_json, ut_case** out);
 
 /** Rebuilds a case from its ledger (ut_case_ledger: `{case_id, policy_version, data, ledger}`).
- *  Same errors and ownership as ut_case_restore. */
+ *  Same errors and ownership as ut_case_restore.
+ *  Threads: any (on a shared engine). Out: *out owned by the caller (ut_case_free). */
 UT_API int ut_case_replay(ut_engine* e, const char* ledger_json, ut_case** out);
 
 /** The live case with that id opened on this engine (created or restored, not yet freed).
@@ -284,7 +293,8 @@ UT_API int ut_case_replay(ut_engine* e, const char* ledger_json, ut_case** out);
 UT_API int ut_engine_find_case(ut_engine* e, const char* case_id, ut_case** out);
 
 /** Frees a case. NULL is ignored. Its id may then be opened again on the engine. The handle must
- *  not be used afterwards. Safe after ut_engine_close. */
+ *  not be used afterwards. Safe after ut_engine_close.
+ *  Threads: the thread using the case; not while another call on it runs. */
 UT_API void ut_case_free(ut_case* c);
 
 /** Fires an event.
@@ -305,44 +315,49 @@ UT_API int ut_case_fire(ut_case* c, const char* event, const char* actor_json,
                         const char* payload_json, const char* at_iso8601, char** outcome_json);
 
 /** ut_case_fire with optimistic concurrency: UT_E_CONFLICT (nothing fired) unless the case's
- *  revision is `expected_revision` (e.g. the revision the host stored with its snapshot). */
+ *  revision is `expected_revision` (e.g. the revision the host stored with its snapshot).
+ *  Threads: one at a time per case. Out: as ut_case_fire. */
 UT_API int ut_case_fire_if_revision(ut_case* c, uint64_t expected_revision, const char* event,
                                     const char* actor_json, const char* payload_json,
                                     const char* at_iso8601, char** outcome_json);
 
 /** Where the case stands: `{"case_id", "stage": "Contract", "state": ["Contract.Drafting"],
- *  "revision": 9, "policy_version": "..."}`. *state_json owned by the caller. */
+ *  "revision": 9, "policy_version": "..."}`. *state_json owned by the caller.
+ *  Threads: one at a time per case. */
 UT_API int ut_case_state(ut_case* c, char** state_json);
 
-/** The case's id. *case_id owned by the caller (ut_free). */
+/** The case's id. *case_id owned by the caller (ut_free). Threads: one at a time per case. */
 UT_API int ut_case_id(ut_case* c, char** case_id);
 
 /** The revision: the number of ledger entries; it grows with every accepted event. A host that
- *  stored revision N and finds another number knows its copy is stale. */
+ *  stored revision N and finds another number knows its copy is stale.
+ *  Threads: one at a time per case. Out: *revision (a value). */
 UT_API int ut_case_revision(ut_case* c, uint64_t* revision);
 
 /** A versioned JSON snapshot of the whole case (format "undertake.snapshot", version 1), for the
- *  host's database; ut_case_restore turns it back into a case. *snapshot_json owned by caller. */
+ *  host's database; ut_case_restore turns it back into a case. *snapshot_json owned by caller.
+ *  Threads: one at a time per case. */
 UT_API int ut_case_snapshot(ut_case* c, char** snapshot_json);
 
 /** The events `actor_json` may fire now (permitted by role and accepted by the current state):
  *  `[{"event": "contract.sign", "gated": true}, ...]` — the buttons of an ERP screen. `gated`
- *  events still check their gate rules when fired. *events_json owned by the caller. */
+ *  events still check their gate rules when fired. *events_json owned by the caller.
+ *  Threads: one at a time per case. */
 UT_API int ut_case_available(ut_case* c, const char* actor_json, char** events_json);
 
 /** The case's ledger: `{"case_id", "policy_version", "data", "ledger": [{seq, at, event, actor,
  *  payload, state}, ...]}` — what KPIs read (ut_engine_kpi) and ut_case_replay rebuilds from.
- *  *ledger_json owned by the caller. */
+ *  *ledger_json owned by the caller. Threads: one at a time per case. */
 UT_API int ut_case_ledger(ut_case* c, char** ledger_json);
 
 /** The case's record: the facts rules read (`data`, `evaluation`, `risk`, `contract`,
- *  `production`, ...). *record_json owned by the caller. */
+ *  `production`, ...). *record_json owned by the caller. Threads: one at a time per case. */
 UT_API int ut_case_record(ut_case* c, char** record_json);
 
 /** The case's risk assessment (design.md §5), the record's `risk` object: `{"index" (0–100),
  *  "level" ("none", "low", ... "critical"), "categories": {"market": 12, ...}, "open",
  *  "critical", "unmitigated_high", "risks": [{id, category, status, score, level, response,
- *  owner}], ...}`. *risk_json owned by the caller. */
+ *  owner}], ...}`. *risk_json owned by the caller. Threads: one at a time per case. */
 UT_API int ut_case_risk(ut_case* c, char** risk_json);
 
 /* ---------------------------------------------------------------------------------------------
@@ -382,7 +397,7 @@ typedef int (*ut_kpi_fn)(void* user_data, const char* ledgers_json, const char* 
  *  "direction": "higher" | "lower", "target": number}` (a KPI with no target gets no score; one
  *  the policy's kpi.json already defines keeps that definition unless given here; it counts in
  *  its department's score when kpi.json weights it). user_data must stay valid until
- *  ut_engine_close returns. Thread-safe. */
+ *  ut_engine_close returns. Thread-safe. Out: none; user_data stays the caller's. */
 UT_API int ut_engine_register_kpi(ut_engine* e, const char* kpi_id, const char* definition_json,
                                   ut_kpi_fn fn, void* user_data);
 
