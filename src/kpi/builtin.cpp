@@ -122,6 +122,13 @@ class Fields {
   const LedgerEntry& e_;
 };
 
+/// Equal bytes; inline because payload keys are a few bytes long and a memcmp call costs more.
+inline bool same_text(const char* a, const char* b, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 /// The members `keys` of a payload in one pass over it (payloads are small: a linear scan with
 /// the length compared first beats hashing, and the object is read once, not once per key).
 template <std::size_t N>
@@ -131,7 +138,8 @@ std::array<const json::value*, N> members(const json::object& o,
   for (const auto& kv : o) {
     const std::string_view k = kv.key();
     for (std::size_t i = 0; i < N; ++i)
-      if (k.size() == keys[i].size() && k == keys[i]) found[i] = &kv.value();
+      if (k.size() == keys[i].size() && same_text(k.data(), keys[i].data(), k.size()))
+        found[i] = &kv.value();
   }
   return found;
 }
@@ -141,7 +149,7 @@ inline const json::value* member(const json::object& o, std::string_view key) no
 }
 
 bool is_design_state(const std::string& s) noexcept {
-  return s.size() >= 6 && s.compare(0, 6, "Design") == 0 && (s.size() == 6 || s[6] == '.');
+  return s.size() >= 6 && same_text(s.data(), "Design", 6) && (s.size() == 6 || s[6] == '.');
 }
 
 template <typename T>
@@ -266,20 +274,6 @@ BuiltinKpiTotals BuiltinKpiExtractor::extract(const CaseLedger& c) {
   const LedgerEntry* delivery = nullptr;
   bool delivered_in = false;
   bool any_complaint = false;
-
-  // Ledgers far exceed the cache: ask for the memory the pass will read before reading it, so
-  // that the misses overlap instead of coming one after another. First the payload tables and
-  // state lists (their addresses are in the entry array), then what those point to: the keys
-  // and the state strings.
-  for (const LedgerEntry& e : c.entries) {
-    // begin() is arithmetic on the table pointer: nothing is read from the table here
-    kpi_detail::prefetch(reinterpret_cast<const char*>(e.payload.begin()) - 8);
-    kpi_detail::prefetch(e.state.data());
-  }
-  for (const LedgerEntry& e : c.entries) {
-    if (!e.payload.empty()) kpi_detail::prefetch(e.payload.begin()->key().data());
-    if (!e.state.empty()) kpi_detail::prefetch(e.state.front().data());
-  }
 
   for (const LedgerEntry& e : c.entries) {
     if (e.kind != EntryKind::event) continue;
