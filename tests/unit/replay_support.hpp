@@ -1,0 +1,128 @@
+// Test support for snapshots, replay, deadlines and the store: the full order of
+// tests/scenarios/full_order.json as steps, temporary store files, error capture.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "undertake/case.hpp"
+#include "undertake/engine.hpp"
+#include "undertake/error.hpp"
+
+namespace ut_test {
+
+namespace json = boost::json;
+using undertake::Actor;
+using undertake::Timestamp;
+
+struct Step {
+  std::string event;
+  Actor actor;
+  json::object payload;
+  Timestamp at;
+};
+
+struct Order {
+  std::string id;
+  json::object data;
+  std::vector<Step> steps;
+};
+
+inline Timestamp at(std::string_view iso) {
+  auto t = undertake::parse_iso8601(iso);
+  if (!t) throw std::runtime_error("bad time " + std::string(iso));
+  return *t;
+}
+
+inline std::chrono::milliseconds days(double d) {
+  return std::chrono::milliseconds(static_cast<long long>(d * 24 * 3600 * 1000));
+}
+
+/// The order of tests/scenarios/full_order.json.
+inline const Order& full_order() {
+  static const Order order = [] {
+    std::ifstream in(std::string(UNDERTAKE_SOURCE_DIR) + "/tests/scenarios/full_order.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    const json::value doc = json::parse(text.str());
+    const auto& c = doc.at("cases").at(0).as_object();
+    Order o;
+    o.id = std::string(c.at("id").as_string());
+    o.data = c.at("data").as_object();
+    for (const auto& s : c.at("steps").as_array()) {
+      Step step;
+      step.event = std::string(s.at("event").as_string());
+      step.actor = undertake::actor_from_json(s.at("actor"), "actor");
+      if (const auto* p = s.as_object().if_contains("payload")) step.payload = p->as_object();
+      step.at = at(s.at("at").as_string());
+      o.steps.push_back(std::move(step));
+    }
+    return o;
+  }();
+  return order;
+}
+
+/// Index of the first step firing `event` (throws when absent).
+inline std::size_t step_index(std::string_view event) {
+  const auto& steps = full_order().steps;
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    if (steps[i].event == event) return i;
+  throw std::runtime_error("no step " + std::string(event));
+}
+
+/// Fires steps [from, to) of the full order on `c`, shifted by `shift`; every one must be accepted.
+inline void fire_steps(undertake::Case& c, std::size_t from, std::size_t to,
+                       std::chrono::milliseconds shift = std::chrono::milliseconds(0)) {
+  const auto& steps = full_order().steps;
+  for (std::size_t i = from; i < to && i < steps.size(); ++i) {
+    const auto o = c.fire(steps[i].event, steps[i].actor, steps[i].payload, steps[i].at + shift);
+    if (!o.accepted) throw std::runtime_error("step " + std::to_string(i) + " " + o.summary());
+  }
+}
+
+/// Runs `f`, expects an undertake::Error, returns it.
+template <typename F>
+undertake::Error error_of(F&& f) {
+  try {
+    f();
+  } catch (const undertake::Error& e) {
+    return e;
+  }
+  throw std::runtime_error("expected an undertake::Error");
+}
+
+/// A store file in the temporary directory, removed (with its -wal and -shm) when destroyed.
+class TempFile {
+ public:
+  explicit TempFile(std::string_view stem) {
+    static std::atomic<int> counter{0};
+    path_ = (std::filesystem::temp_directory_path() /
+             ("undertake-" + std::string(stem) + "-" + std::to_string(::getpid()) + "-" +
+              std::to_string(counter++) + ".db"))
+                .string();
+    remove();
+  }
+  ~TempFile() { remove(); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  void remove() {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+      std::filesystem::remove(path_ + suffix, ec);
+  }
+  std::string path_;
+};
+
+}  // namespace ut_test
