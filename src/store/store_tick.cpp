@@ -1,0 +1,44 @@
+// Engine::tick over a store: the scheduler's side of deadlines (deadlines.hpp). Each case whose
+// attention time has come is restored, ticked, and saved with its revision checked; the listener
+// hears of an escalation only once it is stored.
+#include <boost/json.hpp>
+
+#include "case/case_impl.hpp"
+#include "case/deadline_book.hpp"
+#include "undertake/engine.hpp"
+#include "undertake/error.hpp"
+#include "undertake/store.hpp"
+
+namespace undertake {
+
+StoreTickReport Engine::tick(CaseStore& store, Timestamp now) const {
+  StoreTickReport report;
+  report.now = now;
+  CaseFilter filter;
+  filter.open_only = true;
+  filter.attention_by = now;
+  for (const auto& summary : store.list(filter)) {
+    ++report.cases_checked;
+    for (int attempt = 0;; ++attempt) {
+      try {
+        Case c = load_case(store, *this, summary.case_id);
+        const std::uint64_t loaded = c.revision();
+        TickResult result;
+        const std::vector<Outcome> notices = detail::tick_case(*c.impl_, now, result);
+        if (result.escalated) store.save(c, loaded);
+        detail::notify(c, c.impl_->listener, notices);
+        report.escalated += result.escalated;
+        if (!result.items.empty()) report.cases.push_back(std::move(result));
+        break;
+      } catch (const Error& e) {
+        // A conflict: someone fired an event in between; tick the fresh case once more.
+        if (e.kind() == ErrorKind::conflict && attempt == 0) continue;
+        report.failures.emplace_back(summary.case_id, e.what());
+        break;
+      }
+    }
+  }
+  return report;
+}
+
+}  // namespace undertake
