@@ -11,7 +11,10 @@ int main(int argc, char** argv) {
   undertake::cli::Context ctx;
   undertake::cli::add_run_command(app, ctx);
   undertake::cli::add_jsonlogic_commands(app, ctx);
+  undertake::cli::add_case_command(app, ctx);  // registers the global --db option (ctx.db)
   undertake::cli::add_kpi_command(app, ctx);
+  undertake::cli::add_diagram_command(app, ctx);
+  undertake::cli::add_demo_command(app, ctx);
   undertake::cli::add_check_command(app, ctx);
   undertake::cli::add_test_command(app, ctx);
   try {

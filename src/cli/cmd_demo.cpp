@@ -1,0 +1,570 @@
+// `undertake demo [--seed N] [--orders N] [--out DIR]`: a quarter of a small factory. A few hundred
+// orders (key customers, thin margins, infeasible specs, legal revisions, failed samples,
+// rectifications, late deliveries, complaints, suspensions, cancellations) go through the engine
+// and the SQLite store, with daily deadline ticks; then the manager's report: the funnel per
+// stage, why orders were refused or lost, deadlines missed, the risk distribution, and the KPI
+// report per department with bonus coefficients. Seeded and reproducible.
+#include <boost/json.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <queue>
+#include <set>
+#include <sstream>
+
+#include "cli/case_cli.hpp"
+#include "cli/commands.hpp"
+#include "cli/simulate.hpp"
+#include "diagram/diagram.hpp"
+#include "undertake/engine.hpp"
+#include "undertake/error.hpp"
+#include "undertake/kpi.hpp"
+#include "undertake/store.hpp"
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace undertake::cli {
+
+void render_svg(const std::string& dot_text, const std::string& svg_path);  // cmd_diagram.cpp
+
+namespace {
+
+using ms = std::chrono::milliseconds;
+constexpr ms kDay{24LL * 3600 * 1000};
+
+const std::vector<std::string>& stage_order() {
+  static const std::vector<std::string> s{"Intake",     "Evaluation",  "Contract",   "Kickoff",
+                                          "Design",     "Preparation", "Production", "Delivery",
+                                          "AfterSales", "Closed"};
+  return s;
+}
+
+std::string stage_of(const std::string& path) {
+  return path.substr(0, path.find('.'));
+}
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+std::string percent(double part, double whole) {
+  return whole > 0 ? fixed(100.0 * part / whole, 1) + " %" : "—";
+}
+std::string grouped(double v) {  // 1 234 567
+  std::string digits = fixed(std::round(v), 0);
+  std::string out;
+  const bool neg = !digits.empty() && digits[0] == '-';
+  if (neg) digits.erase(0, 1);
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (neg ? "-" : "") + out;
+}
+std::string shown(const std::optional<double>& v, int digits = 2) {
+  if (!v) return "—";
+  if (std::fabs(*v) >= 1000) return grouped(*v);
+  return fixed(*v, digits);
+}
+
+// A table rendered as text (stdout), Markdown and HTML.
+struct Table {
+  std::string title;
+  std::vector<std::string> head;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<bool> right;  // right-aligned columns
+  std::string note;
+
+  static std::size_t width(const std::string& s) {
+    std::size_t n = 0;
+    for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+    return n;
+  }
+  std::string text() const {
+    std::vector<std::size_t> w(head.size(), 0);
+    for (std::size_t i = 0; i < head.size(); ++i) w[i] = width(head[i]);
+    for (const auto& r : rows)
+      for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], width(r[i]));
+    auto line = [&](const std::vector<std::string>& cells) {
+      std::string s = " ";
+      for (std::size_t i = 0; i < cells.size() && i < w.size(); ++i) {
+        const std::string pad(w[i] - width(cells[i]), ' ');
+        const bool r = i < right.size() && right[i];
+        s += "  " + (r ? pad + cells[i] : cells[i] + (i + 1 < cells.size() ? pad : ""));
+      }
+      return s + "\n";
+    };
+    std::string out = title + "\n" + line(head);
+    std::size_t total = 2;
+    for (auto x : w) total += x + 2;
+    out += " " + std::string(total - 1, '-') + "\n";
+    for (const auto& r : rows) out += line(r);
+    if (!note.empty()) out += "  " + note + "\n";
+    return out;
+  }
+  std::string markdown() const {
+    std::string out = "### " + title + "\n\n|";
+    for (const auto& h : head) out += " " + h + " |";
+    out += "\n|";
+    for (std::size_t i = 0; i < head.size(); ++i)
+      out += (i < right.size() && right[i]) ? "---:|" : "---|";
+    out += "\n";
+    for (const auto& r : rows) {
+      out += "|";
+      for (const auto& c : r) out += " " + c + " |";
+      out += "\n";
+    }
+    if (!note.empty()) out += "\n" + note + "\n";
+    return out + "\n";
+  }
+  static std::string esc(const std::string& s) {
+    std::string o;
+    for (char c : s)
+      o += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
+    return o;
+  }
+  std::string html() const {
+    std::string out = "<h3>" + esc(title) + "</h3>\n<table>\n<tr>";
+    for (const auto& h : head) out += "<th>" + esc(h) + "</th>";
+    out += "</tr>\n";
+    for (const auto& r : rows) {
+      out += "<tr>";
+      for (std::size_t i = 0; i < r.size(); ++i)
+        out += (i < right.size() && right[i] ? "<td class=r>" : "<td>") + esc(r[i]) + "</td>";
+      out += "</tr>\n";
+    }
+    out += "</table>\n";
+    if (!note.empty()) out += "<p class=note>" + esc(note) + "</p>\n";
+    return out;
+  }
+};
+
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled && ::isatty(2)) {}
+  void show(double fraction, const std::string& label) {
+    if (!enabled_) return;
+    const int width = 36;
+    const int filled = static_cast<int>(fraction * width + 0.5);
+    const int pct = static_cast<int>(fraction * 100 + 0.5);
+    if (pct == last_ && label == label_) return;
+    last_ = pct;
+    label_ = label;
+    std::fprintf(stderr, "\r  [%s%s] %3d%%  %-28s",
+                 std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 std::string(static_cast<std::size_t>(width - filled), '.').c_str(), pct,
+                 label.c_str());
+    std::fflush(stderr);
+  }
+  void done() {
+    if (enabled_) std::fprintf(stderr, "\r%80s\r", "");
+  }
+
+ private:
+  bool enabled_;
+  int last_ = -1;
+  std::string label_;
+};
+
+struct Order {
+  sim::OrderScript script;
+  std::optional<Case> live;
+  std::uint64_t stored = 0;  // the revision in the store
+};
+
+struct Stats {
+  std::size_t attempts = 0, accepted = 0, refused = 0, escalations = 0, notifications = 0;
+  std::map<std::string, std::size_t> refusal_count;  // rule (or kind) → count
+  std::map<std::string, std::string> refusal_example;
+  std::map<std::string, std::string> refusal_kind;
+  std::map<std::string, std::size_t> escalations_by_deadline;
+};
+
+}  // namespace
+
+void add_demo_command(CLI::App& app, Context& ctx) {
+  struct Options {
+    std::uint64_t seed = 2026;
+    int orders = 300;
+    std::string out = "demo-output";
+    std::string from = "2026-01-01", to = "2026-03-31";
+    bool quiet = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand(
+      "demo", "Simulate a quarter of a small factory and print the manager's report");
+  cmd->add_option("--seed", o->seed, "Random seed (same seed, same quarter)");
+  cmd->add_option("--orders", o->orders, "Orders arriving (default 300)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--out", o->out, "Output directory for the store, diagrams and reports");
+  cmd->add_option("--from", o->from, "First day of the quarter reported");
+  cmd->add_option("--to", o->to, "Last day of the quarter reported");
+  cmd->add_flag("--quiet", o->quiet, "No progress bar");
+  cmd->callback([o, &ctx] {
+    const auto wall_start = std::chrono::steady_clock::now();
+    const Period period = Period::days(o->from, o->to);
+    const Timestamp start = period.from - 60 * kDay;  // orders carried in from the last quarter
+    const Timestamp end = period.until;
+    const Timestamp last_arrival = period.until - 10 * kDay;
+
+    fs::create_directories(o->out);
+    const std::string db_path = (fs::path(o->out) / "demo.db").string();
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_path + suffix);
+    SqliteOptions store_options;
+    store_options.synchronous = SqliteOptions::Sync::normal;
+    SqliteCaseStore store(db_path, store_options);
+    Engine engine;
+    Stats stats;
+    engine.set_listener([&stats](const Case&, const Outcome& outcome) {
+      if (outcome.event == "deadline.escalated") ++stats.notifications;
+    });
+
+    sim::RandomChooser ch(o->seed);
+    std::vector<Order> orders;
+    orders.reserve(static_cast<std::size_t>(o->orders));
+    std::vector<Timestamp> arrivals;
+    for (int i = 0; i < o->orders; ++i)
+      arrivals.push_back(start +
+                         ms(static_cast<long long>(
+                             ch.real(0, 1) * static_cast<double>((last_arrival - start).count()))));
+    std::sort(arrivals.begin(), arrivals.end());
+    for (int i = 0; i < o->orders; ++i) {
+      char id[32];
+      std::snprintf(id, sizeof id, "SO-26%04d", i + 1);
+      orders.push_back(Order{sim::OrderScript::draw(id, arrivals[static_cast<std::size_t>(i)], ch),
+                             std::nullopt, 0});
+    }
+
+    // The calendar: (time, order index); arrivals first, then each order's next action.
+    using Item = std::pair<Timestamp, std::size_t>;
+    std::priority_queue<Item, std::vector<Item>, std::greater<>> calendar;
+    std::vector<std::optional<sim::Action>> planned(orders.size());
+    for (std::size_t i = 0; i < orders.size(); ++i) calendar.push({orders[i].script.arrival(), i});
+
+    Progress progress(!o->quiet);
+    Timestamp next_tick = start + kDay;
+    const double span = static_cast<double>((end - start).count());
+    auto tick_day = [&](Timestamp day) {
+      for (auto& order : orders) {
+        if (!order.live) continue;
+        Case& c = *order.live;
+        const auto before = c.revision();
+        const TickResult r = c.tick(day);
+        if (r.escalated) {
+          for (std::size_t k = before; k < c.revision(); ++k)
+            ++stats.escalations_by_deadline[std::string(
+                c.ledger()[k].payload.at("deadline").get_string())];
+          stats.escalations += r.escalated;
+          store.save(c, order.stored);
+          order.stored = c.revision();
+        }
+      }
+    };
+
+    while (!calendar.empty()) {
+      const auto [when, index] = calendar.top();
+      if (when >= end) break;
+      calendar.pop();
+      while (next_tick <= when) {  // the nightly deadline check
+        tick_day(next_tick);
+        next_tick += kDay;
+      }
+      progress.show(static_cast<double>((when - start).count()) / span,
+                    "day " + format_iso8601_date(when));
+      Order& order = orders[index];
+      if (!order.live) {  // the order arrives
+        order.live.emplace(engine.create_case(order.script.id(), order.script.form()));
+        store.create(*order.live);
+      } else if (planned[index]) {
+        const sim::Action action = std::move(*planned[index]);
+        planned[index].reset();
+        Case& c = *order.live;
+        ++stats.attempts;
+        const Outcome outcome = c.fire(action.event, action.actor, action.payload, action.at);
+        order.script.observe(action, outcome);
+        if (outcome.accepted) {
+          ++stats.accepted;
+          store.save(c, order.stored);
+          order.stored = c.revision();
+        } else {
+          ++stats.refused;
+          const Reason& r = outcome.reasons.front();
+          const std::string key = r.rule.empty() ? r.kind + ": " + action.event : r.rule;
+          ++stats.refusal_count[key];
+          stats.refusal_kind[key] = r.kind;
+          if (!stats.refusal_example.count(key)) stats.refusal_example[key] = r.message;
+        }
+      }
+      if (auto next = order.script.next(*order.live, when, ch)) {
+        calendar.push({next->at, index});
+        planned[index] = std::move(next);
+      }
+    }
+    while (next_tick <= end) {
+      tick_day(next_tick);
+      next_tick += kDay;
+    }
+    progress.done();
+
+    // The end-of-quarter check through the store (what a host's scheduler runs).
+    const StoreTickReport quarter_end = engine.tick(store, end);
+    const double simulate_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+
+    // ---------------------------------------------------------------------------------------
+    // The report
+    std::vector<Table> tables;
+    const std::vector<CaseLedger> ledgers = load_ledgers(store);
+
+    // Funnel: stages reached, and where orders stand at the end of the quarter.
+    std::map<std::string, std::size_t> reached, now_in;
+    std::map<std::string, std::size_t> lost_reasons;
+    std::size_t rejected = 0, cancelled = 0, closed = 0;
+    std::map<std::string, std::size_t> risk_levels;
+    std::vector<double> risk_indexes;
+    std::size_t late = 0, delivered = 0;
+    std::string most_eventful;
+    std::size_t most_entries = 0;
+    for (const auto& order : orders) {
+      if (!order.live) continue;
+      const Case& c = *order.live;
+      std::set<std::string> stages;
+      for (const auto& e : c.ledger())
+        for (const auto& s : e.state) stages.insert(stage_of(s));
+      stages.insert("Intake");
+      for (const auto& s : stages) ++reached[s];
+      const std::string stage = c.stage();
+      ++now_in[stage];
+      if (stage == "Rejected" || stage == "Cancelled") {
+        stage == "Rejected" ? ++rejected : ++cancelled;
+        const auto& last = c.ledger().back();
+        std::string reason = last.payload.contains("reason")
+                                 ? std::string(last.payload.at("reason").as_string())
+                                 : "";
+        ++lost_reasons[(stage == "Rejected" ? "rejected: " : "cancelled: ") + reason];
+      }
+      if (stage == "Closed") ++closed;
+      const auto& risk = c.record().at("risk").as_object();
+      if (stages.count("Evaluation") && c.ledger().size() > 3) {
+        ++risk_levels[std::string(risk.at("level").as_string())];
+        risk_indexes.push_back(risk.at("index").to_number<double>());
+      }
+      for (const auto& e : c.ledger())
+        if (e.kind == EntryKind::event && e.event == EventId::delivery_confirm) {
+          ++delivered;
+          const auto* d = c.record().at("contract").as_object().if_contains("draft");
+          if (d) {
+            auto due = parse_iso8601(d->at("delivery_date").as_string());
+            if (due && e.at >= *due + kDay) ++late;
+          }
+        }
+      if (c.ledger().size() > most_entries && stage != "Cancelled") {
+        most_entries = c.ledger().size();
+        most_eventful = c.id();
+      }
+    }
+    {
+      Table t{"Funnel — how far the orders got",
+              {"stage", "reached", "of all orders", "still there at quarter end"},
+              {},
+              {false, true, true, true},
+              ""};
+      const double total = static_cast<double>(orders.size());
+      for (const auto& s : stage_order())
+        t.rows.push_back({s, std::to_string(reached[s]),
+                          percent(static_cast<double>(reached[s]), total),
+                          s == "Closed" ? "" : std::to_string(now_in[s])});
+      t.rows.push_back({"Suspended (on hold)", "", "", std::to_string(now_in["Suspended"])});
+      t.rows.push_back({"Rejected at evaluation", std::to_string(rejected),
+                        percent(static_cast<double>(rejected), total), ""});
+      t.rows.push_back({"Cancelled", std::to_string(cancelled),
+                        percent(static_cast<double>(cancelled), total), ""});
+      t.note = std::to_string(orders.size()) + " orders arrived between " +
+               format_iso8601_date(start) + " and " + format_iso8601_date(last_arrival) + "; " +
+               std::to_string(delivered) + " delivered, " + std::to_string(late) +
+               " of them after the contract date.";
+      tables.push_back(std::move(t));
+    }
+    {
+      Table t{"Why orders were lost", {"reason", "orders"}, {}, {false, true}, ""};
+      std::vector<std::pair<std::size_t, std::string>> v;
+      for (const auto& [k, n] : lost_reasons) v.push_back({n, k});
+      std::sort(v.rbegin(), v.rend());
+      for (const auto& [n, k] : v) t.rows.push_back({k, std::to_string(n)});
+      tables.push_back(std::move(t));
+    }
+    {
+      Table t{"Top refusal reasons — what the rules stopped",
+              {"rule", "kind", "times", "example"},
+              {},
+              {false, false, true, false},
+              ""};
+      std::vector<std::pair<std::size_t, std::string>> v;
+      for (const auto& [k, n] : stats.refusal_count) v.push_back({n, k});
+      std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+      });
+      for (std::size_t i = 0; i < v.size() && i < 10; ++i) {
+        std::string example = stats.refusal_example[v[i].second];
+        if (example.size() > 90) example = example.substr(0, 87) + "...";
+        t.rows.push_back(
+            {v[i].second, stats.refusal_kind[v[i].second], std::to_string(v[i].first), example});
+      }
+      t.note = std::to_string(stats.attempts) + " actions attempted, " +
+               std::to_string(stats.accepted) + " accepted, " + std::to_string(stats.refused) +
+               " refused (nothing changed on a refusal).";
+      tables.push_back(std::move(t));
+    }
+    {
+      Table t{"Deadlines missed — escalations recorded",
+              {"deadline", "escalations", "escalated to"},
+              {},
+              {false, true, false},
+              ""};
+      const json::value* part = engine.policy()->part("deadlines");
+      std::vector<std::pair<std::size_t, std::string>> v;
+      for (const auto& [k, n] : stats.escalations_by_deadline) v.push_back({n, k});
+      std::sort(v.rbegin(), v.rend());
+      for (const auto& [n, k] : v) {
+        std::string roles;
+        if (part)
+          if (const auto* d = part->at("deadlines").as_object().if_contains(k))
+            for (const auto& r : d->at("escalate_to").as_array())
+              roles += (roles.empty() ? "" : ", ") + std::string(r.as_string());
+        t.rows.push_back({k, std::to_string(n), roles});
+      }
+      std::size_t overdue_now = 0;
+      for (const auto& c : quarter_end.cases)
+        for (const auto& i : c.items) overdue_now += i.status == DeadlineStatus::overdue;
+      t.note = std::to_string(stats.escalations) + " escalations (listener notified " +
+               std::to_string(stats.notifications) + " times); at quarter end " +
+               std::to_string(overdue_now) + " deadlines are overdue in " +
+               std::to_string(quarter_end.cases.size()) + " open orders.";
+      tables.push_back(std::move(t));
+    }
+    {
+      Table t{"Risk distribution (orders evaluated)",
+              {"case risk level", "orders", "share"},
+              {},
+              {false, true, true},
+              ""};
+      std::size_t n = 0;
+      for (const auto& [k, v] : risk_levels) n += v;
+      for (const char* level : {"none", "low", "medium", "high", "critical"})
+        if (risk_levels.count(level))
+          t.rows.push_back(
+              {level, std::to_string(risk_levels[level]),
+               percent(static_cast<double>(risk_levels[level]), static_cast<double>(n))});
+      if (!risk_indexes.empty()) {
+        std::sort(risk_indexes.begin(), risk_indexes.end());
+        double sum = 0;
+        for (double x : risk_indexes) sum += x;
+        t.note = "risk index: mean " + fixed(sum / static_cast<double>(risk_indexes.size()), 1) +
+                 ", median " + fixed(risk_indexes[risk_indexes.size() / 2], 1) + ", max " +
+                 fixed(risk_indexes.back(), 1) + " (0–100)";
+      }
+      tables.push_back(std::move(t));
+    }
+    KpiReport kpi =
+        compute_kpi_report(engine.policy()->kpi_catalogue(), ledgers, period, KpiOptions{true});
+    {
+      Table t{"KPIs " + o->from + " to " + o->to,
+              {"KPI", "department", "value", "target", "score"},
+              {},
+              {false, false, true, true, true},
+              ""};
+      for (const auto& k : kpi.kpis) {
+        const bool ratio = k.unit == "ratio" || k.unit == "share" || k.unit == "%";
+        auto val = [&](const std::optional<double>& v) {
+          return v && ratio ? fixed(*v * 100, 1) + " %" : shown(v);
+        };
+        t.rows.push_back({k.title.empty() ? k.id : k.title, k.department, val(k.value),
+                          val(k.target), shown(k.score, 0)});
+      }
+      tables.push_back(std::move(t));
+      Table d{"Departments — score and bonus coefficient (policy §四(二))",
+              {"department", "score", "bonus coefficient"},
+              {},
+              {false, true, true},
+              ""};
+      for (const auto& dep : kpi.departments)
+        d.rows.push_back({dep.title.empty() ? dep.id : dep.title, shown(dep.score, 1),
+                          shown(dep.bonus_coefficient, 2)});
+      if (!kpi.excluded.empty())
+        d.note = std::to_string(kpi.excluded.size()) + " case(s) left out for bad data";
+      tables.push_back(std::move(d));
+    }
+
+    // Diagrams.
+    const std::string dot = diagram::render(diagram::Format::dot);
+    std::ofstream(fs::path(o->out) / "process.dot") << dot;
+    std::ofstream(fs::path(o->out) / "process.mmd") << diagram::render(diagram::Format::mermaid);
+    std::string diagrams_note;
+    std::string case_svg;
+    try {
+      render_svg(dot, (fs::path(o->out) / "process.svg").string());
+      if (!most_eventful.empty()) {
+        for (auto& order : orders)
+          if (order.live && order.live->id() == most_eventful) {
+            const diagram::Highlight h = diagram::highlight(*order.live);
+            case_svg = "case-" + most_eventful + ".svg";
+            render_svg(diagram::render(diagram::Format::dot, &h),
+                       (fs::path(o->out) / case_svg).string());
+          }
+      }
+      diagrams_note = "process.svg, " + case_svg;
+    } catch (const Error& e) {
+      diagrams_note = std::string("process.dot and process.mmd (no SVG: ") + e.why() + ")";
+    }
+    const double total_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+
+    // Output: stdout, report.md, report.html.
+    std::ostringstream head;
+    head << "undertake demo — a quarter of a small factory (seed " << o->seed << ")\n"
+         << orders.size() << " orders, " << store.entry_count() << " ledger entries in " << db_path
+         << "; KPI period " << o->from << " to " << o->to << "\n";
+    std::cout << head.str() << "\n";
+    for (const auto& t : tables) std::cout << t.text() << "\n";
+    std::cout << "Files in " << o->out << ": demo.db (open it: undertake --db " << db_path
+              << " case list), report.md, report.html, " << diagrams_note << "\n";
+    std::cerr << "simulated in " << fixed(simulate_seconds, 2) << " s, report and diagrams in "
+              << fixed(total_seconds - simulate_seconds, 2) << " s\n";
+
+    std::ofstream md(fs::path(o->out) / "report.md");
+    md << "# Product undertaking — quarter report\n\n"
+       << "Seed " << o->seed << ", " << orders.size() << " orders, KPI period " << o->from << " to "
+       << o->to << ". Generated by `undertake demo`.\n\n";
+    if (!case_svg.empty())
+      md << "![process](process.svg)\n\nThe busiest order, " << most_eventful << ": ![case]("
+         << case_svg << ")\n\n";
+    for (const auto& t : tables) md << t.markdown();
+    std::ofstream html(fs::path(o->out) / "report.html");
+    html << "<!doctype html><meta charset=utf-8><title>undertake — quarter report</title>\n"
+            "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em "
+            "auto;color:#263238}"
+            "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border-bottom:1px solid "
+            "#cfd8dc;padding:.25em .8em;text-align:left}"
+            "td.r{text-align:right}th{background:#eceff1}.note{color:#546e7a;font-size:.9em}img{"
+            "max-width:100%}</style>\n"
+         << "<h1>Product undertaking — quarter report</h1>\n<p>Seed " << o->seed << ", "
+         << orders.size() << " orders, KPI period " << o->from << " to " << o->to << ".</p>\n";
+    for (const auto& t : tables) html << t.html();
+    if (!case_svg.empty())
+      html << "<h3>The process</h3><img src=process.svg alt=process>\n<h3>The busiest order: "
+           << most_eventful << "</h3><img src=\"" << case_svg << "\" alt=case>\n";
+    ctx.exit_status = 0;
+  });
+}
+
+}  // namespace undertake::cli
