@@ -11,6 +11,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iomanip>
@@ -227,6 +228,12 @@ std::string text_of(const json::object& o, std::initializer_list<std::string_vie
   if (!v) return {};
   if (v->is_string()) return std::string(v->get_string());
   if (v->is_null()) return {};
+  if (v->is_number()) {  // 170383 and 1.6, not 1.70383E5 and 1.6E0
+    const double d = v->to_number<double>();
+    char buf[64];
+    std::snprintf(buf, sizeof buf, d == std::floor(d) && std::fabs(d) < 1e15 ? "%.0f" : "%.4g", d);
+    return buf;
+  }
   return json::serialize(*v);
 }
 
