@@ -4,8 +4,8 @@
 // that case.resume returns to the stage it left) beside `Suspended` and the terminal states. Each
 // stage is a submachine with shallow history on case.resume, which restores the exact substate of
 // every region. Orthogonal regions: Evaluation (Commercial, Technical, Capacity, QualityRisk) and
-// Preparation (Production, Quality). Joins are flags: a region's done state carries RegionDone and
-// the join guard asks for it in every region (Flag_AND).
+// Preparation (Production, Quality). Joins: a region's done state says so (region_done()) and the
+// join guard asks every region.
 //
 // MSM gives an inner transition priority over a transition of the containing machine (UML), and
 // tries the outer one when the inner guard refuses. Stage exits therefore are rows of `Running`
@@ -111,9 +111,11 @@ struct PreparationDone {
 struct NamedState {
   virtual ~NamedState() = default;
   virtual void collect(std::vector<std::string>& out) const = 0;
+  /// True for the state that ends a region's work (joins wait for it in every region). A virtual
+  /// rather than an MSM flag: MSM's is_flag_active rewrites a function-static table on every
+  /// call, a data race when cases run on several threads.
+  virtual bool region_done() const { return false; }
 };
-
-struct RegionDone {};  // flag: this region's work is finished (joins)
 
 #define UT_LEAF(Type, Path)                                                                \
   struct Type : msmf::state<NamedState> {                                                  \
@@ -121,7 +123,7 @@ struct RegionDone {};  // flag: this region's work is finished (joins)
   }
 #define UT_DONE_LEAF(Type, Path)                                                           \
   struct Type : msmf::state<NamedState> {                                                  \
-    typedef mpl::vector1<RegionDone> flag_list;                                            \
+    bool region_done() const override { return true; }                                     \
     void collect(std::vector<std::string>& out) const override { out.emplace_back(Path); } \
   }
 
@@ -167,11 +169,13 @@ struct At {
   }
 };
 
-// Every region of the source submachine is in a state flagged RegionDone (a join).
+// Every region of the source submachine is in its done state (a join).
 struct AllRegionsDone {
   template <class E, class Fsm, class Src, class Tgt>
   bool operator()(const E&, Fsm&, Src& src, Tgt&) const {
-    return src.template is_flag_active<RegionDone, typename Src::Flag_AND>();
+    for (int region = 0; region < Src::nr_regions::value; ++region)
+      if (!src.get_state_by_id(src.current_state()[region])->region_done()) return false;
+    return true;
   }
 };
 
