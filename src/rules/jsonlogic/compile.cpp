@@ -235,7 +235,8 @@ class Compiler {
         break;
     }
     if (b->hook) (this->*(b->hook))(*n, args, depth);
-    if (!n->dynamic && n->path.climb == 0 && n->path.steps.size() == 1 && !n->path.has_dynamic) {
+    if (!n->dynamic && n->path.climb == 0 && !n->path.steps.empty() && !n->path.has_dynamic) {
+      // A constant path: looked up inline by the operators that use it (fetch).
       if (n->fn == eval_var) n->fn = eval_var_key;
       if (n->fn == eval_val) n->fn = eval_val_key;
     }

@@ -166,7 +166,7 @@ inline Val eval(const Node& n, Ctx& c) {
 }
 
 Val eval_var_key(const Node&, Ctx&);
-/// eval() with the most common leaf, a one-step `var`/`val` that finds its key, done inline.
+/// eval() with the most common leaf, a `var`/`val` of a constant path that exists, done inline.
 inline Val fetch(const Node& n, Ctx& c);
 
 /// Restores the scope chain when an iterator or `try` leaves, also by exception.
@@ -294,12 +294,32 @@ Val eval_log(const Node&, Ctx&);
 // operators.cpp
 Val eval_custom(const Node&, Ctx&);
 
+/// A constant path (no scope climb, no computed step) from the current context, inline; false
+/// when the path does not exist or needs the general lookup (reduce's virtual context).
+inline bool lookup_static(const Frame& f, const Path& p, Val& out) noexcept {
+  if (f.type == Frame::Type::reduce) return false;
+  Val cur = f.data;
+  for (const Segment& s : p.steps) {
+    if (cur.kind == Kind::jobject) {
+      const json::value* v = find_member(*cur.jo, s);
+      if (!v) return false;
+      cur = from_json(*v);
+    } else if (cur.kind == Kind::jarray || cur.kind == Kind::varray) {
+      if (s.index >= cur.size()) return false;
+      cur = cur.at(s.index);
+    } else {
+      return false;
+    }
+  }
+  out = cur;
+  return true;
+}
+
 inline Val fetch(const Node& n, Ctx& c) {
   if (n.is_literal) return n.lit;
-  if (n.fn == eval_var_key) {
-    const Frame& f = *c.frame;
-    if (f.data.kind == Kind::jobject && f.type != Frame::Type::reduce && !c.trace)
-      if (const json::value* v = find_member(*f.data.jo, n.path.steps[0])) return from_json(*v);
+  if (n.fn == eval_var_key && !c.trace) {
+    Val v;
+    if (lookup_static(*c.frame, n.path, v)) return v;
   }
   return n.fn(n, c);
 }

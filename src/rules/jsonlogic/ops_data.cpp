@@ -245,9 +245,8 @@ Val eval_var(const Node& n, Ctx& c) {
 }
 
 Val eval_var_key(const Node& n, Ctx& c) {
-  const Frame& f = *c.frame;
-  if (f.data.kind == Kind::jobject && f.type != Frame::Type::reduce && !c.trace)
-    if (const json::value* v = find_member(*f.data.jo, n.path.steps[0])) return from_json(*v);
+  Val v;
+  if (!c.trace && lookup_static(*c.frame, n.path, v)) return v;
   return eval_var(n, c);
 }
 
@@ -258,9 +257,8 @@ Val eval_var_self(const Node& n, Ctx& c) {
 }
 
 Val eval_val_key(const Node& n, Ctx& c) {
-  const Frame& f = *c.frame;
-  if (f.data.kind == Kind::jobject && f.type != Frame::Type::reduce && !c.trace)
-    if (const json::value* v = find_member(*f.data.jo, n.path.steps[0])) return from_json(*v);
+  Val v;
+  if (!c.trace && lookup_static(*c.frame, n.path, v)) return v;
   return eval_val(n, c);
 }
 
