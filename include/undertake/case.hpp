@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "undertake/deadlines.hpp"
 #include "undertake/ledger.hpp"
 #include "undertake/policy.hpp"
 #include "undertake/rules.hpp"
@@ -46,11 +47,11 @@ struct Reason {
 struct Outcome {
   bool accepted = false;
   std::string event;
-  std::uint64_t seq = 0;             ///< the ledger sequence number (accepted events)
-  std::vector<std::string> state;    ///< the active configuration afterwards
-  std::vector<Reason> reasons;       ///< why it was refused (empty when accepted)
-  std::vector<std::string> warnings; ///< rules of severity warn that failed
-  GateDecision gate;                 ///< every gate rule evaluated, with the values read
+  std::uint64_t seq = 0;              ///< the ledger sequence number (accepted events)
+  std::vector<std::string> state;     ///< the active configuration afterwards
+  std::vector<Reason> reasons;        ///< why it was refused (empty when accepted)
+  std::vector<std::string> warnings;  ///< rules of severity warn that failed
+  GateDecision gate;                  ///< every gate rule evaluated, with the values read
 
   boost::json::value to_json() const;
   /// One line for a person: "accepted → Contract.Drafting" or "refused (role): ...".
@@ -64,6 +65,9 @@ struct AvailableEvent {
 };
 
 class Engine;
+
+/// The snapshot format version Case::snapshot() writes (Engine::restore() reads 1 and 2).
+inline constexpr int kSnapshotFormatVersion = 2;
 
 class Case {
  public:
@@ -99,11 +103,32 @@ class Case {
   /// The facts rules read: `data`, `evaluation`, `risk`, `contract`, `production`, ...
   const boost::json::object& record() const noexcept;
 
+  /// The revision: the number of ledger entries. It grows with every accepted event (and every
+  /// escalation), so a host that saved revision N and finds N+k stored knows it is stale.
+  std::uint64_t revision() const noexcept;
+
+  /// A versioned JSON snapshot of the whole case (format `undertake.snapshot` version 2):
+  /// `{format, format_version, case_id, policy: {name, version}, revision, stage, state, data,
+  /// record, deadlines, ledger}`. Engine::restore() turns it back into a case that behaves exactly
+  /// the same (version 1 snapshots, without `deadlines`, are migrated: deadlines are rebuilt from
+  /// the ledger).
+  boost::json::value snapshot() const;
+
+  /// Pending deadlines (deadlines.hpp), earliest due first.
+  std::vector<PendingDeadline> deadlines() const;
+  /// Checks the case's deadlines at `now`: records one ledger entry of kind escalation for each
+  /// deadline whose escalation time has come (the revision grows), notifies the engine's listener
+  /// with an Outcome whose event is `deadline.escalated`, and returns the due-soon and overdue
+  /// deadlines. Throws Error(invalid_argument) when `now` is earlier than the last ledger entry.
+  TickResult tick(Timestamp now);
+
   struct Impl;
 
  private:
   friend class Engine;
   explicit Case(std::unique_ptr<Impl> impl);
+  static Outcome decide_and_apply(Impl& impl, std::string_view event, const Actor& actor,
+                                  boost::json::object payload, Timestamp at);
   std::unique_ptr<Impl> impl_;
 };
 

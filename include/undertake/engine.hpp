@@ -7,7 +7,10 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,6 +21,9 @@
 #include "undertake/rules.hpp"
 
 namespace undertake {
+
+class CaseStore;
+struct StoreTickReport;
 
 class Engine {
  public:
@@ -39,14 +45,41 @@ class Engine {
   /// Error(invalid_argument) for an empty id or data that is not a valid requirement form.
   Case create_case(std::string id, boost::json::object data) const;
 
-  /// Rebuilds a case by replaying its ledger under `policy` (default: the engine's current one).
+  /// Rebuilds a case by replaying its ledger under the policy version it names (or, when the
+  /// engine does not know that version, `policy`; default: the current policy).
   /// Throws Error(invalid_snapshot) naming the entry that the process refuses.
   Case replay(const CaseLedger& ledger, std::shared_ptr<const Policy> policy = nullptr) const;
 
+  /// Restores a case from Case::snapshot(). The ledger is replayed under the policy version the
+  /// snapshot names (that version must have been loaded on this engine), and the snapshot's state
+  /// and record must match what the replay gives: a damaged or edited snapshot is refused with the
+  /// JSON path at fault (Error(invalid_snapshot)), never half-loaded.
+  Case restore(const boost::json::value& snapshot) const;
+
+  /// Every policy version this engine has loaded, so cases that started under an older version
+  /// can be restored under it.
+  std::shared_ptr<const Policy> policy_version(std::string_view version) const;
+
+  /// Called after every fire() of every case created or restored by this engine, accepted or
+  /// refused (for the notifications of policy §二(三)2 and §五). Runs on the thread that fired;
+  /// must not throw (an exception from it is caught and discarded: the event stands).
+  using Listener = std::function<void(const Case&, const Outcome&)>;
+  void set_listener(Listener listener);
+
+  /// Ticks every stored case whose attention time has come (store.hpp, deadlines.hpp): restores
+  /// it, records its escalations, saves it with its revision checked (one retry on a conflict),
+  /// then notifies the listener. Defined in src/store/store_tick.cpp.
+  StoreTickReport tick(CaseStore& store, Timestamp now) const;
+
  private:
+  Case make_case(std::string id, boost::json::object data,
+                 std::shared_ptr<const Policy> policy) const;
+
   Extensions extensions_;
-  mutable std::mutex mutex_;  // guards policy_ (the pointer, not the immutable policy)
+  mutable std::mutex mutex_;  // guards policy_ and versions_ (pointers, not the immutable policies)
   std::shared_ptr<const Policy> policy_;
+  std::map<std::string, std::shared_ptr<const Policy>, std::less<>> versions_;
+  std::shared_ptr<std::shared_ptr<const Listener>> listener_;  // shared with every case
 };
 
 /// Reads a policy from a path: a rules directory, or a JSON file holding a single policy document.

@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <optional>
 
 #include "case/case_impl.hpp"
 #include "policy/message_template.hpp"
@@ -29,9 +31,9 @@ class CaseContext final : public detail::MachineContext {
       : policy_(policy), facts_(facts), payload_(payload), limits_(limits) {}
 
   bool route(Route r) const override {
-    return policy_.route(r == Route::strategy_meeting_required ? "strategy_meeting_required"
-                                                              : "design_required",
-                         facts_, limits_);
+    return policy_.route(
+        r == Route::strategy_meeting_required ? "strategy_meeting_required" : "design_required",
+        facts_, limits_);
   }
   bool payload_flag(std::string_view field) const override {
     if (!payload_) return false;
@@ -78,7 +80,8 @@ class EventFacts {
     detail::add_event_facts(event, record_["payload"].get_object(), record_);
   }
   ~EventFacts() {
-    for (auto key : {"event", "actor", "state", "payload", "batch", "complaint"}) record_.erase(key);
+    for (auto key : {"event", "actor", "state", "payload", "batch", "complaint"})
+      record_.erase(key);
   }
   EventFacts(const EventFacts&) = delete;
   EventFacts& operator=(const EventFacts&) = delete;
@@ -144,18 +147,32 @@ Case::Case(Case&&) noexcept = default;
 Case& Case::operator=(Case&&) noexcept = default;
 Case::~Case() = default;
 
-const std::string& Case::id() const noexcept { return impl_->id; }
-const std::string& Case::policy_version() const noexcept { return impl_->policy->version(); }
-const std::shared_ptr<const Policy>& Case::policy() const noexcept { return impl_->policy; }
-std::vector<std::string> Case::state() const { return impl_->machine.configuration(); }
-std::string Case::stage() const { return std::string(impl_->machine.stage()); }
-const std::vector<LedgerEntry>& Case::ledger() const noexcept { return impl_->ledger; }
-const json::object& Case::record() const noexcept { return impl_->record(); }
+const std::string& Case::id() const noexcept {
+  return impl_->id;
+}
+const std::string& Case::policy_version() const noexcept {
+  return impl_->policy->version();
+}
+const std::shared_ptr<const Policy>& Case::policy() const noexcept {
+  return impl_->policy;
+}
+std::vector<std::string> Case::state() const {
+  return impl_->machine.configuration();
+}
+std::string Case::stage() const {
+  return std::string(impl_->machine.stage());
+}
+const std::vector<LedgerEntry>& Case::ledger() const noexcept {
+  return impl_->ledger;
+}
+const json::object& Case::record() const noexcept {
+  return impl_->record();
+}
 
 bool Case::in(std::string_view path) const {
   for (const auto& s : state())
-    if (s == path || (s.size() > path.size() && s.compare(0, path.size(), path) == 0 &&
-                      s[path.size()] == '.'))
+    if (s == path ||
+        (s.size() > path.size() && s.compare(0, path.size(), path) == 0 && s[path.size()] == '.'))
       return true;
   return false;
 }
@@ -166,7 +183,48 @@ CaseLedger Case::case_ledger() const {
 
 Outcome Case::fire(std::string_view event_text, const Actor& actor, json::object payload,
                    Timestamp at) {
-  Impl& c = *impl_;
+  Outcome outcome = decide_and_apply(*impl_, event_text, actor, std::move(payload), at);
+  if (impl_->listener) {
+    const auto listener = std::atomic_load(impl_->listener.get());
+    if (listener && *listener) {
+      try {
+        (*listener)(*this, outcome);
+      } catch (...) {
+        // The event stands whatever the listener does (engine.hpp: listeners must not throw).
+      }
+    }
+  }
+  return outcome;
+}
+
+std::uint64_t Case::revision() const noexcept {
+  return impl_->ledger.size();
+}
+
+json::value Case::snapshot() const {
+  const Impl& c = *impl_;
+  json::array state;
+  for (const auto& s : c.machine.configuration()) state.emplace_back(s);
+  json::array ledger;
+  ledger.reserve(c.ledger.size());
+  for (const auto& e : c.ledger) ledger.push_back(to_json(e));
+  json::object o;
+  o["format"] = "undertake.snapshot";
+  o["format_version"] = kSnapshotFormatVersion;
+  o["case_id"] = c.id;
+  o["policy"] = json::object{{"name", c.policy->name()}, {"version", c.policy->version()}};
+  o["revision"] = c.ledger.size();
+  o["stage"] = c.machine.stage();
+  o["state"] = std::move(state);
+  o["data"] = c.data;
+  o["record"] = c.world;
+  o["deadlines"] = detail::deadlines_json(c);
+  o["ledger"] = std::move(ledger);
+  return o;
+}
+
+Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor& actor,
+                               json::object payload, Timestamp at) {
   const Policy& policy = *c.policy;
   Outcome outcome;
   outcome.event = std::string(event_text);
@@ -189,6 +247,16 @@ Outcome Case::fire(std::string_view event_text, const Actor& actor, json::object
   if (std::string problem = detail::validate_payload(*event, payload, c.record(), actor, policy);
       !problem.empty())
     return refused(std::move(outcome), "invalid_payload", outcome.event + ": " + problem);
+  // Risk updates are validated whole on a copy of the register: all risks or none.
+  std::optional<RiskRegister> risks;
+  if (*event == EventId::evaluation_risks) {
+    risks = c.risks;
+    try {
+      risks->apply(payload, "payload");
+    } catch (const Error& e) {
+      return refused(std::move(outcome), "invalid_payload", outcome.event + ": " + e.what());
+    }
+  }
 
   EventFacts facts(c.record(), *event, std::move(payload), actor, at, before);
   CaseContext context(policy, c.world, &facts.payload(), c.limits);
@@ -209,10 +277,10 @@ Outcome Case::fire(std::string_view event_text, const Actor& actor, json::object
       std::string who;
       for (const auto& r : c.policy->data().gates[static_cast<std::size_t>(*event)])
         if (r.id == rule.id) who = join(r.override_roles);
-      outcome.reasons.push_back(Reason{
-          "approval",
-          rule.message + " — needs an override by " + who + " with payload.override.reason",
-          rule.id});
+      outcome.reasons.push_back(
+          Reason{"approval",
+                 rule.message + " — needs an override by " + who + " with payload.override.reason",
+                 rule.id});
     }
   }
   if (outcome.gate.verdict != Verdict::allowed) {
@@ -224,6 +292,10 @@ Outcome Case::fire(std::string_view event_text, const Actor& actor, json::object
   const std::string_view stage_before = c.machine.stage();
   json::object accepted_payload = facts.take_payload();
   detail::apply_to_record(*event, accepted_payload, actor, at, stage_before, policy, c.record());
+  if (risks) {
+    c.record()["risk"] = policy.assess_risks(*risks).to_json();
+    c.risks = std::move(*risks);
+  }
   c.machine = std::move(next);
   c.machine.settle(context);
 
@@ -238,6 +310,7 @@ Outcome Case::fire(std::string_view event_text, const Actor& actor, json::object
   outcome.seq = entry.seq;
   outcome.state = entry.state;
   c.ledger.push_back(std::move(entry));
+  detail::deadlines_after_event(c);  // deadlines started, satisfied or moved by the event
   return outcome;
 }
 

@@ -3,25 +3,32 @@
 
 #include <boost/json.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "case/deadline_book.hpp"
 #include "process/process_machine.hpp"
 #include "undertake/case.hpp"
 #include "undertake/ledger.hpp"
 #include "undertake/policy.hpp"
+#include "undertake/risk.hpp"
 
 namespace undertake {
 
 struct Case::Impl {
   std::string id;
   std::shared_ptr<const Policy> policy;
-  boost::json::object data;     ///< the requirement form as created (replay starts from it)
-  boost::json::value world;     ///< the record: an object of the facts rules read
+  boost::json::object data;  ///< the requirement form as created (replay starts from it)
+  boost::json::value world;  ///< the record: an object of the facts rules read
   detail::ProcessMachine machine;
+  RiskRegister risks;  ///< the risk register (policy §六), scored into record()["risk"]
   std::vector<LedgerEntry> ledger;
+  detail::DeadlineBook deadlines;  ///< pending deadlines, kept in step with the ledger
   jsonlogic::Limits limits;
+  /// The engine's listener slot (read atomically: the engine may replace the listener).
+  std::shared_ptr<std::shared_ptr<const std::function<void(const Case&, const Outcome&)>>> listener;
 
   boost::json::object& record() { return world.get_object(); }
   const boost::json::object& record() const { return world.get_object(); }
