@@ -1,5 +1,7 @@
 #include "cli/scenario.hpp"
 
+#include "cli/scenario_tick.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -150,6 +152,12 @@ ScenarioRun run_scenario_file(const std::string& file, const ScenarioOptions& op
       const std::string step_path = case_path + "/steps/" + std::to_string(si);
       if (!step_list[si].is_object()) bad(file, step_path, "expected an object");
       const auto& step = step_list[si].get_object();
+      if (is_tick_step(step)) {
+        run_tick_step(c, step, file, step_path,
+                      file + ": case " + c.id() + " step " + std::to_string(si + 1) + " (tick)",
+                      options.verbose, run.tally, out);
+        continue;
+      }
       for (const auto& kv : step)
         if (kv.key() != "event" && kv.key() != "actor" && kv.key() != "payload" &&
             kv.key() != "at" && kv.key() != "expect" && kv.key() != "note")

@@ -9,6 +9,7 @@
 #include "policy/message_template.hpp"
 #include "policy/policy_data.hpp"
 #include "rules/decision_table_detail.hpp"
+#include "undertake/deadlines.hpp"
 #include "undertake/error.hpp"
 
 namespace json = boost::json;
@@ -75,7 +76,8 @@ void load_roles(const json::value& doc, const std::string& where, PolicyData& da
                  "missing: every event needs its permitted roles (an empty list forbids it)");
 }
 
-std::optional<jsonlogic::Rule> compile_logic(const json::value& logic, const jsonlogic::Operators& ops,
+std::optional<jsonlogic::Rule> compile_logic(const json::value& logic,
+                                             const jsonlogic::Operators& ops,
                                              const std::string& where, const std::string& path,
                                              JsonChecker& check) {
   try {
@@ -281,8 +283,7 @@ jsonlogic::Operators policy_operators(const Extensions& ext,
         const auto it = tables->find(args[0].get_string());
         if (it == tables->end())
           throw jsonlogic::RuleError(
-              invalid, "decide",
-              "no decision table \"" + std::string(args[0].get_string()) + "\"");
+              invalid, "decide", "no decision table \"" + std::string(args[0].get_string()) + "\"");
         const DecisionTable& table = *it->second;
         const bool by_name = args.size() == 2 && args[1].is_object();
         detail::DecisionLog* log = detail::current_decision_log();
@@ -297,13 +298,13 @@ jsonlogic::Operators policy_operators(const Extensions& ext,
           return std::move(r.output);
         } catch (const jsonlogic::RuleError& e) {
           if (log)
-            log->calls.push_back(json::object{
-                {"table", table.name()}, {"inputs", inputs()}, {"error", e.what()}});
+            log->calls.push_back(
+                json::object{{"table", table.name()}, {"inputs", inputs()}, {"error", e.what()}});
           throw;
         } catch (const Error& e) {
           if (log)
-            log->calls.push_back(json::object{
-                {"table", table.name()}, {"inputs", inputs()}, {"error", e.why()}});
+            log->calls.push_back(
+                json::object{{"table", table.name()}, {"inputs", inputs()}, {"error", e.why()}});
           throw jsonlogic::RuleError(json::object{{"type", "Decision Table"}}, e.where(), e.why());
         }
       },
@@ -403,6 +404,9 @@ std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions
         check.fail(p->where, JsonChecker::join("/routes", r), "missing: the process asks for it");
   }
   if (const auto* p = find("process")) load_process(p->document, p->where, *data, check);
+  if (const auto* p = find("deadlines"))
+    for (auto& problem : check_deadlines(p->document, p->where, data->roles))
+      problems.push_back(std::move(problem));
   data->scorers = ext.scorers();
   if (const auto* p = find("kpi")) {
     try {
@@ -537,7 +541,9 @@ RiskAssessment Policy::assess_risks(const RiskRegister& risks) const {
 const RiskModel& Policy::risk_model() const noexcept {
   return data_->risk_model;
 }
-const KpiCatalogue& Policy::kpi_catalogue() const noexcept { return data_->kpis; }
+const KpiCatalogue& Policy::kpi_catalogue() const noexcept {
+  return data_->kpis;
+}
 
 const DecisionTable* Policy::find_table(std::string_view name) const noexcept {
   const auto it = data_->tables->find(name);

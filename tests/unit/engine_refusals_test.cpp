@@ -149,3 +149,19 @@ TEST_CASE("warnings are reported on accepted events", "[gate]") {
   REQUIRE(o.warnings.size() == 1);
   CHECK_THAT(o.warnings.front(), Catch::Contains("plan-meets-delivery-date"));
 }
+
+TEST_CASE("strings that are not UTF-8 are refused before they reach the ledger", "[refusal]") {
+  OrderDriver d(engine());
+  d.advance_to("evaluation.quote");
+  const std::string before = boost::json::serialize(d.the_case().snapshot());
+  boost::json::object payload{{"price", 100}, {"cost", 50}, {"note", "caf\xC3"}};  // truncated
+  Outcome o = d.the_case().fire("evaluation.quote", kSales, payload, d.now() + std::chrono::hours(1));
+  REQUIRE_FALSE(o.accepted);
+  CHECK(o.reasons.front().kind == "invalid_payload");
+  CHECK_THAT(o.reasons.front().message, Catch::Contains("payload.note"));
+  o = d.the_case().fire("evaluation.quote", actor("li\xFF", {"sales"}), {{"price", 1}, {"cost", 0}},
+                        d.now() + std::chrono::hours(1));
+  REQUIRE_FALSE(o.accepted);
+  CHECK_THAT(o.reasons.front().message, Catch::Contains("actor.id"));
+  CHECK(boost::json::serialize(d.the_case().snapshot()) == before);
+}
