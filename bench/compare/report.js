@@ -65,7 +65,8 @@ function fromGbench(file) {
   console.log(
     JSON.stringify({
       benchmark: runs[0].run_name || runs[0].name,
-      events_per_s: runs.map((b) => b['events/s']),
+      events_per_s: runs.map((b) => b['events/s']), // Google Benchmark divides rates by CPU time
+      events_per_wall_s: runs.map((b) => (b['events/s'] * b.cpu_time) / b.real_time),
       context: { host: raw.context.host_name, cpus: raw.context.num_cpus, mhz: raw.context.mhz_per_cpu, build: raw.context.library_build_type },
     }),
   );
@@ -73,12 +74,18 @@ function fromGbench(file) {
 
 function table(outDir, flags) {
   const on = Object.fromEntries(flags.map((f) => f.split('=')).map(([k, v]) => [k, v === '1']));
-  const result = (name) => {
+  const result = (name, { wallOnly = false } = {}) => {
     const file = path.join(outDir, `result-${name}.json`);
     try {
       const r = readJson(file);
-      if (!Array.isArray(r.events_per_s) || !r.events_per_s.length) throw new Error('no events_per_s');
-      return { rate: median(r.events_per_s), runs: r.events_per_s };
+      const cpuRuns = wallOnly ? null : r.events_per_s;
+      const wallRuns = wallOnly ? r.events_per_s : r.events_per_wall_s;
+      if (!wallOnly && (!Array.isArray(cpuRuns) || !cpuRuns.length)) throw new Error('no events_per_s');
+      return {
+        rate: cpuRuns ? median(cpuRuns) : undefined,
+        runs: cpuRuns || undefined,
+        wall: wallRuns && wallRuns.length ? median(wallRuns) : undefined,
+      };
     } catch (e) {
       let why = e.message;
       const err = path.join(outDir, `result-${name}.err`);
@@ -103,22 +110,31 @@ function table(outDir, flags) {
     rows.splice(
       2,
       0,
-      ['  bench_capi: JSON in + out', result('capi-bench')],
-      ['  bench_capi: no outcome JSON', result('capi-bench-noout')],
+      ['  bench_capi: JSON in + out', result('capi-bench', { wallOnly: true })],
+      ['  bench_capi: no outcome JSON', result('capi-bench-noout', { wallOnly: true })],
     );
   const rate = (name) => rows.find(([n]) => n === name)[1].rate;
   const cpp = rate('undertake C++ API');
   const xstate = rate('XState v5 (Node)');
+  const cppWall = rows[0][1].wall;
   const lines = [];
-  lines.push(`${'engine'.padEnd(28)}${'events/s'.padStart(14)}   ratio to undertake C++`);
+  lines.push(`${'engine'.padEnd(30)}${'events/s'.padStart(10)}   ${'ratio to undertake C++'.padEnd(24)}${'wall events/s'.padStart(13)}`);
   for (const [name, r] of rows) {
-    if (r.missing) lines.push(`${name.padEnd(28)}${'—'.padStart(14)}   ${r.missing}`);
-    else lines.push(`${name.padEnd(28)}${fmt(r.rate).padStart(14)}   ${(r.rate / cpp).toFixed(r.rate / cpp < 0.1 ? 4 : 2)}`);
+    if (r.missing) {
+      lines.push(`${name.padEnd(30)}${'—'.padStart(10)}   ${r.missing}`);
+      continue;
+    }
+    const ratio = r.rate !== undefined ? r.rate / cpp : r.wall / cppWall;
+    const ratioText = `${ratio.toFixed(ratio < 0.1 ? 3 : 2)}${r.rate === undefined ? ' (wall clock)' : ''}`;
+    lines.push(
+      `${name.padEnd(30)}${(r.rate !== undefined ? fmt(r.rate) : '—').padStart(10)}   ${ratioText.padEnd(24)}${(r.wall !== undefined ? fmt(r.wall) : '—').padStart(13)}`,
+    );
   }
   lines.push('');
-  lines.push('per engine: median of the runs; runs (events/s):');
-  for (const [name, r] of rows) if (r.runs) lines.push(`  ${name}: ${r.runs.map(fmt).join(', ')}`);
-
+  lines.push('events/s: per second of CPU time of the process (Google Benchmark\'s rate counters; the other');
+  lines.push('runners likewise), median of the runs; wall events/s: per wall-clock second, for reference');
+  lines.push('(bench_capi measures wall time only). Runs (events/s):');
+  for (const [name, r] of rows) if (r.runs) lines.push(`  ${name.trim()}: ${r.runs.map(fmt).join(', ')}`);
   lines.push('');
   lines.push('goals:');
   const goal = (label, ours, factor) => {
