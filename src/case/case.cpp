@@ -240,12 +240,14 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
                    outcome.event + " at " + format_iso8601(at) +
                        " is earlier than the case's last event (" +
                        format_iso8601(c.ledger.back().at) + ")");
-  if (std::string problem = detail::check_utf8(payload, actor); !problem.empty())
-    return refused(std::move(outcome), "invalid_payload", outcome.event + ": " + problem);
+  if (std::string problem = detail::check_utf8(actor); !problem.empty())
+    return refused(std::move(outcome), "role", outcome.event + ": " + problem);
   if (!policy.permits(*event, actor))
     return refused(std::move(outcome), "role",
                    "actor " + actor.id + " (roles: " + join(actor.roles) + ") may not fire " +
                        outcome.event + "; permitted roles: " + join(policy.roles_for(*event)));
+  if (std::string problem = detail::check_utf8(payload); !problem.empty())
+    return refused(std::move(outcome), "invalid_payload", outcome.event + ": " + problem);
   if (std::string problem = detail::validate_payload(*event, payload, c.record(), actor, policy);
       !problem.empty())
     return refused(std::move(outcome), "invalid_payload", outcome.event + ": " + problem);

@@ -43,10 +43,12 @@ std::string validate_payload(EventId event, const boost::json::object& payload,
                              const boost::json::object& record, const Actor& actor,
                              const Policy& policy);
 
-/// Checks that every string of the payload (keys and values) and of the actor is valid UTF-8: a
-/// C++ host can build such strings, and a ledger holding them could not be written as JSON and
-/// read back. Returns the problem naming the JSON path, or an empty string.
-std::string check_utf8(const boost::json::object& payload, const Actor& actor);
+/// Checks that every string of the payload (keys and values) is valid UTF-8: a C++ host can build
+/// such strings, and a ledger holding them could not be written as JSON and read back. Returns the
+/// problem naming the JSON path, or an empty string.
+std::string check_utf8(const boost::json::object& payload);
+/// The same for the actor's id and roles (an actor that is not UTF-8 holds no role of the policy).
+std::string check_utf8(const Actor& actor);
 
 /// Validates the requirement form given at creation (and by intake.register).
 std::string validate_requirement_form(const boost::json::object& form, std::string_view where);

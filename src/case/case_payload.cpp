@@ -176,10 +176,14 @@ std::string first_invalid_utf8(const json::value& v, const std::string& path) {
 
 }  // namespace
 
-std::string check_utf8(const json::object& payload, const Actor& actor) {
+std::string check_utf8(const Actor& actor) {
   if (!valid_utf8(actor.id)) return "actor.id is not valid UTF-8";
   for (const auto& role : actor.roles)
     if (!valid_utf8(role)) return "actor.roles holds a string that is not valid UTF-8";
+  return {};
+}
+
+std::string check_utf8(const json::object& payload) {
   for (const auto& kv : payload) {
     if (!valid_utf8(kv.key())) return "payload has a key that is not valid UTF-8";
     if (auto p = first_invalid_utf8(kv.value(), "payload." + std::string(kv.key())); !p.empty())
