@@ -117,7 +117,8 @@ void add_event_facts(EventId event, const json::object& payload, json::object& f
 
 void apply_to_record(EventId event, const json::object& payload, const Actor& actor, Timestamp at,
                      std::string_view stage, const Policy& policy, json::object& record) {
-  const std::string when = format_iso8601(at);
+  // Formatted only by the events that store it (formatting is a visible cost of fire()).
+  const auto when = [at] { return format_iso8601(at); };
   switch (event) {
     case EventId::intake_register: {
       auto& data = obj(record, "data");
@@ -315,7 +316,7 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
           json::object{{"quantity", payload.at("quantity")},
                        {"cost", payload.at("cost")},
                        {"reported_by", actor.id},
-                       {"reported_at", when},
+                       {"reported_at", when()},
                        {"inspections", 0},
                        {"passed", false},
                        {"quantity_passed", 0},
@@ -353,7 +354,7 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
     case EventId::production_complete: {
       auto& p = obj(record, "production");
       p["completed"] = true;
-      p["completed_at"] = when;
+      p["completed_at"] = when();
       break;
     }
     case EventId::delivery_pack:
@@ -377,7 +378,7 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
       auto& s = obj(record, "service");
       json::object complaint = with_stamp(payload, actor, at);
       complaint["status"] = "open";
-      complaint["opened_at"] = when;
+      complaint["opened_at"] = when();
       s["complaints"].as_object()[payload.at("id").get_string()] = std::move(complaint);
       add_number(s, "open_complaints", 1);
       break;
@@ -395,7 +396,7 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
         complaint["status"] = "resolved";
       } else if (payload.at("satisfied").as_bool()) {
         complaint["status"] = "closed";
-        complaint["closed_at"] = when;
+        complaint["closed_at"] = when();
         add_number(s, "open_complaints", -1);
       } else {
         complaint["status"] = "reopened";
