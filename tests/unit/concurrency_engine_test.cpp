@@ -4,6 +4,7 @@
 // as the same case driven alone on one thread.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
@@ -25,6 +26,8 @@ std::string case_id(int thread, int n) {
   return "CC-" + std::to_string(thread) + "-" + std::to_string(n);
 }
 
+std::atomic<std::size_t> fired_everywhere{0};  // accepted events on every thread
+
 // Drives one case through main_path(); returns its final snapshot and counts accepted events.
 std::string drive(const Engine& engine, const std::string& id, std::size_t& accepted) {
   OrderDriver d(engine, id);
@@ -32,6 +35,7 @@ std::string drive(const Engine& engine, const std::string& id, std::size_t& acce
     const Outcome o = d.fire(step);
     if (!o.accepted) throw std::runtime_error(id + ": main path refused: " + o.summary());
     ++accepted;
+    ++fired_everywhere;
   }
   return boost::json::serialize(d.the_case().snapshot());
 }
@@ -67,7 +71,9 @@ TEST_CASE("one engine, 8 threads, a policy reload in the middle: same results as
   std::vector<std::size_t> accepted(kThreads, 0);
   std::vector<std::string> errors(kThreads);
   std::atomic<int> started{0};
+  fired_everywhere = 0;
   std::atomic<bool> go{false};
+  std::atomic<bool> reloaded{false};
 
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
@@ -76,6 +82,9 @@ TEST_CASE("one engine, 8 threads, a policy reload in the middle: same results as
       while (!go.load()) std::this_thread::yield();
       try {
         for (int n = 0; n < kCasesPerThread; ++n) {
+          // The last case of each thread starts after the reload, so both versions are used.
+          if (n == kCasesPerThread - 1)
+            while (!reloaded.load()) std::this_thread::yield();
           // The cases opened before the reload keep their policy version; the later ones get
           // the new version, whose rules are the same: only the version string may differ.
           got[static_cast<std::size_t>(t * kCasesPerThread + n)] =
@@ -88,9 +97,11 @@ TEST_CASE("one engine, 8 threads, a policy reload in the middle: same results as
   std::thread reloader([&] {
     while (started.load() < kThreads) std::this_thread::yield();
     go = true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // In the middle: when half of all the events have been accepted.
+    while (fired_everywhere.load() < expected.size() * steps / 2) std::this_thread::yield();
     engine.load_policy(next_version("2026.1-reloaded"));
     (void)engine.policy_version(first_version);
+    reloaded = true;
   });
   for (auto& th : threads) th.join();
   reloader.join();
@@ -103,13 +114,20 @@ TEST_CASE("one engine, 8 threads, a policy reload in the middle: same results as
   CHECK(engine.policy()->version() == "2026.1-reloaded");
   REQUIRE(engine.policy_version(first_version) != nullptr);  // old cases stay restorable
 
+  // The reload happened in the middle: some cases were opened under each version.
+  const auto under_new = std::count_if(got.begin(), got.end(), [](const std::string& s) {
+    return s.find("\"2026.1-reloaded\"") != std::string::npos;
+  });
+  CHECK(under_new > 0);
+  CHECK(under_new < static_cast<std::ptrdiff_t>(got.size()));
+
   for (std::size_t i = 0; i < expected.size(); ++i) {
     INFO("case " << i);
     std::string normalised = got[i];
-    const std::string reloaded = "\"2026.1-reloaded\"";
-    for (auto at = normalised.find(reloaded); at != std::string::npos;
-         at = normalised.find(reloaded, at))
-      normalised.replace(at, reloaded.size(), "\"" + first_version + "\"");
+    const std::string new_version = "\"2026.1-reloaded\"";
+    for (auto at = normalised.find(new_version); at != std::string::npos;
+         at = normalised.find(new_version, at))
+      normalised.replace(at, new_version.size(), "\"" + first_version + "\"");
     CHECK(normalised == expected[i]);
     // Every snapshot restores on the shared engine, whichever version it was made under.
     CHECK(boost::json::serialize(engine.restore(boost::json::parse(got[i])).snapshot()) == got[i]);
