@@ -93,10 +93,12 @@ class EventFacts {
   json::object& record_;
 };
 
-Outcome refused(Outcome outcome, std::string kind, std::string message, std::string rule = {}) {
+// `outcome` by reference: callers build `message` from outcome.event in the same call, and a
+// by-value parameter may be move-constructed first (clang evaluates arguments left to right).
+Outcome refused(Outcome&& outcome, std::string kind, std::string message, std::string rule = {}) {
   outcome.accepted = false;
   outcome.reasons.push_back(Reason{std::move(kind), std::move(message), std::move(rule)});
-  return outcome;
+  return std::move(outcome);
 }
 
 std::string join(const std::vector<std::string>& items) {
