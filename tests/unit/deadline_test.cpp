@@ -244,7 +244,8 @@ TEST_CASE("deadlines: keyed complaints, each with its own clock", "[deadline]") 
   };
   fire("service.complaint", sales, R"({"id": "K1", "severity": "major", "description": "leak"})",
        "2026-07-01T08:00:00Z");
-  auto k1 = find(c.deadlines(), "complaint-verification", "K1");
+  const auto pending = c.deadlines();  // find() points into it: keep it alive
+  auto k1 = find(pending, "complaint-verification", "K1");
   REQUIRE(k1);
   CHECK(format_iso8601(*k1->due) == "2026-07-04T08:00:00Z");
   fire("service.investigate", quality,
