@@ -1,5 +1,6 @@
 // The C API's plumbing: statuses and the last error, input validation, JSON with limits, output
 // strings, and the re-entrant call guard.
+#include <cmath>
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -138,6 +139,23 @@ std::string_view text_arg(const char* text, const char* what, bool allow_empty) 
   return view;
 }
 
+// The JSON path of the first number that is not finite (Boost.JSON reads 1e400 as infinity
+// without an error), or an empty string.
+std::string first_non_finite(const json::value& v, const std::string& path) {
+  if (v.is_double()) return std::isfinite(v.get_double()) ? std::string{} : path;
+  if (v.is_array()) {
+    const auto& a = v.get_array();
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (auto p = first_non_finite(a[i], path + "[" + std::to_string(i) + "]"); !p.empty())
+        return p;
+  } else if (v.is_object()) {
+    for (const auto& kv : v.get_object())
+      if (auto p = first_non_finite(kv.value(), path + "." + std::string(kv.key())); !p.empty())
+        return p;
+  }
+  return {};
+}
+
 json::value parse_json(const char* text, const JsonLimits& limits, const char* what) {
   if (!text) fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": NULL where JSON text is required");
   const std::size_t n = ::strnlen(text, limits.max_bytes + 1);
@@ -161,7 +179,11 @@ json::value parse_json(const char* text, const JsonLimits& limits, const char* w
     fail(UT_E_INVALID_JSON, std::string(what) + ": not valid JSON at byte " +
                                 std::to_string(std::min(used, n)) + ": " + ec.message());
   }
-  return parser.release();
+  json::value value = parser.release();
+  if (const std::string path = first_non_finite(value, "$"); !path.empty())
+    fail(UT_E_INVALID_JSON, std::string(what) + ": " + path +
+                                " is a number too large for JSON (it reads as infinity)");
+  return value;
 }
 
 json::object parse_object(const char* text, const JsonLimits& limits, const char* what,

@@ -248,7 +248,7 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
     return refused(std::move(outcome), "role",
                    "actor " + actor.id + " (roles: " + join(actor.roles) + ") may not fire " +
                        outcome.event + "; permitted roles: " + join(policy.roles_for(*event)));
-  if (std::string problem = detail::check_utf8(payload); !problem.empty())
+  if (std::string problem = detail::check_storable(payload, "payload"); !problem.empty())
     return refused(std::move(outcome), "invalid_payload", outcome.event + ": " + problem);
   if (std::string problem = detail::validate_payload(*event, payload, c.record(), actor, policy);
       !problem.empty())

@@ -43,10 +43,10 @@ std::string validate_payload(EventId event, const boost::json::object& payload,
                              const boost::json::object& record, const Actor& actor,
                              const Policy& policy);
 
-/// Checks that every string of the payload (keys and values) is valid UTF-8: a C++ host can build
-/// such strings, and a ledger holding them could not be written as JSON and read back. Returns the
-/// problem naming the JSON path, or an empty string.
-std::string check_utf8(const boost::json::object& payload);
+/// Checks that every string of a payload or form (keys and values) is valid UTF-8 and every number
+/// is finite: a C++ host can build other values, and a ledger holding them could not be written
+/// as JSON and read back. Returns the problem naming the JSON path under `where`, or "".
+std::string check_storable(const boost::json::object& object, std::string_view where);
 /// The same for the actor's id and roles (an actor that is not UTF-8 holds no role of the policy).
 std::string check_utf8(const Actor& actor);
 

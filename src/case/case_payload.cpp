@@ -157,17 +157,22 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-std::string first_invalid_utf8(const json::value& v, const std::string& path) {
-  if (v.is_string()) return valid_utf8(v.get_string()) ? std::string{} : path;
+// The path of the first string that is not UTF-8 or number that is not finite, with what is wrong.
+std::string first_unstorable(const json::value& v, const std::string& path) {
+  if (v.is_string())
+    return valid_utf8(v.get_string()) ? std::string{} : path + " is not valid UTF-8";
+  if (v.is_double())
+    return std::isfinite(v.get_double()) ? std::string{}
+                                         : path + " is not a finite number (JSON has no infinity)";
   if (v.is_array()) {
     const auto& a = v.get_array();
     for (std::size_t i = 0; i < a.size(); ++i)
-      if (auto p = first_invalid_utf8(a[i], path + "[" + std::to_string(i) + "]"); !p.empty())
+      if (auto p = first_unstorable(a[i], path + "[" + std::to_string(i) + "]"); !p.empty())
         return p;
   } else if (v.is_object()) {
     for (const auto& kv : v.get_object()) {
-      if (!valid_utf8(kv.key())) return path + " (a key)";
-      if (auto p = first_invalid_utf8(kv.value(), path + "." + std::string(kv.key())); !p.empty())
+      if (!valid_utf8(kv.key())) return path + " has a key that is not valid UTF-8";
+      if (auto p = first_unstorable(kv.value(), path + "." + std::string(kv.key())); !p.empty())
         return p;
     }
   }
@@ -183,13 +188,8 @@ std::string check_utf8(const Actor& actor) {
   return {};
 }
 
-std::string check_utf8(const json::object& payload) {
-  for (const auto& kv : payload) {
-    if (!valid_utf8(kv.key())) return "payload has a key that is not valid UTF-8";
-    if (auto p = first_invalid_utf8(kv.value(), "payload." + std::string(kv.key())); !p.empty())
-      return p + " is not valid UTF-8";
-  }
-  return {};
+std::string check_storable(const json::object& object, std::string_view where) {
+  return first_unstorable(object, std::string(where));
 }
 
 std::string validate_requirement_form(const json::object& form, std::string_view where) {

@@ -71,7 +71,9 @@ PolicySource policy_source_from_path(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   json::error_code jec;
-  json::value doc = json::parse(text.str(), jec);
+  json::parse_options options;
+  options.max_depth = 64;  // the same bound as a rules directory's files (policy_source.cpp)
+  json::value doc = json::parse(text.str(), jec, {}, options);
   if (jec) throw Error(ErrorKind::invalid_policy, path, "not valid JSON: " + jec.message());
   return PolicySource::from_document(doc, path);
 }
@@ -119,6 +121,8 @@ Case Engine::make_case(std::string id, json::object data,
                        std::shared_ptr<const Policy> policy) const {
   if (id.empty())
     throw Error(ErrorKind::invalid_argument, "case id", "a case needs a non-empty id");
+  if (std::string problem = detail::check_storable(data, "data"); !problem.empty())
+    throw Error(ErrorKind::invalid_argument, "case " + id, problem);
   if (std::string problem = detail::validate_requirement_form(data, "data"); !problem.empty())
     throw Error(ErrorKind::invalid_argument, "case " + id, problem);
   auto impl = std::make_unique<Case::Impl>();

@@ -222,9 +222,13 @@ static void test_limits(void) {
   CHECK_CONTAINS(ut_last_error(), "4096");
   CHECK_STATUS(ut_engine_set_limits(e, 8192, 200), UT_OK);
   CHECK_STATUS(ut_case_fire(c, "intake.forward", market, big, t0, NULL), UT_OK);
-  /* Out-of-range numbers are read as JSON libraries do (1e99999 is infinity): no crash. */
-  rc = ut_case_fire(c, "intake.confirm", sales,
-                    "{\"x\":1e99999,\"y\":123456789012345678901234567890}", "2026-03-03", NULL);
+  /* A number beyond double (1e99999 reads as infinity) is refused: a ledger holding it could not
+     be written as JSON and read back. A long integer is a (rounded) number. */
+  CHECK_FAILS(ut_case_fire(c, "intake.confirm", sales, "{\"x\":1e99999}", "2026-03-03", NULL),
+              UT_E_INVALID_JSON);
+  CHECK_CONTAINS(ut_last_error(), "$.x");
+  rc = ut_case_fire(c, "intake.confirm", sales, "{\"y\":123456789012345678901234567890}",
+                    "2026-03-03", NULL);
   CHECK(rc == UT_OK || rc == UT_REFUSED);
   /* A long identifier. */
   for (i = 0; i < 4999; ++i) big[i] = 'x';

@@ -1,6 +1,8 @@
 // Every kind of refusal says why and changes nothing at all (design.md §3 "Atomic").
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "support/order_driver.hpp"
 
 using namespace undertake;
@@ -155,7 +157,8 @@ TEST_CASE("strings that are not UTF-8 are refused before they reach the ledger",
   d.advance_to("evaluation.quote");
   const std::string before = boost::json::serialize(d.the_case().snapshot());
   boost::json::object payload{{"price", 100}, {"cost", 50}, {"note", "caf\xC3"}};  // truncated
-  Outcome o = d.the_case().fire("evaluation.quote", kSales, payload, d.now() + std::chrono::hours(1));
+  Outcome o =
+      d.the_case().fire("evaluation.quote", kSales, payload, d.now() + std::chrono::hours(1));
   REQUIRE_FALSE(o.accepted);
   CHECK(o.reasons.front().kind == "invalid_payload");
   CHECK_THAT(o.reasons.front().message, Catch::Contains("payload.note"));
@@ -164,4 +167,21 @@ TEST_CASE("strings that are not UTF-8 are refused before they reach the ledger",
   REQUIRE_FALSE(o.accepted);
   CHECK_THAT(o.reasons.front().message, Catch::Contains("actor.id"));
   CHECK(boost::json::serialize(d.the_case().snapshot()) == before);
+}
+
+TEST_CASE("numbers that are not finite are refused anywhere in a payload or form", "[refusal]") {
+  OrderDriver d(engine());
+  d.advance_to("evaluation.quality");
+  boost::json::object payload{
+      {"notes", boost::json::array{1, std::numeric_limits<double>::infinity()}}};
+  const std::string before = boost::json::serialize(d.the_case().snapshot());
+  const Outcome o =
+      d.the_case().fire("evaluation.quality", kQuality, payload, d.now() + std::chrono::hours(1));
+  REQUIRE_FALSE(o.accepted);
+  CHECK(o.reasons.front().kind == "invalid_payload");
+  CHECK_THAT(o.reasons.front().message, Catch::Contains("payload.notes[1]"));
+  CHECK(boost::json::serialize(d.the_case().snapshot()) == before);
+  boost::json::object form = regular_order();
+  form["extra"] = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_WITH(engine().create_case("NAN-1", form), Catch::Contains("data.extra"));
 }
