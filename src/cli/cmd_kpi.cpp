@@ -12,7 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/case_cli.hpp"
 #include "cli/commands.hpp"
+#include "cli/scenario.hpp"
+#include "undertake/store.hpp"
 #include "undertake/error.hpp"
 #include "undertake/kpi.hpp"
 #include "undertake/policy.hpp"
@@ -22,17 +25,6 @@ namespace fs = std::filesystem;
 
 namespace undertake::cli {
 namespace {
-
-json::value read_json_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::io, path, "cannot open the file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  boost::system::error_code ec;
-  json::value v = json::parse(ss.str(), ec);
-  if (ec) throw Error(ErrorKind::invalid_json, path, "not JSON: " + ec.message());
-  return v;
-}
 
 // The catalogue: the built-in default; a rules directory or policy document loaded as the engine
 // loads it (so kpi.json is read and checked the same way); or a directory or file holding just a
@@ -53,57 +45,13 @@ KpiCatalogue load_catalogue(const std::string& policy) {
   return Policy::load(PolicySource::from_document(doc, policy))->kpi_catalogue();
 }
 
-// JSON with numbers as people write them (0.94, 180000) rather than Boost's 9.4E-1, indented.
-void write_json(std::ostream& out, const json::value& v, int indent) {
-  const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
-  switch (v.kind()) {
-    case json::kind::double_: {
-      const double d = v.get_double();
-      if (d == std::floor(d) && std::fabs(d) < 1e15) {
-        out << static_cast<long long>(d);
-        return;
-      }
-      char buf[64];
-      const auto res = std::to_chars(buf, buf + sizeof buf, d);
-      out.write(buf, res.ptr - buf);
-      return;
-    }
-    case json::kind::object: {
-      const auto& o = v.get_object();
-      if (o.empty()) {
-        out << "{}";
-        return;
-      }
-      out << "{\n";
-      bool first = true;
-      for (const auto& kv : o) {
-        if (!first) out << ",\n";
-        first = false;
-        out << pad << "  " << json::serialize(json::value(kv.key())) << ": ";
-        write_json(out, kv.value(), indent + 1);
-      }
-      out << "\n" << pad << "}";
-      return;
-    }
-    case json::kind::array: {
-      const auto& a = v.get_array();
-      if (a.empty()) {
-        out << "[]";
-        return;
-      }
-      out << "[\n";
-      for (std::size_t i = 0; i < a.size(); ++i) {
-        if (i) out << ",\n";
-        out << pad << "  ";
-        write_json(out, a[i], indent + 1);
-      }
-      out << "\n" << pad << "]";
-      return;
-    }
-    default:
-      out << json::serialize(v);
-      return;
-  }
+// A scenario file (cases with steps) is run through the engine and its ledgers used; anything
+// else is read as ledgers.
+bool is_scenario(const json::value& doc) {
+  if (!doc.is_object()) return false;
+  const json::value* cases = doc.get_object().if_contains("cases");
+  return cases && cases->is_array() && !cases->get_array().empty() &&
+         cases->get_array()[0].is_object() && cases->get_array()[0].get_object().contains("steps");
 }
 
 }  // namespace
@@ -130,24 +78,34 @@ void add_kpi_command(CLI::App& app, Context& ctx) {
   cmd->add_flag("--skip-bad-cases", opts->skip_bad_cases,
                 "Leave cases with bad data out (and list them) instead of failing");
   cmd->add_option("files", opts->files,
-                  "Ledger files: a case ledger {case_id, data, ledger}, an array of them, or "
-                  "{\"cases\": [...]}")
-      ->required()
+                  "Scenario files (run through the engine) or ledger files: a case ledger "
+                  "{case_id, data, ledger}, an array of them, or {\"cases\": [...]}; with --db, "
+                  "the cases of the store are added")
       ->check(CLI::ExistingFile);
   cmd->callback([opts, &ctx] {
     const Period period = Period::days(opts->from, opts->to);
     const KpiCatalogue catalogue = load_catalogue(opts->policy);
     std::vector<CaseLedger> cases;
+    if (opts->files.empty() && ctx.db.empty())
+      throw Error(ErrorKind::invalid_argument, "kpi",
+                  "give scenario or ledger files, or --db FILE");
+    if (!ctx.db.empty()) cases = load_ledgers(*open_sqlite_store(ctx.db));
     for (const auto& file : opts->files) {
-      std::vector<CaseLedger> more = case_ledgers_from_json(read_json_file(file), file);
+      const json::value doc = read_json_file(file);
+      std::vector<CaseLedger> more;
+      if (is_scenario(doc)) {
+        std::ostringstream failures;  // a scenario's own expectations are `undertake run`'s job
+        more = run_scenario_file(file, ScenarioOptions{}, failures).ledgers;
+      } else {
+        more = case_ledgers_from_json(doc, file);
+      }
       for (auto& c : more) cases.push_back(std::move(c));
     }
     KpiOptions options;
     options.skip_bad_cases = opts->skip_bad_cases;
     const KpiReport report = compute_kpi_report(catalogue, cases, period, options);
     if (opts->json) {
-      write_json(std::cout, report.to_json(), 0);
-      std::cout << "\n";
+      print_json(std::cout, report.to_json());  // numbers as people write them (case_cli.hpp)
     } else {
       std::cout << report.to_text();
     }
