@@ -47,9 +47,13 @@ void merge_patch(json::object& target, const json::object& patch) {
 json::object step_json(const std::string& event, const Outcome& o, const Case& c) {
   json::array state, reasons;
   for (const auto& p : o.state) state.emplace_back(p);
-  for (const auto& r : o.reasons) reasons.emplace_back(r.kind + (r.rule.empty() ? "" : ":" + r.rule));
-  return json::object{{"event", event}, {"accepted", o.accepted}, {"stage", c.stage()},
-                      {"state", std::move(state)}, {"reasons", std::move(reasons)}};
+  for (const auto& r : o.reasons)
+    reasons.emplace_back(r.kind + (r.rule.empty() ? "" : ":" + r.rule));
+  return json::object{{"event", event},
+                      {"accepted", o.accepted},
+                      {"stage", c.stage()},
+                      {"state", std::move(state)},
+                      {"reasons", std::move(reasons)}};
 }
 
 // Runs every check of checks.json through the engine (see checks.json's description).

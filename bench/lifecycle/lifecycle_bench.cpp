@@ -38,7 +38,8 @@ void BM_FullLifecycle(benchmark::State& state) {
     }
     events += static_cast<std::int64_t>(steps.size());
   }
-  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["events/s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_FullLifecycle)->Unit(benchmark::kMicrosecond);
 

@@ -28,7 +28,7 @@ namespace undertake::jsonlogic {
 /// Bounds on one evaluation, so a hostile or mistaken rule gives an error instead of a stack
 /// overflow or a hang. Exceeding one throws Error(ErrorKind::limit_exceeded).
 struct Limits {
-  std::size_t max_depth = 512;          ///< nesting of the rule and of iterator scopes
+  std::size_t max_depth = 512;           ///< nesting of the rule and of iterator scopes
   std::uint64_t max_steps = 10'000'000;  ///< nodes evaluated, counting every iteration
   std::size_t max_items = 1'000'000;     ///< elements of any array built during evaluation
 };
@@ -112,7 +112,8 @@ class Rule {
                               Trace* trace = nullptr) const;
 
   /// Evaluates and applies JsonLogic truthiness.
-  bool test(const boost::json::value& data, const Limits& limits = {}, Trace* trace = nullptr) const;
+  bool test(const boost::json::value& data, const Limits& limits = {},
+            Trace* trace = nullptr) const;
 
   /// The rule as it was given (for explanations and schemas).
   const boost::json::value& source() const noexcept;

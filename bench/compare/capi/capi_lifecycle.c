@@ -161,7 +161,8 @@ int main(int argc, char** argv) {
         cpu = seconds_of(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
       } while (cpu < seconds);
       cpu_rates[r] = (double)(lifecycles * step_count) / cpu;
-      wall_rates[r] = (double)(lifecycles * step_count) / (seconds_of(CLOCK_MONOTONIC) - wall_start);
+      wall_rates[r] =
+          (double)(lifecycles * step_count) / (seconds_of(CLOCK_MONOTONIC) - wall_start);
     }
     printf("{\"events_per_lifecycle\": %d, \"events_per_s\": [", step_count);
     for (r = 0; r < reps; ++r) printf("%s%.1f", r ? ", " : "", cpu_rates[r]);
