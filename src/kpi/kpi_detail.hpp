@@ -1,6 +1,8 @@
 // Helpers shared by the KPI sources (not installed).
 #pragma once
 
+#include "common/json_numbers.hpp"
+
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value.hpp>
 
@@ -49,7 +51,7 @@ inline void prefetch_entries(const CaseLedger& c) noexcept {
 }
 
 /// A JSON number with a whole value (1, 1.0), or nothing.
-std::optional<std::int64_t> as_integer(const boost::json::value& v) noexcept;
+using detail::as_integer;  // common/json_numbers.hpp
 
 /// A short rendering of a value for error messages: `"abc"`, `-5`, `an object`, ...
 std::string describe(const boost::json::value& v);

@@ -15,21 +15,6 @@ namespace json = boost::json;
 namespace undertake {
 namespace risk_detail {
 
-std::optional<std::int64_t> as_integer(const json::value& v) noexcept {
-  if (v.is_int64()) return v.get_int64();
-  if (v.is_uint64()) {
-    if (v.get_uint64() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-      return std::nullopt;
-    return static_cast<std::int64_t>(v.get_uint64());
-  }
-  if (v.is_double()) {
-    const double d = v.get_double();
-    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15)
-      return static_cast<std::int64_t>(d);
-  }
-  return std::nullopt;
-}
-
 std::string describe(const json::value& v) {
   switch (v.kind()) {
     case json::kind::null:

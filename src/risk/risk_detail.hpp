@@ -1,6 +1,8 @@
 // Helpers shared by the risk sources (not installed).
 #pragma once
 
+#include "common/json_numbers.hpp"
+
 #include <boost/json/value.hpp>
 
 #include <cstdint>
@@ -10,7 +12,7 @@
 namespace undertake::risk_detail {
 
 /// A JSON number with a whole value (1, 1.0), or nothing.
-std::optional<std::int64_t> as_integer(const boost::json::value& v) noexcept;
+using detail::as_integer;  // common/json_numbers.hpp
 
 /// A short rendering of a value for error messages: `"abc"`, `7`, `an object`, ...
 std::string describe(const boost::json::value& v);
