@@ -153,7 +153,18 @@ function table(outDir, flags) {
   } catch (e) {
     lines.push(`  XState v5 actor: not measured (${e.message})`);
   }
-  lines.push('  undertake case: pending (our memory-per-case measurement is to be added by another engineer)');
+  try {
+    // bench_memory --json: glibc's bytes in use (mallinfo2, with the allocator's overhead) per
+    // case, the nearest to V8's heapUsed per actor; the bytes asked of operator new beside it.
+    const u = readJson(path.join(outDir, 'memory-undertake.json'));
+    lines.push(`  undertake case, ${fmt(u.sample_cases)} cases: ${fmt(u.created.heap_bytes_per_case)} after creation, ${fmt(u.after_lifecycle.heap_bytes_per_case)} after a full lifecycle (case, record, its own copy of the requirement form, machine, ledger; malloc chunks in use)`);
+    lines.push(`    of which requested of operator new: ${fmt(u.created.requested_bytes_per_case)} after creation, ${fmt(u.after_lifecycle.requested_bytes_per_case)} after the lifecycle (${fmt(u.created.allocations_per_case)} and ${fmt(u.after_lifecycle.allocations_per_case)} blocks)`);
+    const big = u.live_cases;
+    lines.push(`    ${fmt(big.cases)} live cases just created: ${fmt(big.heap_bytes_per_case)} bytes/case, ${big.heap_gib.toFixed(2)} GiB heap, peak RSS ${fmt(big.peak_rss_mib)} MiB, ${fmt(big.cases_per_second_cpu)} cases/s (CPU)`);
+    lines.push(`  goal: <= 2 KiB heap per live case before its ledger grows: ${fmt(u.created.heap_bytes_per_case)} bytes — ${u.goal_met ? 'met' : 'NOT met'}`);
+  } catch (e) {
+    lines.push(`  undertake case: not measured (${e.message})`);
+  }
   console.log(lines.join('\n'));
 
   fs.writeFileSync(
