@@ -16,7 +16,7 @@
 //       2: JsonLogic cells (tested row by row, by design: UNIQUE tests every row), 3: the same
 //       JsonLogic cells with hit policy FIRST (stops at the first match). Time per lookup.
 //   BM_KpiReport/<cases>  compute_kpi_report() of the default catalogue over <cases> ledgers of
-//       full lifecycles (37 entries). The ledgers are 10,000 distinct copies, reused by pointer
+//       full lifecycles (36 entries). The ledgers are 10,000 distinct copies, reused by pointer
 //       beyond that (10^6 distinct ledgers would take ~11 GB; 10,000 are 110 MB, far beyond any
 //       cache, so reuse does not make them cheaper to read). Counter ns/case: expected flat.
 //   BM_KpiReportDistinct/<cases>  the same with every ledger a distinct object (10^4 and 10^5;
