@@ -25,6 +25,7 @@
 #include <malloc.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 
@@ -94,7 +95,12 @@ void stop_tracking() {
 }
 
 inline void remember(void* p, std::size_t n) {
-  if (used * 4 >= kSlots * 3) std::abort();  // the table is full: fewer sample cases
+  if (used * 4 >= kSlots * 3) {  // the table is full
+    static const char message[] =
+        "bench_memory: too many live blocks to track: use a smaller --sample\n";
+    (void)!write(2, message, sizeof message - 1);  // no allocation here: we are inside operator new
+    std::abort();
+  }
   std::size_t i = home(p);
   while (table[i].p) i = (i + 1) & (kSlots - 1);
   table[i] = {p, n};
