@@ -120,7 +120,6 @@ class OrderScript {
   std::string reject_reason_;
   bool risks_fixed_ = false;
   int legal_rejections_done_ = 0;
-  int approvals_done_ = 0;
   bool try_sign_early_ = false;
   int reworks_done_ = 0;
   int sample_failures_done_ = 0;
