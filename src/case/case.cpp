@@ -69,9 +69,9 @@ class CaseContext final : public detail::MachineContext {
 class EventFacts {
  public:
   EventFacts(json::object& record, EventId event, json::object&& payload, const Actor& actor,
-             Timestamp at, const std::vector<std::string>& state)
+             std::string_view when, const std::vector<std::string>& state)
       : record_(record) {
-    record_["event"] = json::object{{"name", event_name(event)}, {"at", format_iso8601(at)}};
+    record_["event"] = json::object{{"name", event_name(event)}, {"at", when}};
     record_["actor"] = to_json(actor);
     json::array paths;
     for (const auto& s : state) paths.emplace_back(s);
@@ -230,8 +230,8 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
   const Policy& policy = *c.policy;
   Outcome outcome;
   outcome.event = std::string(event_text);
-  std::vector<std::string> before = c.machine.configuration();
-  outcome.state = before;
+  outcome.state = c.machine.configuration();  // what a refusal reports; replaced on acceptance
+  const std::vector<std::string>& before = outcome.state;
 
   const auto event = event_from_name(event_text);
   if (!event)
@@ -264,7 +264,8 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
     }
   }
 
-  EventFacts facts(c.record(), *event, std::move(payload), actor, at, before);
+  const std::string when = format_iso8601(at);
+  EventFacts facts(c.record(), *event, std::move(payload), actor, when, before);
   CaseContext context(policy, c.world, &facts.payload(), c.limits);
 
   detail::ProcessMachine next = c.machine;
@@ -297,7 +298,7 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
   // Accepted: from here on nothing may fail on the event's content.
   const std::string_view stage_before = c.machine.stage();
   json::object accepted_payload = facts.take_payload();
-  detail::apply_to_record(*event, accepted_payload, actor, at, stage_before, policy, c.record());
+  detail::apply_to_record(*event, accepted_payload, actor, when, stage_before, policy, c.record());
   if (risks) {
     c.record()["risk"] = policy.assess_risks(*risks).to_json();
     c.risks = std::move(*risks);

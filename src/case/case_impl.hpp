@@ -54,9 +54,9 @@ std::string check_utf8(const Actor& actor);
 std::string validate_requirement_form(const boost::json::object& form, std::string_view where);
 
 /// Applies an accepted event to the record. Called only after validation and the gate passed, so
-/// it does not fail on the payload's shape.
+/// it does not fail on the payload's shape. `when` is the event's time, ISO-8601 formatted.
 void apply_to_record(EventId event, const boost::json::object& payload, const Actor& actor,
-                     Timestamp at, std::string_view stage, const Policy& policy,
+                     std::string_view when, std::string_view stage, const Policy& policy,
                      boost::json::object& record);
 
 /// The record of a new case.
