@@ -40,7 +40,7 @@ struct Reason {
   std::string message;
   std::string rule;  ///< the rule id, for gate/segregation/approval reasons
 
-  boost::json::value to_json() const;
+  boost::json::value to_json(boost::json::storage_ptr sp = {}) const;
 };
 
 /// The answer to fire(): accepted or refused, why, where the case stands, and the gate's trace.
@@ -53,7 +53,9 @@ struct Outcome {
   std::vector<std::string> warnings;  ///< rules of severity warn that failed
   GateDecision gate;                  ///< every gate rule evaluated, with the values read
 
-  boost::json::value to_json() const;
+  /// As JSON, allocated from `sp` (e.g. a monotonic resource for an outcome that is written out
+  /// and dropped at once; the default is the default resource).
+  boost::json::value to_json(boost::json::storage_ptr sp = {}) const;
   /// One line for a person: "accepted → Contract.Drafting" or "refused (role): ...".
   std::string summary() const;
 };

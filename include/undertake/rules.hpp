@@ -99,7 +99,7 @@ struct RuleTrace {
   boost::json::array reads;  ///< [{"path": "...", "value": ...}] the values the rule read
   boost::json::value details;
 
-  boost::json::value to_json() const;
+  boost::json::value to_json(boost::json::storage_ptr sp = {}) const;
 };
 
 enum class Verdict { allowed, denied, needs_approval };
@@ -109,7 +109,7 @@ struct GateDecision {
   Verdict verdict = Verdict::allowed;
   std::vector<RuleTrace> rules;  ///< every rule evaluated, in order
 
-  boost::json::value to_json() const;
+  boost::json::value to_json(boost::json::storage_ptr sp = {}) const;
 };
 
 }  // namespace undertake

@@ -130,7 +130,9 @@ EngineState::EngineState(std::shared_ptr<const Policy> policy, PolicyOrigin o)
   engine.set_listener([this](const Case& c, const Outcome& outcome) {
     const auto l = std::atomic_load(&listener);
     if (!l || !l->fn || closed.load()) return;
-    const std::string text = json::serialize(outcome_json(c, outcome));
+    unsigned char buffer[8 * 1024];  // as in dup_outcome_json: the tree is dropped at once
+    json::monotonic_resource scratch(buffer, sizeof buffer);
+    const std::string text = json::serialize(outcome_json(c, outcome, &scratch));
     l->fn(l->user_data, c.id().c_str(), outcome.event.c_str(), outcome.accepted ? 1 : 0,
           text.c_str());
   });

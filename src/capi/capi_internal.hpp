@@ -195,6 +195,9 @@ EngineState& engine_arg(ut_engine* e);
 ut_case& case_arg(ut_case* c);
 
 /// The outcome as ut_case_fire returns it (Outcome::to_json + case_id, revision).
-boost::json::value outcome_json(const Case& c, const Outcome& outcome);
+boost::json::value outcome_json(const Case& c, const Outcome& outcome,
+                                boost::json::storage_ptr sp = {});
+/// The same, written out as a string for ut_free.
+char* dup_outcome_json(const Case& c, const Outcome& outcome);
 
 }  // namespace undertake::capi

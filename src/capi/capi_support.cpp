@@ -252,12 +252,20 @@ ut_case& case_arg(ut_case* c) {
   return *c;
 }
 
-json::value outcome_json(const Case& c, const Outcome& outcome) {
-  json::value v = outcome.to_json();
+json::value outcome_json(const Case& c, const Outcome& outcome, json::storage_ptr sp) {
+  json::value v = outcome.to_json(std::move(sp));
   json::object& o = v.get_object();
   o["case_id"] = c.id();
   o["revision"] = c.revision();
   return v;
+}
+
+char* dup_outcome_json(const Case& c, const Outcome& outcome) {
+  // The tree lives only until it is written out: built in a bump allocator (on the stack for a
+  // usual outcome) instead of a malloc per string, array and object, which was most of its cost.
+  unsigned char buffer[8 * 1024];  // modest: hosts may run us on small thread stacks
+  json::monotonic_resource scratch(buffer, sizeof buffer);
+  return dup_json(outcome_json(c, outcome, &scratch));
 }
 
 CallGuard::CallGuard(EngineState& state) : state_(state) {

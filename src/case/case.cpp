@@ -109,27 +109,29 @@ std::string join(const std::vector<std::string>& items) {
 
 }  // namespace
 
-json::value Reason::to_json() const {
-  json::object o{{"kind", kind}, {"message", message}};
+json::value Reason::to_json(json::storage_ptr sp) const {
+  json::object o(3, std::move(sp));
+  o["kind"] = kind;
+  o["message"] = message;
   if (!rule.empty()) o["rule"] = rule;
   return o;
 }
 
-json::value Outcome::to_json() const {
-  json::object o;
+json::value Outcome::to_json(json::storage_ptr sp) const {
+  json::object o(9, sp);
   o["accepted"] = accepted;
   o["event"] = event;
   if (accepted) o["seq"] = seq;
-  json::array s;
+  json::array s(sp);
   for (const auto& p : state) s.emplace_back(p);
   o["state"] = std::move(s);
-  json::array r;
-  for (const auto& reason : reasons) r.push_back(reason.to_json());
+  json::array r(sp);
+  for (const auto& reason : reasons) r.push_back(reason.to_json(sp));
   o["reasons"] = std::move(r);
-  json::array w;
+  json::array w(sp);
   for (const auto& warning : warnings) w.emplace_back(warning);
   o["warnings"] = std::move(w);
-  o["trace"] = gate.to_json();
+  o["trace"] = gate.to_json(sp);
   return o;
 }
 

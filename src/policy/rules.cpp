@@ -56,8 +56,8 @@ std::vector<std::string> Extensions::rule_names() const {
   return names;
 }
 
-json::value RuleTrace::to_json() const {
-  json::object o;
+json::value RuleTrace::to_json(json::storage_ptr sp) const {
+  json::object o(10, std::move(sp));
   o["id"] = id;
   if (!description.empty()) o["description"] = description;
   o["category"] = category;
@@ -71,10 +71,14 @@ json::value RuleTrace::to_json() const {
   return o;
 }
 
-json::value GateDecision::to_json() const {
-  json::array list;
-  for (const auto& r : rules) list.push_back(r.to_json());
-  return json::object{{"verdict", verdict_name(verdict)}, {"rules", std::move(list)}};
+json::value GateDecision::to_json(json::storage_ptr sp) const {
+  json::array list(sp);
+  list.reserve(rules.size());
+  for (const auto& r : rules) list.push_back(r.to_json(sp));
+  json::object o(2, sp);
+  o["verdict"] = verdict_name(verdict);
+  o["rules"] = std::move(list);
+  return o;
 }
 
 }  // namespace undertake
