@@ -86,6 +86,10 @@ class Policy {
   const DecisionTable* find_table(std::string_view name) const noexcept;
   /// The names of the decision tables, sorted.
   std::vector<std::string> table_names() const;
+  /// The operators this policy's rules are compiled with: the standard and date operators, the
+  /// host's (Extensions), and `decide` over this policy's tables. For compiling rules of one's own
+  /// against the policy (tools, tests, benchmarks). Valid as long as the policy.
+  const jsonlogic::Operators& operators() const noexcept;
 
   /// Departments whose heads must assign tasks before the kickoff completes (policy §二(四)2).
   const std::vector<std::string>& kickoff_departments() const noexcept;

@@ -80,6 +80,30 @@ TEST_CASE("the default policy's authority matrix is a table, callable from C++")
   CHECK(policy->table_names() == std::vector<std::string>{"authority-matrix", "risk-level"});
 }
 
+TEST_CASE("Policy::operators compiles rules of one's own against the policy's tables") {
+  const auto policy = Policy::load(PolicySource::builtin());
+  const auto approvals = jsonlogic::Rule::compile(
+      json::parse(R"({"decide": ["authority-matrix", {"var": "amount"}]})"), policy->operators());
+  CHECK(approvals.evaluate(json::parse(R"({"amount": 250000})")) == 1);
+  CHECK(approvals.evaluate(json::parse(R"({"amount": 1000000})")) == 2);
+  const auto level = jsonlogic::Rule::compile(
+      json::parse(R"({"cat": ["risk ", {"decide": ["risk-level", {"var": "inputs"}]}]})"),
+      policy->operators());
+  CHECK(level.evaluate(json::parse(R"({"inputs": {"score": 16}})")) == "risk critical");
+  // The date operators come along; a missing table is a catchable rule error naming it.
+  CHECK(jsonlogic::Rule::compile(json::parse(R"({"add_days": ["2026-03-01", 1]})"),
+                                 policy->operators())
+            .evaluate(json::value()) == "2026-03-02T00:00:00Z");
+  const auto missing = jsonlogic::Rule::compile(
+      json::parse(R"({"try": [{"decide": [{"var": "t"}, 1]}, {"var": "type"}]})"),
+      policy->operators());
+  CHECK(missing.evaluate(json::parse(R"({"t": "nope"})")) == "Invalid Arguments");
+  CHECK_THROWS_WITH(
+      jsonlogic::Rule::compile(json::parse(R"({"decide": [{"var": "t"}, 1]})"), policy->operators())
+          .evaluate(json::parse(R"({"t": "nope"})")),
+      Catch::Contains("no decision table \"nope\""));
+}
+
 TEST_CASE("contract.sign uses the authority matrix; the trace shows table, inputs and row") {
   const auto policy = Policy::load(PolicySource::builtin());
   CHECK(policy->decide(EventId::contract_sign, sign_facts(50000, 0), sales()).verdict ==

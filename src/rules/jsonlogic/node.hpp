@@ -117,9 +117,16 @@ struct OperatorEntry {
   std::string name;
   OperatorFn fn;
   NativeFn native = nullptr;
+  /// What a native operator of the library reads besides its arguments (the policy's decision
+  /// tables for `decide`), reached through Node::custom.
+  std::shared_ptr<const void> native_state;
   std::size_t min_args = 0;
   std::size_t max_args = static_cast<std::size_t>(-1);
 };
+
+/// Registers (or replaces) an operator that works on views of its arguments (no JSON copies, no
+/// std::function): for the library's own operators, such as the policy's `decide`.
+void add_native_operator(Operators& ops, std::shared_ptr<OperatorEntry> entry);
 
 struct Node {
   EvalFn fn = nullptr;

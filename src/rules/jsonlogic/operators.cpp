@@ -45,6 +45,13 @@ void Operators::add(std::string name, OperatorFn fn, std::size_t min_args, std::
   impl_->put(std::move(entry));
 }
 
+namespace detail {
+void add_native_operator(Operators& ops, std::shared_ptr<OperatorEntry> entry) {
+  // impl() is const for readers of a registry; `ops` itself is not const here.
+  const_cast<Operators::Impl&>(ops.impl()).put(std::move(entry));
+}
+}  // namespace detail
+
 const Operators& Operators::standard() {
   static const Operators ops;
   return ops;
