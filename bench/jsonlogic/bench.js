@@ -142,5 +142,14 @@ for (const [i, r] of rows.entries()) {
   console.log(r.map((c, j) => (j >= 2 ? String(c).padStart(widths[j]) : String(c).padEnd(widths[j]))).join('  '));
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
+// A gate needs only the verdict: ours as the engine runs a gate condition (Rule::test), against
+// the JavaScript engines' value (truthiness costs them nothing more).
+const verdict = ours.find((r) => r.set === 'gates' && r.engine.includes('verdict'));
+if (verdict) {
+  const vs = results
+    .filter((r) => r.set === 'gates')
+    .map((r) => `${(verdict.evals_per_sec / r.evals_per_sec).toFixed(2)}× ${r.engine}`);
+  console.log(`\ngates as a gate runs them (Rule::test, the verdict only): ${vs.join(', ')}`);
+}
 console.log(`\nnode ${process.version}; json-logic-js ${require(path.join(here, 'node_modules/json-logic-js/package.json')).version}, json-logic-engine ${require(path.join(here, 'node_modules/json-logic-engine/package.json')).version}; ${seconds}s per set and engine (median of 3 runs)`);
 if (sink === -1) console.log(sink);
