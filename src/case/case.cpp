@@ -64,24 +64,51 @@ class CaseContext final : public detail::MachineContext {
   const jsonlogic::Limits& limits_;
 };
 
+// Overwrites `v` with the string `s`, reusing its buffer when it is a string already.
+void assign_string(json::value& v, std::string_view s) {
+  if (!v.is_string()) v.emplace_string();
+  v.get_string().assign(s);
+}
+
+// Overwrites `v` with an array of `items`, reusing the array and its strings.
+void assign_strings(json::value& v, const std::vector<std::string>& items) {
+  json::array& a = v.is_array() ? v.get_array() : v.emplace_array();
+  a.resize(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) assign_string(a[i], items[i]);
+}
+
+json::object& reuse_object(json::value& v) {
+  return v.is_object() ? v.get_object() : v.emplace_object();
+}
+
 // Puts the facts of one event (payload, actor, event, state, batch/complaint) beside the record
-// for the rules to read, and takes them away again however the scope is left.
+// for the rules to read, and takes them away again however the scope is left. The values of
+// `event`, `actor` and `state` live in the case's FactsStorage between events and are overwritten
+// in place: building them afresh was a third of the cost of an event (allocations mostly).
 class EventFacts {
  public:
-  EventFacts(json::object& record, EventId event, json::object&& payload, const Actor& actor,
-             std::string_view when, const std::vector<std::string>& state)
-      : record_(record) {
-    record_["event"] = json::object{{"name", event_name(event)}, {"at", when}};
-    record_["actor"] = to_json(actor);
-    json::array paths;
-    for (const auto& s : state) paths.emplace_back(s);
-    record_["state"] = std::move(paths);
+  EventFacts(json::object& record, Case::Impl::FactsStorage& storage, EventId event,
+             json::object&& payload, const Actor& actor, std::string_view when,
+             const std::vector<std::string>& state)
+      : record_(record), storage_(storage) {
+    json::object& e = reuse_object(storage_.event);
+    assign_string(e["name"], event_name(event));
+    assign_string(e["at"], when);
+    json::object& a = reuse_object(storage_.actor);
+    assign_string(a["id"], actor.id);
+    assign_strings(a["roles"], actor.roles);
+    assign_strings(storage_.state, state);
+    record_["event"] = std::move(storage_.event);
+    record_["actor"] = std::move(storage_.actor);
+    record_["state"] = std::move(storage_.state);
     record_["payload"] = std::move(payload);
     detail::add_event_facts(event, record_["payload"].get_object(), record_);
   }
   ~EventFacts() {
-    for (auto key : {"event", "actor", "state", "payload", "batch", "complaint"})
-      record_.erase(key);
+    keep("event", storage_.event);
+    keep("actor", storage_.actor);
+    keep("state", storage_.state);
+    for (auto key : {"payload", "batch", "complaint"}) record_.erase(key);
   }
   EventFacts(const EventFacts&) = delete;
   EventFacts& operator=(const EventFacts&) = delete;
@@ -90,7 +117,16 @@ class EventFacts {
   json::object take_payload() { return std::move(record_["payload"].as_object()); }
 
  private:
+  // Takes a fact's value back into the storage (a move: same memory resource) and removes the key.
+  void keep(std::string_view key, json::value& into) noexcept {
+    const auto it = record_.find(key);
+    if (it == record_.end()) return;
+    into.swap(it->value());
+    record_.erase(it);
+  }
+
   json::object& record_;
+  Case::Impl::FactsStorage& storage_;
 };
 
 // `outcome` by reference: callers build `message` from outcome.event in the same call, and a
@@ -267,7 +303,7 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
   }
 
   const std::string when = format_iso8601(at);
-  EventFacts facts(c.record(), *event, std::move(payload), actor, when, before);
+  EventFacts facts(c.record(), c.facts_storage, *event, std::move(payload), actor, when, before);
   CaseContext context(policy, c.world, &facts.payload(), c.limits);
 
   detail::ProcessMachine next = c.machine;

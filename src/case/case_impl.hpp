@@ -27,6 +27,12 @@ struct Case::Impl {
   std::vector<LedgerEntry> ledger;
   detail::DeadlineBook deadlines;  ///< pending deadlines, kept in step with the ledger
   jsonlogic::Limits limits;
+  /// The event facts' values (`event`, `actor`, `state`) kept between events: fire() moves them
+  /// into the record while the rules run and back out afterwards, and overwrites them in place,
+  /// so an event allocates nothing for them once the strings have their size.
+  struct FactsStorage {
+    boost::json::value event, actor, state;
+  } facts_storage;
   /// The engine's listener slot (read atomically: the engine may replace the listener).
   std::shared_ptr<std::shared_ptr<const std::function<void(const Case&, const Outcome&)>>> listener;
 
