@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +25,11 @@ std::optional<Timestamp> parse_iso8601(std::string_view text) noexcept;
 
 /// Formats an instant as `YYYY-MM-DDThh:mm:ssZ`, with `.fff` only when milliseconds are not zero.
 std::string format_iso8601(Timestamp at);
+
+/// The same text written into `out` without allocating; returns its length (at most
+/// kIso8601MaxLength, no NUL is written).
+inline constexpr std::size_t kIso8601MaxLength = 40;
+std::size_t format_iso8601(Timestamp at, char (&out)[kIso8601MaxLength]);
 
 /// Formats the calendar date of an instant (UTC) as `YYYY-MM-DD`.
 std::string format_iso8601_date(Timestamp at);

@@ -302,7 +302,8 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
     }
   }
 
-  const std::string when = format_iso8601(at);
+  char when_text[kIso8601MaxLength];  // no allocation: only string_views of it are passed on
+  const std::string_view when(when_text, format_iso8601(at, when_text));
   EventFacts facts(c.record(), c.facts_storage, *event, std::move(payload), actor, when, before);
   CaseContext context(policy, c.world, &facts.payload(), c.limits);
 

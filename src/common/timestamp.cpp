@@ -112,10 +112,15 @@ char* put_date(char* out, const date::year_month_day& ymd) {
 }  // namespace
 
 std::string format_iso8601(Timestamp at) {
+  char buffer[kIso8601MaxLength];
+  return std::string(buffer, format_iso8601(at, buffer));
+}
+
+std::size_t format_iso8601(Timestamp at, char (&buffer)[kIso8601MaxLength]) {
+  // The longest: a 6-character year (date::year holds -32767..32767), 15 more, ".fff", "Z": 26.
   const auto day = date::floor<date::days>(at);
   const date::year_month_day ymd{day};
   const date::hh_mm_ss<std::chrono::milliseconds> tod{at - day};
-  char buffer[48];
   char* out = put_date(buffer, ymd);
   *out++ = 'T';
   out = put_digits(out, static_cast<unsigned>(tod.hours().count()), 2);
@@ -128,7 +133,7 @@ std::string format_iso8601(Timestamp at) {
     out = put_digits(out, ms, 3);
   }
   *out++ = 'Z';
-  return std::string(buffer, out);
+  return static_cast<std::size_t>(out - buffer);
 }
 
 std::string format_iso8601_date(Timestamp at) {

@@ -12,7 +12,15 @@ TEST_CASE("ISO-8601 instants round-trip", "[time]") {
     const auto at = parse_iso8601(text);
     REQUIRE(at);
     CHECK(format_iso8601(*at) == text);
+    char buffer[kIso8601MaxLength];
+    CHECK(std::string_view(buffer, format_iso8601(*at, buffer)) == text);
   }
+  // The longest text there is: the most negative year date::year holds, with milliseconds.
+  const Timestamp far = Timestamp(std::chrono::milliseconds(-1'096'192'281'599'999LL));
+  char buffer[kIso8601MaxLength];
+  const std::size_t length = format_iso8601(far, buffer);
+  CHECK(std::string_view(buffer, length) == format_iso8601(far));
+  CHECK(length <= kIso8601MaxLength);
   CHECK(format_iso8601(*parse_iso8601("2026-03-02")) == "2026-03-02T00:00:00Z");
   CHECK(format_iso8601(*parse_iso8601("2026-03-02T09:00:00+08:00")) == "2026-03-02T01:00:00Z");
   CHECK(format_iso8601(*parse_iso8601("2026-03-02 09:00:00.5-01:30")) ==

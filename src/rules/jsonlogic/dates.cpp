@@ -39,7 +39,8 @@ Val add_days_op(const Node& n, Ctx& c, const Val* args, std::size_t) {
   static const Timestamp first = *parse_iso8601("0001-01-01");
   static const Timestamp last = *parse_iso8601("9999-12-31T23:59:59.999Z");
   if (to < first || to > last) throw_rule_error(n, "Invalid Date", "the date is out of range");
-  return Val::string(c.arena.keep(std::string_view(format_iso8601(to))));
+  char text[kIso8601MaxLength];  // formatted on the stack: the arena keeps the only copy
+  return Val::string(c.arena.keep(std::string_view(text, format_iso8601(to, text))));
 }
 
 Val date_before_op(const Node& n, Ctx&, const Val* args, std::size_t) {
