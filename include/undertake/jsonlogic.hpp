@@ -82,6 +82,7 @@ class Operators {
 
   struct Impl;
   const Impl& impl() const noexcept { return *impl_; }
+  Impl& impl() noexcept { return *impl_; }  ///< for the library's own native operators
 
  private:
   std::unique_ptr<Impl> impl_;

@@ -1,4 +1,6 @@
 // The C API: engines, policies, host rules and the listener.
+#include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "capi/capi_internal.hpp"
@@ -130,11 +132,9 @@ EngineState::EngineState(std::shared_ptr<const Policy> policy, PolicyOrigin o)
   engine.set_listener([this](const Case& c, const Outcome& outcome) {
     const auto l = std::atomic_load(&listener);
     if (!l || !l->fn || closed.load()) return;
-    unsigned char buffer[8 * 1024];  // as in dup_outcome_json: the tree is dropped at once
-    json::monotonic_resource scratch(buffer, sizeof buffer);
-    const std::string text = json::serialize(outcome_json(c, outcome, &scratch));
+    const std::unique_ptr<char, void (*)(void*)> text(dup_outcome_json(c, outcome), std::free);
     l->fn(l->user_data, c.id().c_str(), outcome.event.c_str(), outcome.accepted ? 1 : 0,
-          text.c_str());
+          text.get());
   });
 }
 

@@ -197,7 +197,7 @@ ut_case& case_arg(ut_case* c);
 /// The outcome as ut_case_fire returns it (Outcome::to_json + case_id, revision).
 boost::json::value outcome_json(const Case& c, const Outcome& outcome,
                                 boost::json::storage_ptr sp = {});
-/// The same, written out as a string for ut_free.
+/// The same, written out (malloc'd: ut_free / std::free), the tree built in a stack buffer.
 char* dup_outcome_json(const Case& c, const Outcome& outcome);
 
 }  // namespace undertake::capi

@@ -274,8 +274,8 @@ namespace jld = jsonlogic::detail;
 /// {"name": value, ...}]}` (one object argument: inputs by name): the table's answer. Explains
 /// each call to the decision log of the rule being evaluated, so the gate's trace shows it.
 /// A native operator: it reads views of its arguments, so the usual call (a constant table name,
-/// scalar inputs) copies no JSON and allocates nothing; through the generic operator interface
-/// the copies were half the cost of a gate rule that consults a table.
+/// scalar inputs) makes no JSON copy of them and no std::function call; what remains is the
+/// table's own lookup (DecisionTable::evaluate_values and its TableResult).
 jld::Val decide_operator(const jld::Node& n, jld::Ctx& c, const jld::Val* args, std::size_t count) {
   const auto& tables = *static_cast<const detail::TableMap*>(n.custom->native_state.get());
   if (!args[0].is_string())
@@ -301,6 +301,11 @@ jld::Val decide_operator(const jld::Node& n, jld::Ctx& c, const jld::Val* args, 
     return by_name ? table.input_object(values[0])
                    : table.input_object(json::array(values, values + inputs));
   };
+  auto log_error = [&](std::string_view why) {
+    if (log)
+      log->calls.push_back(
+          json::object{{"table", table.name()}, {"inputs", input_object()}, {"error", why}});
+  };
   try {
     TableResult r = by_name ? table.evaluate(values[0], c.limits)
                             : table.evaluate_values(values, inputs, c.limits);
@@ -314,14 +319,10 @@ jld::Val decide_operator(const jld::Node& n, jld::Ctx& c, const jld::Val* args, 
         return jld::from_json(r.output);
     }
   } catch (const jsonlogic::RuleError& e) {
-    if (log)
-      log->calls.push_back(
-          json::object{{"table", table.name()}, {"inputs", input_object()}, {"error", e.what()}});
+    log_error(e.what());
     throw;
   } catch (const Error& e) {
-    if (log)
-      log->calls.push_back(
-          json::object{{"table", table.name()}, {"inputs", input_object()}, {"error", e.why()}});
+    log_error(e.why());
     throw jsonlogic::RuleError(json::object{{"type", "Decision Table"}}, e.where(), e.why());
   }
 }

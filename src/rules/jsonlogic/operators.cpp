@@ -47,8 +47,7 @@ void Operators::add(std::string name, OperatorFn fn, std::size_t min_args, std::
 
 namespace detail {
 void add_native_operator(Operators& ops, std::shared_ptr<OperatorEntry> entry) {
-  // impl() is const for readers of a registry; `ops` itself is not const here.
-  const_cast<Operators::Impl&>(ops.impl()).put(std::move(entry));
+  ops.impl().put(std::move(entry));
 }
 }  // namespace detail
 
