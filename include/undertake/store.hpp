@@ -21,7 +21,12 @@
 //   if (o.accepted) store.save(c, loaded);   // Error(conflict) when someone was faster
 //
 // Thread safety: the SQLite store serialises its own calls (one connection, one mutex) and may be
-// shared by threads; several processes may open the same file (WAL, busy timeout).
+// shared by threads; several processes (or several stores in one process) may open the same file
+// (WAL). Concurrent writers: create, save and transaction() first take the file's write lock,
+// waiting while another connection holds it for up to SqliteOptions::busy_timeout_ms; only then
+// does a save check its revision. So a writer gets either success or, when someone saved the case
+// since it was loaded, Error(conflict) -- never a lock error before the busy timeout has elapsed.
+// Reads never wait for writers and see everything committed before they began.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -143,8 +148,12 @@ struct SqliteOptions {
   /// times faster. `off`: for throw-away stores (tests, demos, benchmarks).
   enum class Sync { full, normal, off };
   Sync synchronous = Sync::full;
-  int busy_timeout_ms = 10'000;  ///< how long to wait for another writer's lock
-  bool create = true;            ///< create the file when it does not exist
+  /// How long a write waits for another connection's write lock (SQLite's busy timeout). When it
+  /// elapses the call fails with Error(io) naming the lock and the wait ("the store is locked by
+  /// another connection: gave up waiting for its lock after the busy timeout of 10000 ms (in:
+  /// BEGIN IMMEDIATE)") and nothing is written; the caller may retry later.
+  int busy_timeout_ms = 10'000;
+  bool create = true;  ///< create the file when it does not exist
 };
 
 /// The SQLite case store (WAL journal). Tables: `cases` (one row per case: summary columns and
@@ -163,6 +172,9 @@ class SqliteCaseStore final : public CaseStore {
   std::optional<boost::json::value> snapshot(std::string_view case_id) const override;
   std::optional<CaseLedger> ledger(std::string_view case_id) const override;
   std::vector<CaseSummary> list(const CaseFilter& filter = {}) const override;
+  /// Streams the ledgers in one read transaction (all from the same moment). `fn` may read the
+  /// store; a create or save inside it is refused with Error(invalid_argument): a read
+  /// transaction cannot become a write once another connection has written.
   void for_each_ledger(const CaseFilter& filter,
                        const std::function<void(CaseLedger&&)>& fn) const override;
 

@@ -2,6 +2,13 @@
 // create/save is one transaction (BEGIN IMMEDIATE, so the revision check and the write happen under
 // the same write lock, also across processes).
 //
+// Concurrent writers (issue 13) wait for the write lock (the busy timeout) or get a stale-revision
+// conflict, never a lock error before the timeout, because SQLite calls its busy handler only
+// for a connection with no transaction open. Three rules keep it so: every statement is stepped
+// only through a Statement::Use, which resets it when the use ends; outside a transaction no
+// statement is mid-step (Impl::require_no_statement_stepping, at BEGIN and COMMIT); and a write
+// begins with the write lock (Impl::Tx), never by upgrading a read.
+//
 // Schema (version 1):
 //   meta(key PRIMARY KEY, value)                 schema_version = 1
 //   cases(id PRIMARY KEY, policy_name, policy_version, revision, stage, state (JSON array),
@@ -11,7 +18,12 @@
 
 #include <boost/json.hpp>
 
+#include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "undertake/error.hpp"
 #include "undertake/store.hpp"
@@ -30,52 +42,101 @@ Timestamp from_millis(std::int64_t ms) {
   return Timestamp(std::chrono::milliseconds(ms));
 }
 
+// The connection and what its errors name: the store, and how long SQLite waits for a lock.
+struct Connection {
+  sqlite3* db = nullptr;
+  std::string where;  // "sqlite store <path>"
+  int busy_timeout_ms = 0;
+
+  /// The error of the SQLite call that just failed while running `sql`.
+  Error failure(std::string_view sql) const {
+    const int code = sqlite3_extended_errcode(db);
+    const std::string in = " (in: " + std::string(sql) + ")";
+    if (code == SQLITE_BUSY_SNAPSHOT)  // prevented by Tx and Statement::Use; a bug if it happens
+      return Error(ErrorKind::io, where,
+                   "cannot take the write lock on a stale read snapshot (SQLITE_BUSY_SNAPSHOT): a "
+                   "read of this connection was still open" +
+                       in);
+    if ((code & 0xff) == SQLITE_BUSY)
+      return Error(ErrorKind::io, where,
+                   "the store is locked by another connection: gave up waiting for its lock after "
+                   "the busy timeout of " +
+                       std::to_string(busy_timeout_ms) + " ms" + in);
+    return Error(ErrorKind::io, where, sqlite3_errmsg(db) + in);
+  }
+};
+
+// A prepared statement. It is bound, stepped and read only through a Use, which resets it when
+// the use ends, on every path (exceptions included): a statement left mid-step keeps its read
+// transaction open, and with it the snapshot of the database from its first step, after the
+// COMMIT of the transaction it ran in. The connection then reads stale data, and its next BEGIN
+// IMMEDIATE cannot take the write lock on that snapshot: SQLite fails it at once
+// (SQLITE_BUSY_SNAPSHOT, or SQLITE_BUSY without calling the busy handler, which it calls only when
+// no transaction is open) -- the spurious "database is locked" of issue 13.
 class Statement {
  public:
-  Statement(sqlite3* db, std::string_view sql, const std::string& where) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+  Statement(const Connection& c, std::string_view sql) : c_(c) {
+    if (sqlite3_prepare_v2(c.db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
         SQLITE_OK)
-      throw Error(ErrorKind::io, where,
-                  std::string("cannot prepare statement: ") + sqlite3_errmsg(db));
+      throw Error(ErrorKind::io, c.where,
+                  std::string("cannot prepare statement: ") + sqlite3_errmsg(c.db));
   }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
-  Statement& reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-    return *this;
-  }
-  void bind(int i, std::string_view text) {
-    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-  }
-  void bind(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  void bind_null(int i) { sqlite3_bind_null(stmt_, i); }
-  void bind(int i, const std::optional<Timestamp>& t) {
-    if (t)
-      bind(i, millis(*t));
-    else
-      bind_null(i);
-  }
-  /// Steps once: true for a row, false when done; throws on an error.
-  bool step(const std::string& where) {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw Error(ErrorKind::io, where, sqlite3_errmsg(db_));
-  }
-  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-  std::string_view text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string_view();
-  }
+  /// One use: bind, step, read the columns of the current row. One use of a statement at a time.
+  class Use {
+   public:
+    explicit Use(Statement& s) : s_(s) {
+      if (s_.in_use_)
+        throw Error(ErrorKind::io, s_.c_.where,
+                    std::string("internal error: a statement used while in use (in: ") +
+                        sqlite3_sql(s_.stmt_) + ")");
+      s_.in_use_ = true;
+    }
+    ~Use() {
+      sqlite3_reset(s_.stmt_);
+      sqlite3_clear_bindings(s_.stmt_);
+      s_.in_use_ = false;
+    }
+    Use(const Use&) = delete;
+    Use& operator=(const Use&) = delete;
+
+    void bind(int i, std::string_view text) {
+      sqlite3_bind_text(s_.stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    }
+    void bind(int i, std::int64_t v) { sqlite3_bind_int64(s_.stmt_, i, v); }
+    void bind(int i, const std::optional<Timestamp>& t) {
+      if (t)
+        bind(i, millis(*t));
+      else
+        sqlite3_bind_null(s_.stmt_, i);
+    }
+    /// Steps once: true for a row, false when done; throws on an error.
+    bool step() {
+      const int rc = sqlite3_step(s_.stmt_);
+      if (rc == SQLITE_ROW) return true;
+      if (rc == SQLITE_DONE) return false;
+      throw s_.c_.failure(sqlite3_sql(s_.stmt_));
+    }
+    std::int64_t integer(int col) const { return sqlite3_column_int64(s_.stmt_, col); }
+    bool is_null(int col) const { return sqlite3_column_type(s_.stmt_, col) == SQLITE_NULL; }
+    std::string_view text(int col) const {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_.stmt_, col));
+      return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(s_.stmt_, col)))
+               : std::string_view();
+    }
+
+   private:
+    Statement& s_;
+  };
+  Use use() { return Use(*this); }
 
  private:
-  sqlite3* db_;
+  const Connection& c_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool in_use_ = false;
 };
 
 json::value parse_json(std::string_view text, const std::string& where) {
@@ -92,37 +153,98 @@ std::string state_text(const std::vector<std::string>& state) {
   return json::serialize(a);
 }
 
+// The statements every call reuses, prepared once per connection.
+struct Prepared {
+  Statement revision_of, insert_case, update_case, insert_entry, select_head, select_entries;
+
+  explicit Prepared(const Connection& c)
+      : revision_of(c, "SELECT revision FROM cases WHERE id = ?"),
+        insert_case(c,
+                    "INSERT INTO cases (id, policy_name, policy_version, revision, stage, state,"
+                    " terminated, customer, updated_ms, attention_ms, head)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+        update_case(c,
+                    "UPDATE cases SET policy_name = ?2, policy_version = ?3, revision = ?4,"
+                    " stage = ?5, state = ?6, terminated = ?7, customer = ?8, updated_ms = ?9,"
+                    " attention_ms = ?10, head = ?11 WHERE id = ?1"),
+        insert_entry(c,
+                     "INSERT INTO ledger (case_id, seq, at_ms, kind, event, entry)"
+                     " VALUES (?, ?, ?, ?, ?, ?)"),
+        select_head(c, "SELECT head FROM cases WHERE id = ?"),
+        select_entries(c, "SELECT seq, entry FROM ledger WHERE case_id = ? ORDER BY seq") {}
+};
+
 }  // namespace
 
-struct SqliteCaseStore::Impl {
+struct SqliteCaseStore::Impl : Connection {
   std::string path;
-  std::string where;  // "sqlite store <path>"
-  sqlite3* db = nullptr;
   mutable std::recursive_mutex mutex;
-  int depth = 0;  // open transactions (0: none, 1: BEGIN, >1: savepoints)
-  std::unique_ptr<Statement> revision_of, insert_case, update_case, insert_entry, select_head,
-      select_entries;
+  int depth = 0;         // open transactions (0: none, 1: BEGIN, >1: savepoints)
+  bool writing = false;  // the outermost open transaction holds the write lock
+  std::unique_ptr<Prepared> prepared;
+
+  Impl() = default;
+  ~Impl() {
+    prepared.reset();  // a connection closes only when all its statements are finalised
+    sqlite3_close(db);
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   void exec(const char* sql) const {
-    char* message = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-      std::string why = message ? message : sqlite3_errmsg(db);
-      sqlite3_free(message);
-      throw Error(ErrorKind::io, where, why + " (in: " + sql + ")");
-    }
+    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) throw failure(sql);
   }
 
-  // One transaction, or a savepoint inside SqliteCaseStore::transaction().
+  // Calls `row` with each row of a statement without parameters.
+  void each_row(std::string_view sql, const std::function<void(const Statement::Use&)>& row) const {
+    Statement st(*this, sql);
+    auto q = st.use();
+    while (q.step()) row(q);
+  }
+
+  // Outside a transaction no statement may be mid-step (see Statement). Checked when the outermost
+  // transaction begins and before it commits, so that a use left open fails here, every time,
+  // instead of as a stale read or a lock error when another connection happens to write.
+  void require_no_statement_stepping(const char* before) const {
+    for (sqlite3_stmt* p = sqlite3_next_stmt(db, nullptr); p; p = sqlite3_next_stmt(db, p))
+      if (sqlite3_stmt_busy(p))
+        throw Error(ErrorKind::io, where,
+                    std::string("internal error: a statement is still stepping before ") + before +
+                        " (in: " + sqlite3_sql(p) + ")");
+  }
+
+  // One transaction, or a savepoint inside the open one (SqliteCaseStore::transaction(), a read
+  // inside a write). A write begins with BEGIN IMMEDIATE: it takes the write lock first, waiting
+  // for it through the busy handler, and reads only then, on the newest data, so the revision it
+  // checks is still true at its COMMIT. A read is a deferred BEGIN (one consistent view that does
+  // not block writers under WAL); it cannot become a write -- once another connection has
+  // committed, SQLite refuses that at once (SQLITE_BUSY_SNAPSHOT) -- so a write inside a read is
+  // refused, always, rather than failing when another process happens to write.
   class Tx {
    public:
-    /// `write`: take the write lock at once (so a revision read inside is still true at commit);
-    /// otherwise a read transaction (one consistent view, not blocking writers under WAL).
-    explicit Tx(Impl& s, bool write = true) : s_(s) {
-      s_.exec(s_.depth == 0 ? (write ? "BEGIN IMMEDIATE" : "BEGIN") : "SAVEPOINT ut");
+    enum Mode { read, write };
+    Tx(Impl& s, Mode mode) : s_(s) {
+      if (s_.depth == 0) {
+        s_.require_no_statement_stepping("BEGIN");
+        s_.exec(mode == write ? "BEGIN IMMEDIATE" : "BEGIN");
+        s_.writing = mode == write;
+      } else {
+        if (mode == write && !s_.writing)
+          throw Error(ErrorKind::invalid_argument, s_.where,
+                      "cannot write inside a read: a create or save in for_each_ledger's callback "
+                      "would turn its read transaction into a write, which SQLite refuses once "
+                      "another connection has written; write after for_each_ledger returns");
+        s_.exec("SAVEPOINT ut");
+      }
       ++s_.depth;
     }
     void commit() {
-      s_.exec(s_.depth == 1 ? "COMMIT" : "RELEASE ut");
+      if (s_.depth == 1) {
+        s_.require_no_statement_stepping("COMMIT");
+        s_.exec("COMMIT");
+      } else {
+        s_.exec("RELEASE ut");
+      }
       --s_.depth;
       done_ = true;
     }
@@ -148,77 +270,117 @@ struct SqliteCaseStore::Impl {
     bool done_ = false;
   };
 
-  std::optional<std::int64_t> stored_revision(std::string_view id) {
-    auto& st = revision_of->reset();
-    st.bind(1, id);
-    if (!st.step(where)) return std::nullopt;
-    return st.integer(0);
+  std::optional<std::int64_t> stored_revision(std::string_view id) const {
+    auto q = prepared->revision_of.use();
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return q.integer(0);
   }
 
-  void write_entries(const Case& c, std::uint64_t from) {
+  void write_entries(const Case& c, std::uint64_t from) const {
     const auto& entries = c.ledger();
     for (std::size_t i = from; i < entries.size(); ++i) {
       const LedgerEntry& e = entries[i];
-      auto& st = insert_entry->reset();
-      st.bind(1, c.id());
-      st.bind(2, static_cast<std::int64_t>(e.seq));
-      st.bind(3, millis(e.at));
-      st.bind(4, e.kind == EntryKind::escalation ? "escalation" : "event");
-      st.bind(5, event_name(e.event));
-      st.bind(6, json::serialize(to_json(e)));
-      st.step(where);
+      auto q = prepared->insert_entry.use();
+      q.bind(1, c.id());
+      q.bind(2, static_cast<std::int64_t>(e.seq));
+      q.bind(3, millis(e.at));
+      q.bind(4, e.kind == EntryKind::escalation ? "escalation" : "event");
+      q.bind(5, event_name(e.event));
+      q.bind(6, json::serialize(to_json(e)));
+      q.step();
     }
   }
 
-  // Binds the summary columns and the head (snapshot without its ledger) from position `first`.
-  void bind_case(Statement& st, const Case& c, int first) {
+  // Runs insert_case or update_case: the id, the summary columns and the head (the snapshot
+  // without its ledger).
+  void write_case(Statement& st, const Case& c) const {
     const CaseSummary s = CaseSummary::of(c);
     json::value snap = c.snapshot();
     snap.get_object().erase("ledger");
-    st.bind(first, c.policy()->name());
-    st.bind(first + 1, s.policy_version);
-    st.bind(first + 2, static_cast<std::int64_t>(s.revision));
-    st.bind(first + 3, s.stage);
-    st.bind(first + 4, state_text(s.state));
-    st.bind(first + 5, static_cast<std::int64_t>(s.terminated ? 1 : 0));
-    st.bind(first + 6, s.customer);
-    st.bind(first + 7, s.updated);
-    st.bind(first + 8, s.attention);
-    st.bind(first + 9, json::serialize(snap));
+    auto q = st.use();
+    q.bind(1, c.id());
+    q.bind(2, c.policy()->name());
+    q.bind(3, s.policy_version);
+    q.bind(4, static_cast<std::int64_t>(s.revision));
+    q.bind(5, s.stage);
+    q.bind(6, state_text(s.state));
+    q.bind(7, static_cast<std::int64_t>(s.terminated ? 1 : 0));
+    q.bind(8, s.customer);
+    q.bind(9, s.updated);
+    q.bind(10, s.attention);
+    q.bind(11, json::serialize(snap));
+    q.step();
   }
 
-  std::vector<LedgerEntry> read_entries(std::string_view id) const {
-    std::vector<LedgerEntry> out;
-    auto& st = select_entries->reset();
-    st.bind(1, id);
-    while (st.step(where)) {
-      const std::string at =
-          where + ": case " + std::string(id) + " seq " + std::to_string(st.integer(0));
-      out.push_back(ledger_entry_from_json(parse_json(st.text(1), at), at));
-    }
-    return out;
+  std::string case_where(std::string_view id) const { return where + ": case " + std::string(id); }
+
+  // A stored head, which must be a JSON object.
+  json::value parsed_head(std::string_view text, std::string_view id) const {
+    json::value head = parse_json(text, case_where(id));
+    if (!head.is_object())
+      throw Error(ErrorKind::invalid_snapshot, case_where(id),
+                  "the stored snapshot is not an object");
+    return head;
   }
 
-  CaseSummary summary_row(const Statement& st) const {
+  // The head of a case, or nothing when it is not stored.
+  std::optional<json::value> read_head(std::string_view id) const {
+    auto q = prepared->select_head.use();
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return parsed_head(q.text(0), id);
+  }
+
+  // Calls `fn` with each ledger row of a case (its seq and the JSON of its entry), in seq order.
+  void each_entry(std::string_view id,
+                  const std::function<void(std::int64_t, std::string_view)>& fn) const {
+    auto q = prepared->select_entries.use();
+    q.bind(1, id);
+    while (q.step()) fn(q.integer(0), q.text(1));
+  }
+
+  std::string entry_where(std::string_view id, std::int64_t seq) const {
+    return case_where(id) + " seq " + std::to_string(seq);
+  }
+
+  // The ledger of a case from its head and its ledger rows.
+  CaseLedger ledger_of(std::string id, const json::value& head) const {
+    CaseLedger l;
+    l.case_id = std::move(id);
+    if (const json::value* p = head.get_object().if_contains("policy"); p && p->is_object())
+      if (const json::value* v = p->get_object().if_contains("version"); v && v->is_string())
+        l.policy_version = std::string(v->get_string());
+    if (const json::value* d = head.get_object().if_contains("data"); d && d->is_object())
+      l.data = d->get_object();
+    each_entry(l.case_id, [&](std::int64_t seq, std::string_view text) {
+      const std::string at = entry_where(l.case_id, seq);
+      l.entries.push_back(ledger_entry_from_json(parse_json(text, at), at));
+    });
+    return l;
+  }
+
+  CaseSummary summary_row(const Statement::Use& row) const {
     // id, policy_version, revision, stage, state, terminated, customer, updated_ms, attention_ms
     CaseSummary s;
-    s.case_id = std::string(st.text(0));
-    s.policy_version = std::string(st.text(1));
-    s.revision = static_cast<std::uint64_t>(st.integer(2));
-    s.stage = std::string(st.text(3));
-    const json::value state = parse_json(st.text(4), where + ": case " + s.case_id + " state");
+    s.case_id = std::string(row.text(0));
+    s.policy_version = std::string(row.text(1));
+    s.revision = static_cast<std::uint64_t>(row.integer(2));
+    s.stage = std::string(row.text(3));
+    const json::value state = parse_json(row.text(4), case_where(s.case_id) + " state");
     if (state.is_array())
       for (const auto& p : state.get_array())
         if (p.is_string()) s.state.emplace_back(p.get_string());
-    s.terminated = st.integer(5) != 0;
-    s.customer = std::string(st.text(6));
-    if (!st.is_null(7)) s.updated = from_millis(st.integer(7));
-    if (!st.is_null(8)) s.attention = from_millis(st.integer(8));
+    s.terminated = row.integer(5) != 0;
+    s.customer = std::string(row.text(6));
+    if (!row.is_null(7)) s.updated = from_millis(row.integer(7));
+    if (!row.is_null(8)) s.attention = from_millis(row.integer(8));
     return s;
   }
 
-  // SELECT of the summary columns with the filter as a WHERE clause; binds in order.
-  std::unique_ptr<Statement> filtered(const CaseFilter& f, std::string_view columns) const {
+  // Calls `row` with `columns` of each case that matches the filter, in case id order.
+  void each_filtered(const CaseFilter& f, std::string_view columns,
+                     const std::function<void(const Statement::Use&)>& row) const {
     std::string sql = "SELECT " + std::string(columns) + " FROM cases WHERE 1";
     if (f.stage) sql += " AND stage = ?";
     if (f.open_only) sql += " AND terminated = 0";
@@ -226,116 +388,79 @@ struct SqliteCaseStore::Impl {
     if (f.updated_since) sql += " AND updated_ms >= ?";
     sql += " ORDER BY id";
     if (f.limit) sql += " LIMIT " + std::to_string(f.limit);
-    auto st = std::make_unique<Statement>(db, sql, where);
+    Statement st(*this, sql);
+    auto q = st.use();
     int i = 1;
-    if (f.stage) st->bind(i++, *f.stage);
-    if (f.attention_by) st->bind(i++, millis(*f.attention_by));
-    if (f.updated_since) st->bind(i++, millis(*f.updated_since));
-    return st;
+    if (f.stage) q.bind(i++, *f.stage);
+    if (f.attention_by) q.bind(i++, millis(*f.attention_by));
+    if (f.updated_since) q.bind(i++, millis(*f.updated_since));
+    while (q.step()) row(q);
+  }
+
+  std::uint64_t count(std::string_view sql) const {
+    std::uint64_t n = 0;
+    each_row(sql,
+             [&](const Statement::Use& row) { n = static_cast<std::uint64_t>(row.integer(0)); });
+    return n;
   }
 };
 
 SqliteCaseStore::SqliteCaseStore(const std::string& path, SqliteOptions options)
     : impl_(std::make_unique<Impl>()) {
+  // On an exception impl_ is destroyed, which closes the connection.
   Impl& s = *impl_;
   s.path = path;
   s.where = "sqlite store " + path;
+  s.busy_timeout_ms = options.busy_timeout_ms;
   const int flags =
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (options.create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(path.c_str(), &s.db, flags, nullptr) != SQLITE_OK) {
-    std::string why = s.db ? sqlite3_errmsg(s.db) : "out of memory";
-    sqlite3_close(s.db);
-    throw Error(ErrorKind::io, s.where, "cannot open: " + why);
+  if (sqlite3_open_v2(path.c_str(), &s.db, flags, nullptr) != SQLITE_OK)
+    throw Error(ErrorKind::io, s.where,
+                std::string("cannot open: ") + (s.db ? sqlite3_errmsg(s.db) : "out of memory"));
+  sqlite3_busy_timeout(s.db, options.busy_timeout_ms);
+  sqlite3_extended_result_codes(s.db, 1);
+  std::string journal;
+  s.each_row("PRAGMA journal_mode=WAL",
+             [&](const Statement::Use& row) { journal = std::string(row.text(0)); });
+  if (journal != "wal") throw Error(ErrorKind::io, s.where, "cannot switch the journal to WAL");
+  switch (options.synchronous) {
+    case SqliteOptions::Sync::full:
+      s.exec("PRAGMA synchronous=FULL");
+      break;
+    case SqliteOptions::Sync::normal:
+      s.exec("PRAGMA synchronous=NORMAL");
+      break;
+    case SqliteOptions::Sync::off:
+      s.exec("PRAGMA synchronous=OFF");
+      break;
   }
-  try {
-    sqlite3_busy_timeout(s.db, options.busy_timeout_ms);
-    sqlite3_extended_result_codes(s.db, 1);
-    {
-      Statement wal(s.db, "PRAGMA journal_mode=WAL", s.where);
-      if (!wal.step(s.where) || wal.text(0) != "wal")
-        throw Error(ErrorKind::io, s.where, "cannot switch the journal to WAL");
-    }
-    switch (options.synchronous) {
-      case SqliteOptions::Sync::full:
-        s.exec("PRAGMA synchronous=FULL");
-        break;
-      case SqliteOptions::Sync::normal:
-        s.exec("PRAGMA synchronous=NORMAL");
-        break;
-      case SqliteOptions::Sync::off:
-        s.exec("PRAGMA synchronous=OFF");
-        break;
-    }
-    {
-      Impl::Tx tx(s);
-      s.exec(
-          "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-          "CREATE TABLE IF NOT EXISTS cases ("
-          "  id TEXT PRIMARY KEY, policy_name TEXT NOT NULL, policy_version TEXT NOT NULL,"
-          "  revision INTEGER NOT NULL, stage TEXT NOT NULL, state TEXT NOT NULL,"
-          "  terminated INTEGER NOT NULL, customer TEXT NOT NULL, updated_ms INTEGER,"
-          "  attention_ms INTEGER, head TEXT NOT NULL);"
-          "CREATE TABLE IF NOT EXISTS ledger ("
-          "  case_id TEXT NOT NULL, seq INTEGER NOT NULL, at_ms INTEGER NOT NULL,"
-          "  kind TEXT NOT NULL, event TEXT NOT NULL, entry TEXT NOT NULL,"
-          "  PRIMARY KEY (case_id, seq)) WITHOUT ROWID;"
-          "CREATE INDEX IF NOT EXISTS cases_attention ON cases (attention_ms) WHERE terminated = 0;"
-          "CREATE INDEX IF NOT EXISTS cases_stage ON cases (stage);"
-          "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');");
-      Statement version(s.db, "SELECT value FROM meta WHERE key = 'schema_version'", s.where);
-      if (version.step(s.where)) {
-        const std::string v(version.text(0));
-        if (v != std::to_string(kSchemaVersion))
-          throw Error(ErrorKind::io, s.where,
-                      "the store has schema version " + v + "; this library reads version " +
-                          std::to_string(kSchemaVersion));
-      }
-      tx.commit();
-    }
-    s.revision_of =
-        std::make_unique<Statement>(s.db, "SELECT revision FROM cases WHERE id = ?", s.where);
-    s.insert_case = std::make_unique<Statement>(
-        s.db,
-        "INSERT INTO cases (id, policy_name, policy_version, revision, stage, state, terminated,"
-        " customer, updated_ms, attention_ms, head) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-        "?10, ?11)",
-        s.where);
-    s.update_case = std::make_unique<Statement>(
-        s.db,
-        "UPDATE cases SET policy_name = ?2, policy_version = ?3, revision = ?4, stage = ?5,"
-        " state = ?6, terminated = ?7, customer = ?8, updated_ms = ?9, attention_ms = ?10,"
-        " head = ?11 WHERE id = ?1",
-        s.where);
-    s.insert_entry = std::make_unique<Statement>(
-        s.db,
-        "INSERT INTO ledger (case_id, seq, at_ms, kind, event, entry) VALUES (?, ?, ?, ?, ?, ?)",
-        s.where);
-    s.select_head =
-        std::make_unique<Statement>(s.db, "SELECT head FROM cases WHERE id = ?", s.where);
-    s.select_entries = std::make_unique<Statement>(
-        s.db, "SELECT seq, entry FROM ledger WHERE case_id = ? ORDER BY seq", s.where);
-  } catch (...) {
-    s.revision_of.reset();
-    s.insert_case.reset();
-    s.update_case.reset();
-    s.insert_entry.reset();
-    s.select_head.reset();
-    s.select_entries.reset();
-    sqlite3_close(s.db);
-    throw;
-  }
+  Impl::Tx tx(s, Impl::Tx::write);
+  s.exec(
+      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS cases ("
+      "  id TEXT PRIMARY KEY, policy_name TEXT NOT NULL, policy_version TEXT NOT NULL,"
+      "  revision INTEGER NOT NULL, stage TEXT NOT NULL, state TEXT NOT NULL,"
+      "  terminated INTEGER NOT NULL, customer TEXT NOT NULL, updated_ms INTEGER,"
+      "  attention_ms INTEGER, head TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS ledger ("
+      "  case_id TEXT NOT NULL, seq INTEGER NOT NULL, at_ms INTEGER NOT NULL,"
+      "  kind TEXT NOT NULL, event TEXT NOT NULL, entry TEXT NOT NULL,"
+      "  PRIMARY KEY (case_id, seq)) WITHOUT ROWID;"
+      "CREATE INDEX IF NOT EXISTS cases_attention ON cases (attention_ms) WHERE terminated = 0;"
+      "CREATE INDEX IF NOT EXISTS cases_stage ON cases (stage);"
+      "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');");
+  s.each_row("SELECT value FROM meta WHERE key = 'schema_version'", [&](const Statement::Use& row) {
+    const std::string v(row.text(0));
+    if (v != std::to_string(kSchemaVersion))
+      throw Error(ErrorKind::io, s.where,
+                  "the store has schema version " + v + "; this library reads version " +
+                      std::to_string(kSchemaVersion));
+  });
+  tx.commit();
+  s.prepared = std::make_unique<Prepared>(s);
 }
 
-SqliteCaseStore::~SqliteCaseStore() {
-  Impl& s = *impl_;
-  s.revision_of.reset();
-  s.insert_case.reset();
-  s.update_case.reset();
-  s.insert_entry.reset();
-  s.select_head.reset();
-  s.select_entries.reset();
-  sqlite3_close(s.db);
-}
+SqliteCaseStore::~SqliteCaseStore() = default;
 
 const std::string& SqliteCaseStore::path() const noexcept {
   return impl_->path;
@@ -344,13 +469,10 @@ const std::string& SqliteCaseStore::path() const noexcept {
 void SqliteCaseStore::create(const Case& c) {
   Impl& s = *impl_;
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
-  Impl::Tx tx(s);
+  Impl::Tx tx(s, Impl::Tx::write);
   if (s.stored_revision(c.id()))
     throw Error(ErrorKind::conflict, "case " + c.id(), "a case with this id is already stored");
-  auto& st = s.insert_case->reset();
-  st.bind(1, c.id());
-  s.bind_case(st, c, 2);
-  st.step(s.where);
+  s.write_case(s.prepared->insert_case, c);
   s.write_entries(c, 0);
   tx.commit();
 }
@@ -362,7 +484,7 @@ void SqliteCaseStore::save(const Case& c, std::uint64_t expected_revision) {
                 "the case is at revision " + std::to_string(c.revision()) +
                     ", before the expected revision " + std::to_string(expected_revision));
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
-  Impl::Tx tx(s);
+  Impl::Tx tx(s, Impl::Tx::write);
   const auto stored = s.stored_revision(c.id());
   if (!stored) throw Error(ErrorKind::not_found, "case " + c.id(), "no such case in the store");
   if (static_cast<std::uint64_t>(*stored) != expected_revision)
@@ -372,31 +494,21 @@ void SqliteCaseStore::save(const Case& c, std::uint64_t expected_revision) {
                     " (someone saved it in between; reload it and try again)");
   if (c.revision() == expected_revision) return;  // nothing new (the transaction rolls back)
   s.write_entries(c, expected_revision);
-  auto& st = s.update_case->reset();
-  st.bind(1, c.id());
-  s.bind_case(st, c, 2);
-  st.step(s.where);
+  s.write_case(s.prepared->update_case, c);
   tx.commit();
 }
 
 std::optional<json::value> SqliteCaseStore::snapshot(std::string_view case_id) const {
   Impl& s = *impl_;
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
-  Impl::Tx tx(s, false);  // one consistent read of the head and its ledger
-  auto& st = s.select_head->reset();
-  st.bind(1, case_id);
-  if (!st.step(s.where)) return std::nullopt;
-  json::value snap = parse_json(st.text(0), s.where + ": case " + std::string(case_id));
-  if (!snap.is_object())
-    throw Error(ErrorKind::invalid_snapshot, s.where + ": case " + std::string(case_id),
-                "the stored snapshot is not an object");
+  Impl::Tx tx(s, Impl::Tx::read);  // one consistent read of the head and its ledger
+  std::optional<json::value> snap = s.read_head(case_id);
+  if (!snap) return std::nullopt;
   json::array entries;
-  auto& le = s.select_entries->reset();
-  le.bind(1, case_id);
-  while (le.step(s.where))
-    entries.push_back(parse_json(le.text(1), s.where + ": case " + std::string(case_id) + " seq " +
-                                                 std::to_string(le.integer(0))));
-  snap.get_object()["ledger"] = std::move(entries);
+  s.each_entry(case_id, [&](std::int64_t seq, std::string_view text) {
+    entries.push_back(parse_json(text, s.entry_where(case_id, seq)));
+  });
+  snap->get_object()["ledger"] = std::move(entries);
   tx.commit();
   return snap;
 }
@@ -404,19 +516,10 @@ std::optional<json::value> SqliteCaseStore::snapshot(std::string_view case_id) c
 std::optional<CaseLedger> SqliteCaseStore::ledger(std::string_view case_id) const {
   Impl& s = *impl_;
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
-  Impl::Tx tx(s, false);
-  auto& st = s.select_head->reset();
-  st.bind(1, case_id);
-  if (!st.step(s.where)) return std::nullopt;
-  const json::value head = parse_json(st.text(0), s.where + ": case " + std::string(case_id));
-  CaseLedger l;
-  l.case_id = std::string(case_id);
-  if (const json::value* p = head.get_object().if_contains("policy"); p && p->is_object())
-    if (const json::value* v = p->get_object().if_contains("version"); v && v->is_string())
-      l.policy_version = std::string(v->get_string());
-  if (const json::value* d = head.get_object().if_contains("data"); d && d->is_object())
-    l.data = d->get_object();
-  l.entries = s.read_entries(case_id);
+  Impl::Tx tx(s, Impl::Tx::read);
+  const std::optional<json::value> head = s.read_head(case_id);
+  if (!head) return std::nullopt;
+  CaseLedger l = s.ledger_of(std::string(case_id), *head);
   tx.commit();
   return l;
 }
@@ -424,11 +527,11 @@ std::optional<CaseLedger> SqliteCaseStore::ledger(std::string_view case_id) cons
 std::vector<CaseSummary> SqliteCaseStore::list(const CaseFilter& filter) const {
   Impl& s = *impl_;
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
-  auto st = s.filtered(filter,
-                       "id, policy_version, revision, stage, state, terminated, customer,"
-                       " updated_ms, attention_ms");
   std::vector<CaseSummary> out;
-  while (st->step(s.where)) out.push_back(s.summary_row(*st));
+  s.each_filtered(filter,
+                  "id, policy_version, revision, stage, state, terminated, customer,"
+                  " updated_ms, attention_ms",
+                  [&](const Statement::Use& row) { out.push_back(s.summary_row(row)); });
   return out;
 }
 
@@ -436,27 +539,19 @@ void SqliteCaseStore::for_each_ledger(const CaseFilter& filter,
                                       const std::function<void(CaseLedger&&)>& fn) const {
   Impl& s = *impl_;
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
-  Impl::Tx tx(s, false);  // every ledger from the same moment
-  auto st = s.filtered(filter, "id, head");
-  while (st->step(s.where)) {
-    CaseLedger l;
-    l.case_id = std::string(st->text(0));
-    const json::value head = parse_json(st->text(1), s.where + ": case " + l.case_id);
-    if (const json::value* p = head.get_object().if_contains("policy"); p && p->is_object())
-      if (const json::value* v = p->get_object().if_contains("version"); v && v->is_string())
-        l.policy_version = std::string(v->get_string());
-    if (const json::value* d = head.get_object().if_contains("data"); d && d->is_object())
-      l.data = d->get_object();
-    l.entries = s.read_entries(l.case_id);
-    fn(std::move(l));
-  }
+  Impl::Tx tx(s, Impl::Tx::read);  // every ledger from the same moment
+  s.each_filtered(filter, "id, head", [&](const Statement::Use& row) {
+    std::string id(row.text(0));
+    const json::value head = s.parsed_head(row.text(1), id);
+    fn(s.ledger_of(std::move(id), head));
+  });
   tx.commit();
 }
 
 void SqliteCaseStore::transaction(const std::function<void()>& fn) {
   Impl& s = *impl_;
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
-  Impl::Tx tx(s);
+  Impl::Tx tx(s, Impl::Tx::write);
   fn();
   tx.commit();
 }
@@ -464,51 +559,41 @@ void SqliteCaseStore::transaction(const std::function<void()>& fn) {
 std::vector<std::string> SqliteCaseStore::check() const {
   Impl& s = *impl_;
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  Impl::Tx tx(s, Impl::Tx::read);  // every check on the same data
   std::vector<std::string> problems;
-  {
-    Statement st(s.db, "PRAGMA integrity_check", s.where);
-    while (st.step(s.where))
-      if (st.text(0) != "ok") problems.emplace_back("integrity_check: " + std::string(st.text(0)));
-  }
-  {
-    Statement st(
-        s.db,
-        "SELECT c.id, c.revision, COUNT(l.seq), COALESCE(MIN(l.seq), 0), COALESCE(MAX(l.seq), 0)"
-        " FROM cases c LEFT JOIN ledger l ON l.case_id = c.id GROUP BY c.id"
-        " HAVING COUNT(l.seq) != c.revision OR (COUNT(l.seq) > 0 AND"
-        " (MIN(l.seq) != 1 OR MAX(l.seq) != c.revision))",
-        s.where);
-    while (st.step(s.where))
-      problems.emplace_back(
-          "case " + std::string(st.text(0)) + ": revision " + std::to_string(st.integer(1)) +
-          " but ledger rows " + std::to_string(st.integer(2)) + " (seq " +
-          std::to_string(st.integer(3)) + ".." + std::to_string(st.integer(4)) + ")");
-  }
-  {
-    Statement st(s.db,
-                 "SELECT DISTINCT case_id FROM ledger WHERE case_id NOT IN (SELECT id FROM cases)",
-                 s.where);
-    while (st.step(s.where))
-      problems.emplace_back("ledger rows of case " + std::string(st.text(0)) +
-                            " without a case row");
-  }
+  s.each_row("PRAGMA integrity_check", [&](const Statement::Use& row) {
+    if (row.text(0) != "ok") problems.emplace_back("integrity_check: " + std::string(row.text(0)));
+  });
+  s.each_row(
+      "SELECT c.id, c.revision, COUNT(l.seq), COALESCE(MIN(l.seq), 0), COALESCE(MAX(l.seq), 0)"
+      " FROM cases c LEFT JOIN ledger l ON l.case_id = c.id GROUP BY c.id"
+      " HAVING COUNT(l.seq) != c.revision OR (COUNT(l.seq) > 0 AND"
+      " (MIN(l.seq) != 1 OR MAX(l.seq) != c.revision))",
+      [&](const Statement::Use& row) {
+        problems.emplace_back(
+            "case " + std::string(row.text(0)) + ": revision " + std::to_string(row.integer(1)) +
+            " but ledger rows " + std::to_string(row.integer(2)) + " (seq " +
+            std::to_string(row.integer(3)) + ".." + std::to_string(row.integer(4)) + ")");
+      });
+  s.each_row("SELECT DISTINCT case_id FROM ledger WHERE case_id NOT IN (SELECT id FROM cases)",
+             [&](const Statement::Use& row) {
+               problems.emplace_back("ledger rows of case " + std::string(row.text(0)) +
+                                     " without a case row");
+             });
+  tx.commit();
   return problems;
 }
 
 std::uint64_t SqliteCaseStore::case_count() const {
   Impl& s = *impl_;
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
-  Statement st(s.db, "SELECT COUNT(*) FROM cases", s.where);
-  st.step(s.where);
-  return static_cast<std::uint64_t>(st.integer(0));
+  return s.count("SELECT COUNT(*) FROM cases");
 }
 
 std::uint64_t SqliteCaseStore::entry_count() const {
   Impl& s = *impl_;
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
-  Statement st(s.db, "SELECT COUNT(*) FROM ledger", s.where);
-  st.step(s.where);
-  return static_cast<std::uint64_t>(st.integer(0));
+  return s.count("SELECT COUNT(*) FROM ledger");
 }
 
 std::unique_ptr<SqliteCaseStore> open_sqlite_store(const std::string& path, SqliteOptions options) {
