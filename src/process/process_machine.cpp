@@ -26,6 +26,8 @@
 
 #include <algorithm>
 
+#include "undertake/error.hpp"
+
 namespace undertake::detail {
 namespace {
 
@@ -111,6 +113,8 @@ struct PreparationDone {
 struct NamedState {
   virtual ~NamedState() = default;
   virtual void collect(std::vector<std::string>& out) const = 0;
+  /// The state's path: `Design.SampleTesting` for a leaf, `Design` for a stage.
+  virtual std::string_view path() const = 0;
   /// True for the state that ends a region's work (joins wait for it in every region). A virtual
   /// rather than an MSM flag: MSM's is_flag_active rewrites a function-static table on every
   /// call, a data race when cases run on several threads.
@@ -120,11 +124,13 @@ struct NamedState {
 #define UT_LEAF(Type, Path)                                                                \
   struct Type : msmf::state<NamedState> {                                                  \
     void collect(std::vector<std::string>& out) const override { out.emplace_back(Path); } \
+    std::string_view path() const override { return Path; }                                \
   }
 #define UT_DONE_LEAF(Type, Path)                                                           \
   struct Type : msmf::state<NamedState> {                                                  \
     bool region_done() const override { return true; }                                     \
     void collect(std::vector<std::string>& out) const override { out.emplace_back(Path); } \
+    std::string_view path() const override { return Path; }                                \
   }
 
 // Every machine definition: no queue (guards and actions never post events), no exceptions
@@ -230,6 +236,7 @@ struct Intake_ : MachineDef<Intake_> {
                     Row<SalesReview, IntakeConfirm, StrategyMeeting, none,
                         Route<MachineContext::Route::strategy_meeting_required>>> {};
   void collect(std::vector<std::string>& out) const override;
+  std::string_view path() const override { return "Intake"; }
 };
 using Intake = msm::back::state_machine<Intake_, ResumeHistory>;
 void Intake_::collect(std::vector<std::string>& out) const {
@@ -258,6 +265,7 @@ struct Evaluation_ : MachineDef<Evaluation_> {
                     Row<QualityAssessing, EvaluationQuality, QualityAssessed>,
                     Row<QualityAssessed, EvaluationQuality, none>> {};
   void collect(std::vector<std::string>& out) const override;
+  std::string_view path() const override { return "Evaluation"; }
 };
 using Evaluation = msm::back::state_machine<Evaluation_, ResumeHistory>;
 void Evaluation_::collect(std::vector<std::string>& out) const {
@@ -285,6 +293,7 @@ struct Contract_ : MachineDef<Contract_> {
                     Row<AwaitingSignature, ContractApprove, none>,
                     Row<AwaitingSignature, ContractSign, Signed>> {};
   void collect(std::vector<std::string>& out) const override;
+  std::string_view path() const override { return "Contract"; }
 };
 using Contract = msm::back::state_machine<Contract_, ResumeHistory>;
 void Contract_::collect(std::vector<std::string>& out) const {
@@ -299,6 +308,7 @@ struct Kickoff_ : MachineDef<Kickoff_> {
   struct transition_table : mpl::vector<Row<Meeting, KickoffMeeting, TaskAssignment>,
                                         Row<TaskAssignment, KickoffAssign, none>> {};
   void collect(std::vector<std::string>& out) const override;
+  std::string_view path() const override { return "Kickoff"; }
 };
 using Kickoff = msm::back::state_machine<Kickoff_, ResumeHistory>;
 void Kickoff_::collect(std::vector<std::string>& out) const {
@@ -324,6 +334,7 @@ struct Design_ : MachineDef<Design_> {
             Row<CustomerConfirmation, SampleConfirm, SampleMaking, none,
                 Payload<Accepted, false>>> {};
   void collect(std::vector<std::string>& out) const override;
+  std::string_view path() const override { return "Design"; }
 };
 using Design = msm::back::state_machine<Design_, ResumeHistory>;
 void Design_::collect(std::vector<std::string>& out) const {
@@ -348,6 +359,7 @@ struct Preparation_ : MachineDef<Preparation_> {
             Row<IncomingInspection, PrepIncomingInspection, none, none, Payload<Passed, false>>,
             Row<InspectionPlanning, PrepInspectionPlan, QualityReady>> {};
   void collect(std::vector<std::string>& out) const override;
+  std::string_view path() const override { return "Preparation"; }
 };
 using Preparation = msm::back::state_machine<Preparation_, ResumeHistory>;
 void Preparation_::collect(std::vector<std::string>& out) const {
@@ -366,6 +378,7 @@ struct Production_ : MachineDef<Production_> {
                     Row<Inspection, ProductionInspect, Rectification, none, Payload<Passed, false>>,
                     Row<Rectification, ProductionRectify, Inspection>> {};
   void collect(std::vector<std::string>& out) const override;
+  std::string_view path() const override { return "Production"; }
 };
 using Production = msm::back::state_machine<Production_, ResumeHistory>;
 void Production_::collect(std::vector<std::string>& out) const {
@@ -381,6 +394,7 @@ struct Delivery_ : MachineDef<Delivery_> {
   struct transition_table
       : mpl::vector<Row<Packing, DeliveryPack, Packed>, Row<Packed, DeliveryShip, Shipped>> {};
   void collect(std::vector<std::string>& out) const override;
+  std::string_view path() const override { return "Delivery"; }
 };
 using Delivery = msm::back::state_machine<Delivery_, ResumeHistory>;
 void Delivery_::collect(std::vector<std::string>& out) const {
@@ -402,6 +416,7 @@ struct AfterSales_ : MachineDef<AfterSales_> {
             Row<Resolution, ServiceVerify, Service, none, Payload<Satisfied, true>>,
             Row<Resolution, ServiceVerify, Investigation, none, Payload<Satisfied, false>>> {};
   void collect(std::vector<std::string>& out) const override;
+  std::string_view path() const override { return "AfterSales"; }
 };
 using AfterSales = msm::back::state_machine<AfterSales_, ResumeHistory>;
 void AfterSales_::collect(std::vector<std::string>& out) const {
@@ -437,6 +452,7 @@ struct Running_ : MachineDef<Running_> {
             Row<Delivery, DeliveryConfirm, AfterSales, none, At<Shipped>>,
             Row<AfterSales, ServiceFeedback, none>> {};
   void collect(std::vector<std::string>& out) const override;
+  std::string_view path() const override { return "Running"; }
 };
 using Running = msm::back::state_machine<Running_, ResumeHistory>;
 void Running_::collect(std::vector<std::string>& out) const {
@@ -492,12 +508,143 @@ struct Process_ : MachineDef<Process_> {
                     Row<Suspended, CaseHandover, none>,
                     Row<Running, EvaluationRisks, none, none, StageNotIntake>> {};
   void collect(std::vector<std::string>&) const override {}
+  std::string_view path() const override { return ""; }
 };
 using Process = msm::back::state_machine<Process_>;
 
 template <class Event>
 bool handled(Process& machine, MachineContext& ctx) {
   return machine.process_event(Event{&ctx}) == msm::back::HANDLED_TRUE;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Restoring a machine without replaying the events that led to it (snapshot format 3).
+//
+// What of a case's machine can influence anything later is its configuration and, while it is
+// suspended, the configuration case.resume returns to: MSM enters a stage in its initial substates
+// unless case.resume enters it, and then in the substates saved when it was last left — for the
+// stage being resumed, those it had when the case was suspended. Every other stage's saved
+// substates are overwritten before they could be used (a stage is left before another is entered
+// by anything but case.resume). So a machine is restored by putting the stage and its substates
+// in place, through MSM's public history interface: suspend a fresh machine, set Running's and the
+// stage's shallow history to the target, resume. Terminal states are then reached by their own
+// transition, from a configuration that allows it.
+
+[[noreturn]] void unrestorable(const std::string& why) {
+  throw Error(ErrorKind::invalid_snapshot, "snapshot: /state", why);
+}
+
+// The guards of the rows used to restore are structural: nothing may ask the context.
+class RestoreContext final : public MachineContext {
+ public:
+  bool route(Route) const override { return asked(); }
+  bool payload_flag(std::string_view) const override { return asked(); }
+  bool kickoff_complete() const override { return asked(); }
+  bool production_preparation_complete() const override { return asked(); }
+  bool suspended_stage_cancellable() const override { return asked(); }
+
+ private:
+  static bool asked() { throw std::logic_error("restoring a machine asked a guard of the case"); }
+};
+
+// The id of the state of `machine` whose path is `path`, or -1.
+template <class Machine>
+int id_of(const Machine& machine, std::string_view path) {
+  for (int id = 0;; ++id) {
+    const NamedState* s = machine.get_state_by_id(id);
+    if (!s) return -1;
+    if (s->path() == path) return id;
+  }
+}
+
+// `Evaluation.Commercial.Quoted` → `Commercial`; `Design.Designing` → "" (a single region).
+std::string_view region_of(std::string_view leaf) {
+  const auto first = leaf.find('.');
+  const auto second = leaf.find('.', first + 1);
+  return second == std::string_view::npos ? std::string_view()
+                                          : leaf.substr(first + 1, second - first - 1);
+}
+
+// Running's stages, for the operations that go from a stage's name or id to its type.
+template <class... Stages>
+struct StageList {
+  // Makes `stage` the stage case.resume returns to, with `leaves` (one per region, in region
+  // order; empty: its initial substates) as the substates it resumes in. False: not one of these.
+  static bool set_resume_point(Running& running, std::string_view stage,
+                               const std::vector<std::string>& leaves) {
+    return (set_resume_point_of<Stages>(running, stage, leaves) || ...);
+  }
+  // The substates the stage with id `stage_id` resumes in, appended to `out`.
+  static void resume_leaves(const Running& running, int stage_id, std::vector<std::string>& out) {
+    (void)(resume_leaves_of<Stages>(running, stage_id, out) || ...);
+  }
+
+ private:
+  template <class Stage>
+  static bool set_resume_point_of(Running& running, std::string_view name,
+                                  const std::vector<std::string>& leaves) {
+    Stage& stage = running.template get_state<Stage&>();
+    if (stage.path() != name) return false;
+    constexpr int regions = Stage::nr_regions::value;
+    if (!leaves.empty()) {
+      if (leaves.size() != regions)
+        unrestorable("stage " + std::string(name) + " has " + std::to_string(regions) +
+                     " region(s); the snapshot gives " + std::to_string(leaves.size()) +
+                     " state(s)");
+      const Stage initial;  // its current states are the initial state of each region
+      int ids[regions];
+      for (int r = 0; r < regions; ++r) {
+        ids[r] = id_of(stage, leaves[r]);
+        if (ids[r] < 0)
+          unrestorable("\"" + leaves[r] + "\" is not a state of stage " + std::string(name));
+        const std::string_view region =
+            region_of(initial.get_state_by_id(initial.current_state()[r])->path());
+        if (region_of(leaves[r]) != region)
+          unrestorable("\"" + leaves[r] + "\" is not a state of region " + std::string(name) + "." +
+                       std::string(region) + " (regions are listed in their declared order)");
+      }
+      stage.get_history().history_exit(ids);
+    }
+    int stage_id[1] = {state_id<Running, Stage>()};
+    running.get_history().history_exit(stage_id);
+    return true;
+  }
+
+  template <class Stage>
+  static bool resume_leaves_of(const Running& running, int stage_id,
+                               std::vector<std::string>& out) {
+    if (stage_id != state_id<Running, Stage>()) return false;
+    const Stage& stage = running.template get_state<const Stage&>();
+    auto history = stage.get_history();  // a copy: history_entry is not const
+    const int* ids = history.history_entry(CaseResume{nullptr});
+    for (int r = 0; r < Stage::nr_regions::value; ++r)
+      out.emplace_back(stage.get_state_by_id(ids[r])->path());
+    return true;
+  }
+};
+using Stages = StageList<Intake, Evaluation, Contract, Kickoff, Design, Preparation, Production,
+                         Delivery, AfterSales>;
+
+// Puts a fresh (started) machine in the running configuration `leaves` (all of one stage), or in
+// the initial substates of `stage` when `leaves` is empty.
+void place(Process& machine, std::string_view stage, const std::vector<std::string>& leaves) {
+  RestoreContext ctx;
+  handled<CaseSuspend>(machine, ctx);
+  if (!Stages::set_resume_point(machine.get_state<Running&>(), stage, leaves))
+    unrestorable("\"" + std::string(stage) + "\" is not a stage of the process");
+  handled<CaseResume>(machine, ctx);
+}
+
+void place(Process& machine, const std::vector<std::string>& leaves) {
+  if (leaves.empty()) unrestorable("a configuration names at least one state");
+  const std::string_view first = leaves.front();
+  const std::string_view stage = first.substr(0, first.find('.'));
+  for (const auto& leaf : leaves)
+    if (leaf.size() <= stage.size() || leaf.compare(0, stage.size(), stage) != 0 ||
+        leaf[stage.size()] != '.')
+      unrestorable("\"" + leaf + "\" is not a state of stage " + std::string(stage) +
+                   " (a running configuration lies in one stage)");
+  place(machine, stage, leaves);
 }
 
 }  // namespace
@@ -567,6 +714,45 @@ std::string_view ProcessMachine::stage() const {
   if (stage == state_id<Running, Production>()) return "Production";
   if (stage == state_id<Running, Delivery>()) return "Delivery";
   return "AfterSales";
+}
+
+ProcessMachine ProcessMachine::restored(const std::vector<std::string>& configuration,
+                                        const std::vector<std::string>& resume_configuration) {
+  ProcessMachine restored;
+  Process& m = restored.impl_->machine;
+  RestoreContext ctx;
+  const std::string_view top =
+      configuration.size() == 1 ? std::string_view(configuration.front()) : std::string_view();
+  if (top == "Suspended") {
+    place(m, resume_configuration);
+    handled<CaseSuspend>(m, ctx);
+  } else if (top == "Closed") {
+    place(m, "AfterSales", {});  // case.close leaves from the service substate, its initial one
+    handled<CaseClose>(m, ctx);
+  } else if (top == "Rejected") {
+    place(m, "Evaluation", {});
+    handled<EvaluationReject>(m, ctx);
+  } else if (top == "Cancelled") {
+    handled<CaseCancel>(m, ctx);  // from the initial configuration, where cancelling is allowed
+  } else {
+    place(m, configuration);
+  }
+  if (restored.configuration() != configuration)
+    unrestorable("the states given are not a configuration the process can be in");
+  if (restored.resume_configuration() !=
+      (top == "Suspended" ? resume_configuration : std::vector<std::string>{}))
+    unrestorable("the states case.resume returns to are not a configuration of the process");
+  return restored;
+}
+
+std::vector<std::string> ProcessMachine::resume_configuration() const {
+  const Process& m = impl_->machine;
+  std::vector<std::string> out;
+  if (m.current_state()[0] != state_id<Process, Suspended>()) return out;
+  const Running& running = m.get_state<const Running&>();
+  auto history = running.get_history();  // a copy: history_entry is not const
+  Stages::resume_leaves(running, history.history_entry(CaseResume{nullptr})[0], out);
+  return out;
 }
 
 bool ProcessMachine::terminated() const {

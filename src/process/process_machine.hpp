@@ -59,6 +59,18 @@ class ProcessMachine {
   /// stable order: stages, then regions in their declared order.
   std::vector<std::string> configuration() const;
 
+  /// While the case is suspended, the configuration case.resume returns to (shallow history at
+  /// two levels: the stage and the substate of each of its regions); empty otherwise.
+  std::vector<std::string> resume_configuration() const;
+
+  /// A machine in `configuration` (as configuration() gives it), suspended from
+  /// `resume_configuration` when the configuration is `Suspended`: it behaves exactly like the
+  /// machine that reached that configuration by events (snapshot format 3 restores this way,
+  /// without replaying the ledger). Throws Error(invalid_snapshot) at `/state` for states that
+  /// are not a configuration of the process.
+  static ProcessMachine restored(const std::vector<std::string>& configuration,
+                                 const std::vector<std::string>& resume_configuration);
+
   /// The top-level stage (`Contract`, `Suspended`, `Closed`, ...).
   std::string_view stage() const;
   bool terminated() const;  ///< Closed, Rejected or Cancelled
