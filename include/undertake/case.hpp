@@ -68,8 +68,17 @@ struct AvailableEvent {
 
 class Engine;
 
-/// The snapshot format version Case::snapshot() writes (Engine::restore() reads 1 and 2).
-inline constexpr int kSnapshotFormatVersion = 2;
+/// The snapshot format version Case::snapshot() writes (Engine::restore() reads 1 to 3).
+inline constexpr int kSnapshotFormatVersion = 3;
+
+/// What Case::snapshot() writes.
+struct SnapshotOptions {
+  /// Include the ledger. Without it, a snapshot is the case's state and the head of its ledger
+  /// only: what a store keeps beside the ledger's rows, and what restores in time independent of
+  /// the ledger's length. A case that does not hold its whole ledger (restored without it) always
+  /// writes a snapshot without it.
+  bool ledger = true;
+};
 
 class Case {
  public:
@@ -99,22 +108,34 @@ class Case {
   /// The events `actor` may fire now: permitted by role and accepted by the current state.
   std::vector<AvailableEvent> available(const Actor& actor) const;
 
+  /// The ledger entries this case holds: the whole ledger, unless it was restored from a snapshot
+  /// without its ledger (ledger_complete() false): then the entries added since, their seq
+  /// continuing from the revision it was restored at.
   const std::vector<LedgerEntry>& ledger() const noexcept;
-  /// The creation data and the ledger together: what replay and KPIs read.
+  /// Whether ledger() holds every entry since the case was created.
+  bool ledger_complete() const noexcept;
+  /// Where the ledger ends: seq (the revision), hash and time of the last entry.
+  const LedgerHead& ledger_head() const noexcept;
+  /// The creation data and the ledger together: what replay and KPIs read. Throws
+  /// Error(invalid_argument) when the case does not hold its whole ledger (ledger_complete()).
   CaseLedger case_ledger() const;
   /// The facts rules read: `data`, `evaluation`, `risk`, `contract`, `production`, ...
   const boost::json::object& record() const noexcept;
 
-  /// The revision: the number of ledger entries. It grows with every accepted event (and every
-  /// escalation), so a host that saved revision N and finds N+k stored knows it is stale.
+  /// The revision: the number of ledger entries (ledger_head().seq). It grows with every accepted
+  /// event (and every escalation), so a host that saved revision N and finds N+k stored knows it
+  /// is stale.
   std::uint64_t revision() const noexcept;
 
-  /// A versioned JSON snapshot of the whole case (format `undertake.snapshot` version 2):
-  /// `{format, format_version, case_id, policy: {name, version}, revision, stage, state, data,
-  /// record, deadlines, ledger}`. Engine::restore() turns it back into a case that behaves exactly
-  /// the same (version 1 snapshots, without `deadlines`, are migrated: deadlines are rebuilt from
-  /// the ledger).
-  boost::json::value snapshot() const;
+  /// A versioned JSON snapshot of the case (format `undertake.snapshot` version 3):
+  /// `{format, format_version, case_id, policy: {name, version}, revision, stage, state,
+  /// resume_state (while suspended), data, record, risk_register, deadlines, ledger_head: {seq,
+  /// hash, at}, ledger (optional), digest}`. `digest` is `sha256:<hex>` (or `hmac-sha256:<hex>`
+  /// under the engine's host key) over the canonical JSON of everything but `digest` and
+  /// `ledger`; the ledger's entries carry their hash chain, whose head `ledger_head` names.
+  /// Engine::restore() turns it back into a case that behaves exactly the same, without
+  /// replaying the ledger.
+  boost::json::value snapshot(const SnapshotOptions& options = {}) const;
 
   /// Pending deadlines (deadlines.hpp), earliest due first.
   std::vector<PendingDeadline> deadlines() const;

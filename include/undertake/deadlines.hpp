@@ -102,6 +102,8 @@ struct PendingDeadline {
   /// `{id, key?, description, started_at, started_seq, due, warn_from?, waiting_for,
   /// escalate_to, escalations, last_escalated?, next_escalation}` (null where absent).
   boost::json::value to_json() const;
+  /// Reads what to_json() wrote. Throws Error(invalid_snapshot) naming `<where>/<field>`.
+  static PendingDeadline from_json(const boost::json::value& json, std::string_view where);
 };
 
 /// A deadline that tick() found due soon or overdue.

@@ -14,6 +14,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "undertake/case.hpp"
 #include "undertake/ledger.hpp"
@@ -24,6 +26,25 @@ namespace undertake {
 
 class CaseStore;
 struct StoreTickReport;
+namespace detail {
+class Seal;
+}
+
+/// What Engine::verify() found: the full-replay audit of a case (design.md §9).
+struct VerifyReport {
+  std::string case_id;
+  std::uint64_t revision = 0;
+  /// Each disagreement, first found first: `where` is a JSON path of the snapshot (`/record/...`,
+  /// `/ledger/4/hash`, `/digest`) or a ledger position, `why` says what disagrees.
+  struct Problem {
+    std::string where, why;
+  };
+  std::vector<Problem> problems;
+
+  bool ok() const noexcept { return problems.empty(); }
+  /// `{case_id, revision, ok, problems: [{where, why}]}`
+  boost::json::value to_json() const;
+};
 
 class Engine {
  public:
@@ -50,11 +71,30 @@ class Engine {
   /// Throws Error(invalid_snapshot) naming the entry that the process refuses.
   Case replay(const CaseLedger& ledger, std::shared_ptr<const Policy> policy = nullptr) const;
 
-  /// Restores a case from Case::snapshot(). The ledger is replayed under the policy version the
-  /// snapshot names (that version must have been loaded on this engine), and the snapshot's state
-  /// and record must match what the replay gives: a damaged or edited snapshot is refused with the
-  /// JSON path at fault (Error(invalid_snapshot)), never half-loaded.
+  /// Restores a case from Case::snapshot(), under the policy version the snapshot names (that
+  /// version must have been loaded on this engine). A snapshot of format 3 is restored from its
+  /// state, without replaying the ledger, in time independent of the ledger's length: its digest
+  /// must match its content (sealed by this engine's seal: plain SHA-256, or HMAC under the host
+  /// key), and a ledger travelling with it must follow its hash chain to the head the snapshot
+  /// names. Formats 1 and 2 (no digest) are restored by replaying their ledger, which must lead to
+  /// the state, record and deadlines they hold (and come back as format 3). A damaged or edited
+  /// snapshot is refused with the JSON path at fault (Error(invalid_snapshot)), never
+  /// half-loaded.
   Case restore(const boost::json::value& snapshot) const;
+
+  /// The audit of a snapshot holding its ledger: checks its digest and hash chain, replays the
+  /// ledger from the case's creation data, and compares what the replay reaches with what the
+  /// snapshot says (state, where case.resume returns to, record, risk register, deadlines). Never
+  /// throws for what it finds: every disagreement is a problem in the report (Error only for a
+  /// snapshot it cannot read at all, or one whose policy version this engine has not loaded).
+  VerifyReport verify(const boost::json::value& snapshot) const;
+
+  /// Seals the cases created, restored or replayed from now on with HMAC-SHA-256 under `key`
+  /// instead of plain SHA-256: their ledger hashes and snapshot digests cannot be recomputed by
+  /// someone without the key, and restore() refuses snapshots not sealed with it (design.md §9).
+  /// Every engine sharing a store must use the same key. Throws Error(invalid_argument) for an
+  /// empty key. Thread-safe.
+  void set_host_key(std::string_view key);
 
   /// Every policy version this engine has loaded, so cases that started under an older version
   /// can be restored under it.
@@ -74,12 +114,14 @@ class Engine {
  private:
   Case make_case(std::string id, boost::json::object data,
                  std::shared_ptr<const Policy> policy) const;
+  std::shared_ptr<const detail::Seal> seal() const;
 
   Extensions extensions_;
   mutable std::mutex mutex_;  // guards policy_ and versions_ (pointers, not the immutable policies)
   std::shared_ptr<const Policy> policy_;
   std::map<std::string, std::shared_ptr<const Policy>, std::less<>> versions_;
   std::shared_ptr<std::shared_ptr<const Listener>> listener_;  // shared with every case
+  std::shared_ptr<const detail::Seal> seal_;                   // guarded by mutex_
 };
 
 /// Reads a policy from a path: a rules directory, or a JSON file holding a single policy document.

@@ -9,7 +9,9 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +40,9 @@ enum class EntryKind : std::uint8_t {
   escalation,  ///< a deadline that fell due, recorded by tick(); `payload` names the deadline
 };
 
+/// A SHA-256 (or, under a host key, HMAC-SHA-256) digest: the links of a ledger's hash chain.
+using LedgerHash = std::array<std::uint8_t, 32>;
+
 struct LedgerEntry {
   std::uint64_t seq = 0;  ///< 1-based, gapless within a case
   Timestamp at{};         ///< when it happened (host time)
@@ -46,9 +51,22 @@ struct LedgerEntry {
   Actor actor;
   boost::json::object payload;     ///< as fired, unknown extra fields kept
   std::vector<std::string> state;  ///< active state configuration after the entry
+  /// H(previous entry's hash ‖ the canonical entry), the first entry following the case's
+  /// genesis hash (design.md §9): editing any entry breaks every link after it. All zero for
+  /// entries of ledgers written before hash chains (snapshot formats 1 and 2).
+  LedgerHash hash{};
 };
 
-/// JSON form of an entry: `{seq, at, event, actor, payload, state}` (+ `"kind": "escalation"`).
+/// Where a ledger ends: its last entry's seq, hash and time (seq 0: no entry yet). A snapshot
+/// that travels without its ledger carries this, and the next entry links to it.
+struct LedgerHead {
+  std::uint64_t seq = 0;
+  LedgerHash hash{};
+  std::optional<Timestamp> at;
+};
+
+/// JSON form of an entry: `{seq, at, event, actor, payload, state, hash}` (+ `"kind":
+/// "escalation"`); `hash` as 64 lower-case hexadecimal digits, left out when all zero.
 boost::json::value to_json(const LedgerEntry& entry);
 /// Reads an entry written by to_json; `where` is the JSON path used in error messages.
 LedgerEntry ledger_entry_from_json(const boost::json::value& json, std::string_view where);

@@ -273,12 +273,15 @@ UT_API int ut_engine_set_listener(ut_engine* e, ut_listener_fn fn, void* user_da
  *  Thread-safe (on a shared engine). */
 UT_API int ut_case_create(ut_engine* e, const char* case_id, const char* data_json, ut_case** out);
 
-/** Restores a case from a snapshot (ut_case_snapshot) taken by this or an earlier process: the
- *  ledger is replayed under the policy version the snapshot names (which this engine must have
- *  loaded) and checked against the snapshot's state and record. Custom rules are called during
- *  the replay; the listener is not. Errors: UT_E_SNAPSHOT (damaged, edited, unknown policy
- *  version: the message names the JSON path), UT_E_INVALID_JSON, UT_E_LIMIT, UT_E_CONFLICT (the
- *  case id is already open on this engine). *out: a new case owned by the caller. Thread-safe. */
+/** Restores a case from a snapshot (ut_case_snapshot) taken by this or an earlier process, under
+ *  the policy version the snapshot names (which this engine must have loaded). A snapshot of
+ *  format 3 is rebuilt from its state without replaying the ledger (no rule is called): its
+ *  digest must match its content and a ledger travelling with it must follow its hash chain.
+ *  Formats 1 and 2 are replayed (custom rules are called; the listener is not) and checked
+ *  against the state and record they hold. Errors: UT_E_SNAPSHOT (damaged, edited, sealed under
+ *  another host key, unknown policy version: the message names the JSON path), UT_E_INVALID_JSON,
+ *  UT_E_LIMIT, UT_E_CONFLICT (the case id is already open on this engine). *out: a new case owned
+ *  by the caller. Thread-safe. */
 UT_API int ut_case_restore(ut_engine* e, const char* snapshot_json, ut_case** out);
 
 /** Rebuilds a case from its ledger (ut_case_ledger: `{case_id, policy_version, data, ledger}`).
@@ -334,9 +337,10 @@ UT_API int ut_case_id(ut_case* c, char** case_id);
  *  Threads: one at a time per case. Out: *revision (a value). */
 UT_API int ut_case_revision(ut_case* c, uint64_t* revision);
 
-/** A versioned JSON snapshot of the whole case (format "undertake.snapshot", version 1), for the
- *  host's database; ut_case_restore turns it back into a case. *snapshot_json owned by caller.
- *  Threads: one at a time per case. */
+/** A versioned JSON snapshot of the whole case (format "undertake.snapshot", version 3: its state,
+ *  the head of its hash-chained ledger, a digest, and the ledger when the case holds all of it),
+ *  for the host's database; ut_case_restore turns it back into a case without replaying the
+ *  ledger. *snapshot_json owned by caller. Threads: one at a time per case. */
 UT_API int ut_case_snapshot(ut_case* c, char** snapshot_json);
 
 /** The events `actor_json` may fire now (permitted by role and accepted by the current state):

@@ -205,6 +205,12 @@ std::string Case::stage() const {
 const std::vector<LedgerEntry>& Case::ledger() const noexcept {
   return impl_->ledger;
 }
+const LedgerHead& Case::ledger_head() const noexcept {
+  return impl_->head;
+}
+bool Case::ledger_complete() const noexcept {
+  return impl_->ledger_complete;
+}
 const json::object& Case::record() const noexcept {
   return impl_->record();
 }
@@ -218,6 +224,12 @@ bool Case::in(std::string_view path) const {
 }
 
 CaseLedger Case::case_ledger() const {
+  if (!impl_->ledger_complete)
+    throw Error(ErrorKind::invalid_argument, "case " + impl_->id,
+                "it was restored from a snapshot without its ledger and holds only the " +
+                    std::to_string(impl_->ledger.size()) + " entries added since revision " +
+                    std::to_string(impl_->head.seq - impl_->ledger.size()) +
+                    ": read its ledger from where it is stored (CaseStore::ledger)");
   return CaseLedger{impl_->id, impl_->policy->version(), impl_->data, impl_->ledger};
 }
 
@@ -238,29 +250,7 @@ Outcome Case::fire(std::string_view event_text, const Actor& actor, json::object
 }
 
 std::uint64_t Case::revision() const noexcept {
-  return impl_->ledger.size();
-}
-
-json::value Case::snapshot() const {
-  const Impl& c = *impl_;
-  json::array state;
-  for (const auto& s : c.machine.configuration()) state.emplace_back(s);
-  json::array ledger;
-  ledger.reserve(c.ledger.size());
-  for (const auto& e : c.ledger) ledger.push_back(to_json(e));
-  json::object o;
-  o["format"] = "undertake.snapshot";
-  o["format_version"] = kSnapshotFormatVersion;
-  o["case_id"] = c.id;
-  o["policy"] = json::object{{"name", c.policy->name()}, {"version", c.policy->version()}};
-  o["revision"] = c.ledger.size();
-  o["stage"] = c.machine.stage();
-  o["state"] = std::move(state);
-  o["data"] = c.data;
-  o["record"] = c.world;
-  o["deadlines"] = detail::deadlines_json(c);
-  o["ledger"] = std::move(ledger);
-  return o;
+  return impl_->head.seq;
 }
 
 Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor& actor,
@@ -275,11 +265,11 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
   if (!event)
     return refused(std::move(outcome), "unknown_event",
                    "\"" + std::string(event_text) + "\" is not an event of the process");
-  if (!c.ledger.empty() && at < c.ledger.back().at)
+  if (c.head.at && at < *c.head.at)
     return refused(std::move(outcome), "time",
                    outcome.event + " at " + format_iso8601(at) +
-                       " is earlier than the case's last event (" +
-                       format_iso8601(c.ledger.back().at) + ")");
+                       " is earlier than the case's last event (" + format_iso8601(*c.head.at) +
+                       ")");
   if (std::string problem = detail::check_utf8(actor); !problem.empty())
     return refused(std::move(outcome), "role", outcome.event + ": " + problem);
   if (!policy.permits(*event, actor))
@@ -346,16 +336,15 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
   c.machine.settle(context);
 
   LedgerEntry entry;
-  entry.seq = c.ledger.size() + 1;
   entry.at = at;
   entry.event = *event;
   entry.actor = actor;
   entry.payload = std::move(accepted_payload);
   entry.state = c.machine.configuration();
   outcome.accepted = true;
-  outcome.seq = entry.seq;
   outcome.state = entry.state;
-  c.ledger.push_back(std::move(entry));
+  detail::append_entry(c, std::move(entry));
+  outcome.seq = c.head.seq;
   detail::deadlines_after_event(c);  // deadlines started, satisfied or moved by the event
   return outcome;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "case/deadline_book.hpp"
+#include "integrity/seal.hpp"
 #include "process/process_machine.hpp"
 #include "undertake/case.hpp"
 #include "undertake/ledger.hpp"
@@ -24,8 +25,14 @@ struct Case::Impl {
   boost::json::value world;  ///< the record: an object of the facts rules read
   detail::ProcessMachine machine;
   RiskRegister risks;  ///< the risk register (policy §六), scored into record()["risk"]
+  /// The entries held: the whole ledger, or, for a case restored from a snapshot without its
+  /// ledger, the entries added since (then ledger.front().seq == head.seq - ledger.size() + 1).
   std::vector<LedgerEntry> ledger;
-  detail::DeadlineBook deadlines;  ///< pending deadlines, kept in step with the ledger
+  bool ledger_complete = true;               ///< false: entries before ledger.front() are not held
+  LedgerHead head;                           ///< the last entry: seq (the revision), hash and time
+  detail::Digest genesis{};                  ///< what the first entry's hash links to
+  std::shared_ptr<const detail::Seal> seal;  ///< the engine's: SHA-256, or HMAC under a host key
+  detail::DeadlineBook deadlines;            ///< pending deadlines, kept in step with the ledger
   jsonlogic::Limits limits;
   /// The event facts' values (`event`, `actor`, `state`) kept between events: fire() moves them
   /// into the record while the rules run and back out afterwards, and overwrites them in place,
@@ -64,6 +71,18 @@ std::string validate_requirement_form(const boost::json::object& form, std::stri
 void apply_to_record(EventId event, const boost::json::object& payload, const Actor& actor,
                      std::string_view when, std::string_view stage, const Policy& policy,
                      boost::json::object& record);
+
+/// Appends `entry` to the ledger as the entry after the head: sets its seq and links its hash.
+/// Strong guarantee: when it throws, the ledger and the head are unchanged.
+void append_entry(Case::Impl& c, LedgerEntry entry);
+
+/// The genesis hash of the case (its id, policy and creation data, sealed).
+Digest genesis_of(const Case::Impl& c);
+
+/// Fills `c` (id, policy, data and seal set, everything else fresh) from a format-3 snapshot,
+/// checking its digest and, when its ledger travels with it, the ledger's chain. Throws
+/// Error(invalid_snapshot) naming the JSON path at fault.
+void restore_sealed(Case::Impl& c, const boost::json::object& snapshot);
 
 /// The record of a new case.
 boost::json::value initial_record(const std::string& case_id, const boost::json::object& data);

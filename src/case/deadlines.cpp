@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <mutex>
 
 #include "case/case_impl.hpp"
 #include "case/deadline_book.hpp"
+#include "common/json_numbers.hpp"
 #include "policy/json_checker.hpp"
 #include "undertake/error.hpp"
 
@@ -435,6 +437,68 @@ json::value PendingDeadline::to_json() const {
   return o;
 }
 
+PendingDeadline PendingDeadline::from_json(const json::value& value, std::string_view where) {
+  auto bad = [&](std::string_view field, const std::string& why) -> void {
+    throw Error(ErrorKind::invalid_snapshot, std::string(where) + "/" + std::string(field), why);
+  };
+  if (!value.is_object())
+    throw Error(ErrorKind::invalid_snapshot, std::string(where), "expected a deadline object");
+  const json::object& o = value.get_object();
+  auto text = [&](std::string_view field, bool required) {
+    const json::value* v = o.if_contains(field);
+    if (!v) {
+      if (required) bad(field, "missing");
+      return std::string();
+    }
+    if (!v->is_string()) bad(field, "expected a string");
+    return std::string(v->get_string());
+  };
+  auto instant = [&](std::string_view field, bool required) -> std::optional<Timestamp> {
+    const json::value* v = o.if_contains(field);
+    if (!v || v->is_null()) {
+      if (required) bad(field, "missing");
+      return std::nullopt;
+    }
+    std::optional<Timestamp> t;
+    if (v->is_string()) t = parse_iso8601(v->get_string());
+    if (!t) bad(field, "expected an ISO-8601 instant or null");
+    return t;
+  };
+  auto count = [&](std::string_view field) -> std::uint64_t {
+    const json::value* v = o.if_contains(field);
+    if (!v) bad(field, "missing");
+    const auto n = detail::as_integer(*v);
+    if (!n || *n < 0) bad(field, "expected a whole number >= 0");
+    return static_cast<std::uint64_t>(*n);
+  };
+  auto strings = [&](std::string_view field) {
+    std::vector<std::string> out;
+    const json::value* v = o.if_contains(field);
+    if (!v || !v->is_array()) bad(field, "expected an array of strings");
+    for (const auto& item : v->get_array()) {
+      if (!item.is_string()) bad(field, "expected an array of strings");
+      out.emplace_back(item.get_string());
+    }
+    return out;
+  };
+  PendingDeadline p;
+  p.id = text("id", true);
+  p.key = text("key", false);
+  p.description = text("description", false);
+  p.started = *instant("started_at", true);
+  p.started_seq = count("started_seq");
+  p.due = instant("due", false);
+  p.warn_from = instant("warn_from", false);
+  p.waiting_for = strings("waiting_for");
+  p.escalate_to = strings("escalate_to");
+  const std::uint64_t escalations = count("escalations");
+  if (escalations > std::numeric_limits<std::uint32_t>::max()) bad("escalations", "too large");
+  p.escalations = static_cast<std::uint32_t>(escalations);
+  p.last_escalated = instant("last_escalated", false);
+  p.next_escalation = instant("next_escalation", false);
+  return p;
+}
+
 json::value DeadlineItem::to_json() const {
   json::object o;
   o["status"] = deadline_status_name(status);
@@ -617,10 +681,10 @@ std::vector<PendingDeadline> Case::deadlines() const {
 namespace detail {
 
 std::vector<Outcome> tick_case(Case::Impl& c, Timestamp now, TickResult& result) {
-  if (!c.ledger.empty() && now < c.ledger.back().at)
+  if (c.head.at && now < *c.head.at)
     throw Error(ErrorKind::invalid_argument, "case " + c.id + ": tick",
                 "now (" + format_iso8601(now) + ") is earlier than the case's last entry (" +
-                    format_iso8601(c.ledger.back().at) + ")");
+                    format_iso8601(*c.head.at) + ")");
   result = TickResult{};
   result.case_id = c.id;
   result.now = now;
@@ -632,7 +696,6 @@ std::vector<Outcome> tick_case(Case::Impl& c, Timestamp now, TickResult& result)
     if (p.next_escalation && *p.next_escalation <= now) {
       const DeadlineRule* r = rule_of(*c.deadlines.rules, p.id);
       LedgerEntry e;
-      e.seq = c.ledger.size() + 1;
       e.at = now;
       e.kind = EntryKind::escalation;
       e.event = r->satisfied_by.events.front();
@@ -640,15 +703,15 @@ std::vector<Outcome> tick_case(Case::Impl& c, Timestamp now, TickResult& result)
       e.payload = escalation_payload(p, now);
       e.state = state;
       escalate(*r, p, now);
-      item.escalation_seq = e.seq;
+      append_entry(c, std::move(e));
+      item.escalation_seq = c.head.seq;
       Outcome o;
       o.accepted = true;
       o.event = "deadline.escalated";
-      o.seq = e.seq;
+      o.seq = c.head.seq;
       o.state = state;
       o.warnings.push_back(escalation_message(p));
       notices.push_back(std::move(o));
-      c.ledger.push_back(std::move(e));
       ++result.escalated;
     }
     item.status = p.status(now);

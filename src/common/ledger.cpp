@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "integrity/seal.hpp"
 #include "undertake/error.hpp"
 
 namespace json = boost::json;
@@ -83,6 +84,7 @@ json::value to_json(const LedgerEntry& entry) {
   o.emplace("actor", to_json(entry.actor));
   o.emplace("payload", entry.payload);
   o.emplace("state", std::move(state));
+  if (entry.hash != LedgerHash{}) o.emplace("hash", detail::to_hex(entry.hash));
   return o;
 }
 
@@ -122,6 +124,12 @@ LedgerEntry ledger_entry_from_json(const json::value& value, std::string_view wh
       if (!s.is_string()) fail(field_path(where, "state"), "expected an array of state paths");
       entry.state.emplace_back(s.get_string());
     }
+  }
+  if (const json::value* hash = o.if_contains("hash")) {
+    std::optional<LedgerHash> h;
+    if (hash->is_string()) h = detail::digest_from_hex(hash->get_string());
+    if (!h) fail(field_path(where, "hash"), "expected 64 lower-case hexadecimal digits");
+    entry.hash = *h;
   }
   return entry;
 }

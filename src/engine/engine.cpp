@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "case/case_impl.hpp"
+#include "integrity/seal.hpp"
 #include "undertake/error.hpp"
 
 namespace json = boost::json;
@@ -84,7 +85,9 @@ Engine::Engine(const std::string& policy_path)
     : Engine(Policy::load(policy_source_from_path(policy_path), Extensions{})) {}
 
 Engine::Engine(std::shared_ptr<const Policy> policy)
-    : policy_(std::move(policy)), listener_(std::make_shared<std::shared_ptr<const Listener>>()) {
+    : policy_(std::move(policy)),
+      listener_(std::make_shared<std::shared_ptr<const Listener>>()),
+      seal_(std::make_shared<const detail::Seal>()) {
   if (!policy_) throw Error(ErrorKind::invalid_argument, "Engine", "a policy is required");
   versions_[policy_->version()] = policy_;
 }
@@ -111,6 +114,17 @@ std::shared_ptr<const Policy> Engine::policy_version(std::string_view version) c
   return it == versions_.end() ? nullptr : it->second;
 }
 
+void Engine::set_host_key(std::string_view key) {
+  auto seal = std::make_shared<const detail::Seal>(key);
+  std::lock_guard<std::mutex> lock(mutex_);
+  seal_ = std::move(seal);
+}
+
+std::shared_ptr<const detail::Seal> Engine::seal() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return seal_;
+}
+
 void Engine::set_listener(Listener listener) {
   std::shared_ptr<const Listener> fn =
       listener ? std::make_shared<const Listener>(std::move(listener)) : nullptr;
@@ -132,6 +146,8 @@ Case Engine::make_case(std::string id, json::object data,
   impl->world.get_object()["risk"] = impl->policy->assess_risks(RiskRegister{}).to_json();
   impl->id = std::move(id);
   impl->data = std::move(data);
+  impl->seal = seal();
+  impl->genesis = detail::genesis_of(*impl);
   return Case(std::move(impl));
 }
 
@@ -151,25 +167,40 @@ Case Engine::replay(const CaseLedger& ledger, std::shared_ptr<const Policy> poli
     const LedgerEntry& e = ledger.entries[i];
     const std::string where = "ledger[" + std::to_string(i) + "]";
     if (e.kind != EntryKind::event) {
-      c.impl_->ledger.push_back(e);  // escalations record what happened; they move nothing
+      detail::append_entry(*c.impl_, e);  // escalations record what happened; they move nothing
       detail::deadlines_apply_escalation(*c.impl_, c.impl_->ledger.back(), where);
-      continue;
+    } else {
+      Outcome o = c.fire(event_name(e.event), e.actor, e.payload, e.at);
+      if (!o.accepted)
+        throw Error(ErrorKind::invalid_snapshot,
+                    where + " (" + std::string(event_name(e.event)) + ")",
+                    "the process refuses it on replay: " +
+                        (o.reasons.empty() ? std::string("no reason") : o.reasons.front().message));
+      if (!e.state.empty() && o.state != e.state)
+        throw Error(ErrorKind::invalid_snapshot, where + ".state",
+                    "replay reaches a different state than the ledger records");
     }
-    Outcome o = c.fire(event_name(e.event), e.actor, e.payload, e.at);
-    if (!o.accepted)
-      throw Error(ErrorKind::invalid_snapshot,
-                  where + " (" + std::string(event_name(e.event)) + ")",
-                  "the process refuses it on replay: " +
-                      (o.reasons.empty() ? std::string("no reason") : o.reasons.front().message));
-    if (!e.state.empty() && o.state != e.state)
-      throw Error(ErrorKind::invalid_snapshot, where + ".state",
-                  "replay reaches a different state than the ledger records");
+    // Ledgers written before hash chains carry no hashes; a chained ledger must chain the same.
+    if (e.hash != LedgerHash{} && c.impl_->head.hash != e.hash)
+      throw Error(ErrorKind::invalid_snapshot, where + ".hash",
+                  "the entry replayed hashes differently: it was edited, or the ledger was "
+                  "sealed under another host key");
   }
   c.impl_->listener = listener_;
   return c;
 }
 
-Case Engine::restore(const json::value& snapshot) const {
+namespace {
+
+// What every snapshot format starts with: format, version, policy, case id, creation data.
+struct SnapshotHeader {
+  std::int64_t format_version = 0;
+  std::shared_ptr<const Policy> policy;
+  std::string case_id;
+  const json::object* data = nullptr;
+};
+
+SnapshotHeader read_header(const Engine& engine, const json::value& snapshot) {
   if (!snapshot.is_object()) damaged("/", "a snapshot is a JSON object");
   const auto& o = snapshot.get_object();
   const auto& format = field(o, "format", "/format");
@@ -177,8 +208,9 @@ Case Engine::restore(const json::value& snapshot) const {
   const auto& format_version = field(o, "format_version", "/format_version");
   if (!format_version.is_int64() && !format_version.is_uint64())
     damaged("/format_version", "expected a whole number");
-  const std::int64_t snapshot_version = format_version.to_number<std::int64_t>();
-  if (snapshot_version < 1 || snapshot_version > kSnapshotFormatVersion)
+  SnapshotHeader h;
+  h.format_version = format_version.to_number<std::int64_t>();
+  if (h.format_version < 1 || h.format_version > kSnapshotFormatVersion)
     damaged("/format_version", "format version " + json::serialize(format_version) +
                                    " is not supported (this library reads versions 1 to " +
                                    std::to_string(kSnapshotFormatVersion) + ")");
@@ -187,23 +219,30 @@ Case Engine::restore(const json::value& snapshot) const {
       !policy.get_object().at("version").is_string())
     damaged("/policy/version", "expected the policy version as a string");
   const std::string version(policy.at("version").get_string());
-  auto chosen = policy_version(version);
-  if (!chosen)
+  h.policy = engine.policy_version(version);
+  if (!h.policy)
     throw Error(ErrorKind::invalid_snapshot, "snapshot: /policy/version",
                 "the case started under policy version " + version +
                     ", which this engine has not loaded (load it with load_policy first)");
-
-  CaseLedger ledger;
   const auto& id = field(o, "case_id", "/case_id");
   if (!id.is_string() || id.get_string().empty())
     damaged("/case_id", "expected a non-empty string");
-  ledger.case_id = std::string(id.get_string());
-  ledger.policy_version = version;
+  h.case_id = std::string(id.get_string());
   const auto& data = field(o, "data", "/data");
   if (!data.is_object()) damaged("/data", "expected an object");
-  ledger.data = data.get_object();
+  h.data = &data.get_object();
+  return h;
+}
+
+// The ledger a snapshot holds, as the case's ledger (Error(invalid_snapshot) at the entry).
+CaseLedger ledger_of(const json::object& o, const SnapshotHeader& h) {
+  CaseLedger ledger;
+  ledger.case_id = h.case_id;
+  ledger.policy_version = h.policy->version();
+  ledger.data = *h.data;
   const auto& entries = field(o, "ledger", "/ledger");
   if (!entries.is_array()) damaged("/ledger", "expected an array of ledger entries");
+  ledger.entries.reserve(entries.get_array().size());
   for (std::size_t i = 0; i < entries.get_array().size(); ++i) {
     try {
       ledger.entries.push_back(
@@ -218,10 +257,39 @@ Case Engine::restore(const json::value& snapshot) const {
   if (!revision.is_number() ||
       revision.to_number<double>() != static_cast<double>(entries.get_array().size()))
     damaged("/revision", "the revision must equal the number of ledger entries");
+  return ledger;
+}
 
+// "snapshot: /record/x" → "/record/x"
+std::string snapshot_path(const Error& e) {
+  constexpr std::string_view prefix = "snapshot: ";
+  const std::string& where = e.where();
+  return where.compare(0, prefix.size(), prefix) == 0 ? where.substr(prefix.size()) : where;
+}
+
+}  // namespace
+
+Case Engine::restore(const json::value& snapshot) const {
+  const SnapshotHeader h = read_header(*this, snapshot);
+  const auto& o = snapshot.get_object();
+  if (h.format_version >= 3) {
+    auto impl = std::make_unique<Case::Impl>();
+    impl->id = h.case_id;
+    impl->policy = h.policy;
+    impl->data = *h.data;
+    impl->seal = seal();
+    impl->deadlines.rules = detail::deadline_rules_for(impl->policy);
+    detail::restore_sealed(*impl, o);
+    Case c(std::move(impl));
+    c.impl_->listener = listener_;
+    return c;
+  }
+
+  // Formats 1 and 2: no digest, so the ledger is replayed and must lead where the snapshot says.
+  const CaseLedger ledger = ledger_of(o, h);
   Case c = [&] {
     try {
-      return replay(ledger, chosen);
+      return replay(ledger, h.policy);
     } catch (const Error& e) {
       throw Error(ErrorKind::invalid_snapshot, "snapshot: /" + e.where(), e.why());
     }
@@ -231,12 +299,80 @@ Case Engine::restore(const json::value& snapshot) const {
   if (!diff.empty()) damaged(diff, "does not match the state its ledger leads to");
   diff = first_difference(field(o, "record", "/record"), c.impl_->world, "/record");
   if (!diff.empty()) damaged(diff, "does not match the record its ledger leads to");
-  if (snapshot_version >= 2) {  // version 1 has no deadlines: the replay rebuilt them (migration)
+  if (h.format_version >= 2) {  // version 1 has no deadlines: the replay rebuilt them (migration)
     diff = first_difference(field(o, "deadlines", "/deadlines"), detail::deadlines_json(*c.impl_),
                             "/deadlines");
     if (!diff.empty()) damaged(diff, "does not match the deadlines its ledger leads to");
   }
   return c;
+}
+
+VerifyReport Engine::verify(const json::value& snapshot) const {
+  const SnapshotHeader h = read_header(*this, snapshot);
+  const auto& o = snapshot.get_object();
+  VerifyReport report;
+  report.case_id = h.case_id;
+  if (const json::value* r = o.if_contains("revision"); r && (r->is_uint64() || r->is_int64()))
+    report.revision = r->to_number<std::uint64_t>();
+  auto problem = [&](std::string where, std::string why) {
+    report.problems.push_back(VerifyReport::Problem{std::move(where), std::move(why)});
+  };
+  if (!o.contains("ledger")) {
+    problem("/ledger",
+            "the snapshot holds no ledger to replay (verify the stored case instead: its store "
+            "reads the ledger rows)");
+    return report;
+  }
+  if (h.format_version >= 3) {
+    try {
+      (void)restore(snapshot);  // the digest and the hash chain
+    } catch (const Error& e) {
+      problem(snapshot_path(e), e.why());
+    }
+  }
+  std::optional<Case> replayed;
+  try {
+    replayed.emplace(replay(ledger_of(o, h), h.policy));
+  } catch (const Error& e) {
+    problem(e.kind() == ErrorKind::invalid_snapshot && e.where().rfind("snapshot: ", 0) == 0
+                ? snapshot_path(e)
+                : "/" + e.where(),
+            e.why());
+    return report;
+  }
+  const json::value expected = replayed->snapshot(SnapshotOptions{false});
+  std::vector<std::string_view> parts = {"state", "stage", "record"};
+  if (h.format_version >= 2) parts.push_back("deadlines");
+  if (h.format_version >= 3)
+    parts.insert(parts.end(), {"resume_state", "risk_register", "ledger_head"});
+  for (const std::string_view part : parts) {
+    const std::string path = "/" + std::string(part);
+    const json::value* stored = o.if_contains(part);
+    const json::value* replay_gives = expected.get_object().if_contains(part);
+    if (!stored && !replay_gives) continue;
+    if (!stored || !replay_gives) {
+      problem(path, stored
+                        ? "the snapshot has it; replaying the ledger does not reach it"
+                        : "missing; replaying the ledger gives " + json::serialize(*replay_gives));
+      continue;
+    }
+    const std::string diff = first_difference(*stored, *replay_gives, path);
+    if (diff.empty()) continue;
+    json::error_code ec;
+    const json::value* mine = snapshot.find_pointer(diff, ec);
+    const json::value* theirs = expected.find_pointer(diff, ec);
+    problem(diff, "the snapshot says " + (mine ? json::serialize(*mine) : std::string("nothing")) +
+                      "; replaying the ledger gives " +
+                      (theirs ? json::serialize(*theirs) : std::string("nothing")));
+  }
+  return report;
+}
+
+json::value VerifyReport::to_json() const {
+  json::array list;
+  for (const auto& p : problems) list.push_back(json::object{{"where", p.where}, {"why", p.why}});
+  return json::object{
+      {"case_id", case_id}, {"revision", revision}, {"ok", ok()}, {"problems", std::move(list)}};
 }
 
 }  // namespace undertake

@@ -277,10 +277,15 @@ struct SqliteCaseStore::Impl : Connection {
     return q.integer(0);
   }
 
+  // Writes the entries after revision `from` (a case restored without its ledger holds only the
+  // entries added since; they are the ones a save writes).
   void write_entries(const Case& c, std::uint64_t from) const {
     const auto& entries = c.ledger();
-    for (std::size_t i = from; i < entries.size(); ++i) {
-      const LedgerEntry& e = entries[i];
+    if (c.revision() > from && (entries.empty() || entries.front().seq > from + 1))
+      throw Error(ErrorKind::invalid_argument, "case " + c.id(),
+                  "it does not hold the entries after revision " + std::to_string(from));
+    for (const LedgerEntry& e : entries) {
+      if (e.seq <= from) continue;
       auto q = prepared->insert_entry.use();
       q.bind(1, c.id());
       q.bind(2, static_cast<std::int64_t>(e.seq));
@@ -296,8 +301,7 @@ struct SqliteCaseStore::Impl : Connection {
   // without its ledger).
   void write_case(Statement& st, const Case& c) const {
     const CaseSummary s = CaseSummary::of(c);
-    json::value snap = c.snapshot();
-    snap.get_object().erase("ledger");
+    const json::value snap = c.snapshot(SnapshotOptions{false});
     auto q = st.use();
     q.bind(1, c.id());
     q.bind(2, c.policy()->name());

@@ -104,11 +104,21 @@ static void test_rule(void) {
   CHECK(ctx.calls == 3);
   CHECK(ctx.bad_input == 0);
 
-  /* A restore replays the ledger, and asks the rule again. */
+  /* A restore rebuilds the case from its state (snapshot format 3): the rule is not asked. A
+   * replay of its ledger asks it again for the event it decided. */
   CHECK_STATUS(ut_case_snapshot(c, &out), UT_OK);
   ut_case_free(c);
   CHECK_STATUS(ut_case_restore(e, out, &c), UT_OK);
-  CHECK(ctx.calls == 4);
+  CHECK(ctx.calls == 3);
+  ut_free(out);
+  CHECK_STATUS(ut_case_ledger(c, &out), UT_OK);
+  {
+    ut_case* replayed = NULL;
+    CHECK_STATUS(ut_case_replay(e, out, &replayed), UT_E_CONFLICT); /* the id is open */
+    ut_case_free(c);
+    CHECK_STATUS(ut_case_replay(e, out, &c), UT_OK);
+    CHECK(ctx.calls == 4);
+  }
   ut_free(out);
 
   /* After close, the rule is never called again. */

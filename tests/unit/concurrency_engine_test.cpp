@@ -121,14 +121,23 @@ TEST_CASE("one engine, 8 threads, a policy reload in the middle: same results as
   CHECK(under_new > 0);
   CHECK(under_new < static_cast<std::ptrdiff_t>(got.size()));
 
+  // The seal covers the policy version (the genesis hash and the digest): leave it out of the
+  // comparison of cases that differ only in the version string.
+  const auto unsealed = [](const std::string& text) {
+    boost::json::value v = boost::json::parse(text);
+    v.as_object().erase("digest");
+    v.as_object()["ledger_head"].as_object().erase("hash");
+    for (auto& e : v.as_object()["ledger"].as_array()) e.as_object().erase("hash");
+    return boost::json::serialize(v);
+  };
   for (std::size_t i = 0; i < expected.size(); ++i) {
     INFO("case " << i);
-    std::string normalised = got[i];
+    std::string normalised = unsealed(got[i]);
     const std::string new_version = "\"2026.1-reloaded\"";
     for (auto at = normalised.find(new_version); at != std::string::npos;
          at = normalised.find(new_version, at))
       normalised.replace(at, new_version.size(), "\"" + first_version + "\"");
-    CHECK(normalised == expected[i]);
+    CHECK(normalised == unsealed(expected[i]));
     // Every snapshot restores on the shared engine, whichever version it was made under.
     CHECK(boost::json::serialize(engine.restore(boost::json::parse(got[i])).snapshot()) == got[i]);
   }

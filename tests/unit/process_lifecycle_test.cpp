@@ -182,6 +182,15 @@ TEST_CASE("suspend and resume return to the exact configuration, in every stage"
     INFO("after " << path[stop - 1].event << " in " << joined(before));
     REQUIRE(d.fire("case.suspend", kSales, R"({"reason": "customer asked to pause"})").accepted);
     CHECK(d.the_case().state() == std::vector<std::string>{"Suspended"});
+    // Restored from its state alone (snapshot format 3, no replay), the suspended case resumes to
+    // the same configuration.
+    Case restored = engine().restore(d.the_case().snapshot(SnapshotOptions{false}));
+    CHECK(restored.snapshot() == d.the_case().snapshot(SnapshotOptions{false}));
+    REQUIRE(restored
+                .fire("case.resume", kBoss, {},
+                      *d.the_case().ledger_head().at + std::chrono::hours(1))
+                .accepted);
+    CHECK(restored.state() == before);
     CHECK_FALSE(d.fire(path[stop]).accepted);
     REQUIRE(d.fire("case.resume", kBoss).accepted);
     CHECK(d.the_case().state() == before);
