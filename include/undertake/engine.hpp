@@ -81,6 +81,9 @@ class Engine {
   /// snapshot is refused with the JSON path at fault (Error(invalid_snapshot)), never
   /// half-loaded.
   Case restore(const boost::json::value& snapshot) const;
+  /// The same, taking the snapshot's parts instead of copying them (what a store does with the
+  /// snapshot it has just read). On an error the snapshot is left as it was.
+  Case restore(boost::json::value&& snapshot) const;
 
   /// The audit of a snapshot holding its ledger: checks its digest and hash chain, replays the
   /// ledger from the case's creation data, and compares what the replay reaches with what the
@@ -115,6 +118,7 @@ class Engine {
   Case make_case(std::string id, boost::json::object data,
                  std::shared_ptr<const Policy> policy) const;
   std::shared_ptr<const detail::Seal> seal() const;
+  Case restore_from(const boost::json::value& snapshot, boost::json::object* movable) const;
 
   Extensions extensions_;
   mutable std::mutex mutex_;  // guards policy_ and versions_ (pointers, not the immutable policies)

@@ -80,9 +80,12 @@ void append_entry(Case::Impl& c, LedgerEntry entry);
 Digest genesis_of(const Case::Impl& c);
 
 /// Fills `c` (id, policy, data and seal set, everything else fresh) from a format-3 snapshot,
-/// checking its digest and, when its ledger travels with it, the ledger's chain. Throws
-/// Error(invalid_snapshot) naming the JSON path at fault.
-void restore_sealed(Case::Impl& c, const boost::json::object& snapshot);
+/// checking its digest and, when its ledger travels with it, the ledger's chain. With `movable`
+/// (the same snapshot, which the caller gives up), the record is moved out of it instead of
+/// copied once the digest is checked. Throws Error(invalid_snapshot) naming the JSON path at
+/// fault.
+void restore_sealed(Case::Impl& c, const boost::json::object& snapshot,
+                    boost::json::object* movable = nullptr);
 
 /// The record of a new case.
 boost::json::value initial_record(const std::string& case_id, const boost::json::object& data);

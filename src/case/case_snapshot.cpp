@@ -110,7 +110,7 @@ std::vector<LedgerEntry> chained_ledger(const json::value& v, const Case::Impl& 
     }
     const LedgerEntry& e = ledger.back();
     if (e.seq != i + 1) damaged(path + "/seq", "sequence numbers must run 1, 2, 3, ...");
-    if (e.hash != c.seal->link(previous, entries[i]))
+    if (e.hash != c.seal->link(previous, entries[i].get_object()))
       damaged(path + "/hash",
               "does not follow from the entry before it: the entry was edited, or its hash "
               "was not made with this engine's seal");
@@ -159,13 +159,13 @@ Digest genesis_of(const Case::Impl& c) {
 
 void append_entry(Case::Impl& c, LedgerEntry entry) {
   entry.seq = c.head.seq + 1;
-  entry.hash = c.seal->link(c.head.seq ? c.head.hash : c.genesis, to_json(entry));
+  entry.hash = c.seal->link(c.head.seq ? c.head.hash : c.genesis, to_json(entry).get_object());
   const LedgerHead head{entry.seq, entry.hash, entry.at};
   c.ledger.push_back(std::move(entry));
   c.head = head;
 }
 
-void restore_sealed(Case::Impl& c, const json::object& o) {
+void restore_sealed(Case::Impl& c, const json::object& o, json::object* movable) {
   check_digest(o, *c.seal);
   const json::value* resume = o.if_contains("resume_state");
   c.machine = ProcessMachine::restored(
@@ -175,7 +175,6 @@ void restore_sealed(Case::Impl& c, const json::object& o) {
     damaged("/stage", "is not the stage of the state the snapshot gives");
   const json::value& record = member(o, "record");
   if (!record.is_object()) damaged("/record", "expected an object");
-  c.world = record;
   c.risks = RiskRegister::from_json(member(o, "risk_register"), "snapshot: /risk_register");
   const json::value& deadlines = member(o, "deadlines");
   if (!deadlines.is_array()) damaged("/deadlines", "expected an array of pending deadlines");
@@ -186,12 +185,18 @@ void restore_sealed(Case::Impl& c, const json::object& o) {
   if (!revision.is_uint64() && !(revision.is_int64() && revision.get_int64() >= 0))
     damaged("/revision", "expected a whole number >= 0");
   c.head = head_of(member(o, "ledger_head"), revision.to_number<std::uint64_t>());
-  c.genesis = genesis_of(c);
-  if (const json::value* ledger = o.if_contains("ledger")) {
+  const json::value* ledger = o.if_contains("ledger");
+  // The genesis is needed by a chain that starts here: the next entry of an empty ledger, or the
+  // ledger travelling with the snapshot. A case restored at revision N links to the head.
+  if (c.head.seq == 0 || ledger) c.genesis = genesis_of(c);
+  if (ledger) {
     c.ledger = chained_ledger(*ledger, c);
   } else {
     c.ledger_complete = false;
   }
+  // Last, when nothing can fail any more: a snapshot given up by the caller is taken apart only
+  // when the case is restored.
+  c.world = movable ? std::move(movable->at("record")) : record;
 }
 
 }  // namespace detail

@@ -270,6 +270,14 @@ std::string snapshot_path(const Error& e) {
 }  // namespace
 
 Case Engine::restore(const json::value& snapshot) const {
+  return restore_from(snapshot, nullptr);
+}
+
+Case Engine::restore(json::value&& snapshot) const {
+  return restore_from(snapshot, snapshot.is_object() ? &snapshot.get_object() : nullptr);
+}
+
+Case Engine::restore_from(const json::value& snapshot, json::object* movable) const {
   const SnapshotHeader h = read_header(*this, snapshot);
   const auto& o = snapshot.get_object();
   if (h.format_version >= 3) {
@@ -279,7 +287,7 @@ Case Engine::restore(const json::value& snapshot) const {
     impl->data = *h.data;
     impl->seal = seal();
     impl->deadlines.rules = detail::deadline_rules_for(impl->policy);
-    detail::restore_sealed(*impl, o);
+    detail::restore_sealed(*impl, o, movable);
     Case c(std::move(impl));
     c.impl_->listener = listener_;
     return c;

@@ -46,13 +46,24 @@ class BufferedSink {
 
 constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
 
+// The bytes a JSON string must escape: controls, the quote and the backslash.
+struct EscapeTable {
+  bool escaped[256] = {};
+  constexpr EscapeTable() {
+    for (int c = 0; c < 0x20; ++c) escaped[c] = true;
+    escaped[static_cast<unsigned char>('"')] = true;
+    escaped[static_cast<unsigned char>('\\')] = true;
+  }
+};
+constexpr EscapeTable kEscape;
+
 void put_string(BufferedSink& out, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
   out.put('"');
   std::size_t plain = 0;  // start of the run of bytes written as they are
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!kEscape.escaped[c]) continue;
     out.put(s.substr(plain, i - plain));
     plain = i + 1;
     switch (c) {
@@ -123,67 +134,100 @@ void put_scalar(BufferedSink& out, const json::value& v) {
   }
 }
 
-// One container being written: its members in canonical order and how far it has got.
+// One container being written: an object, whose members in canonical order are
+// members[first, last) of the writer, or an array; and how far it has got.
 struct Frame {
-  const json::value* container;
-  std::vector<const json::key_value_pair*> members;  // objects: sorted by key
-  std::size_t next = 0;
+  const json::array* array = nullptr;  // null: an object
+  std::size_t first = 0, last = 0;     // an object's members in Writer::members_
+  std::size_t next = 0;                // the next member or element, counted from 0
 };
 
-Frame open(BufferedSink& out, const json::value& v,
-           std::initializer_list<std::string_view> except = {}) {
-  Frame f{&v, {}, 0};
-  if (v.is_object()) {
-    out.put('{');
-    const json::object& o = v.get_object();
-    f.members.reserve(o.size());
+// Writes containers without recursion. The members of the objects being written share one
+// vector, a stack of sorted runs (an object's run is dropped when it is closed), so writing
+// allocates twice however many objects there are.
+class Writer {
+ public:
+  explicit Writer(BufferedSink& out) : out_(out) {}
+
+  void open(const json::object& o, std::initializer_list<std::string_view> except = {}) {
+    out_.put('{');
+    Frame f;
+    f.first = members_.size();
     for (const auto& kv : o)
-      if (std::find(except.begin(), except.end(), kv.key()) == except.end())
-        f.members.push_back(&kv);
-    std::sort(f.members.begin(), f.members.end(),
+      if (except.size() == 0 || std::find(except.begin(), except.end(), kv.key()) == except.end())
+        members_.push_back(&kv);
+    f.last = members_.size();
+    std::sort(members_.begin() + static_cast<std::ptrdiff_t>(f.first), members_.end(),
               [](const json::key_value_pair* a, const json::key_value_pair* b) {
                 return a->key() < b->key();  // string_view: compares bytes (char_traits<char>)
               });
-  } else {
-    out.put('[');
+    stack_.push_back(f);
   }
-  return f;
-}
+  void open(const json::array& a) {
+    out_.put('[');
+    Frame f;
+    f.array = &a;
+    stack_.push_back(f);
+  }
+
+  // Writes what the open frames still hold.
+  void run() {
+    while (!stack_.empty()) {
+      Frame& f = stack_.back();
+      const json::value* child = nullptr;
+      if (!f.array) {
+        if (f.first + f.next < f.last) {
+          const json::key_value_pair& kv = *members_[f.first + f.next];
+          if (f.next) out_.put(',');
+          put_string(out_, kv.key());
+          out_.put(':');
+          child = &kv.value();
+        }
+      } else if (f.next < f.array->size()) {
+        if (f.next) out_.put(',');
+        child = &(*f.array)[f.next];
+      }
+      if (!child) {
+        out_.put(f.array ? ']' : '}');
+        if (!f.array) members_.resize(f.first);
+        stack_.pop_back();
+        continue;
+      }
+      ++f.next;
+      if (child->is_object())
+        open(child->get_object());  // may reallocate: `f` is not used after this
+      else if (child->is_array())
+        open(child->get_array());
+      else
+        put_scalar(out_, *child);
+    }
+  }
+
+ private:
+  BufferedSink& out_;
+  std::vector<Frame> stack_;
+  std::vector<const json::key_value_pair*> members_;
+};
 
 }  // namespace
 
-void write_canonical(const json::value& value, ByteSink& sink,
-                     std::initializer_list<std::string_view> except) {
+void write_canonical(const json::value& value, ByteSink& sink) {
   BufferedSink out(sink);
   if (value.is_primitive()) return put_scalar(out, value);
-  std::vector<Frame> stack;
-  stack.push_back(open(out, value, except));
-  while (!stack.empty()) {
-    Frame& f = stack.back();
-    const json::value* child = nullptr;
-    if (f.container->is_object()) {
-      if (f.next < f.members.size()) {
-        const json::key_value_pair& kv = *f.members[f.next];
-        if (f.next) out.put(',');
-        put_string(out, kv.key());
-        out.put(':');
-        child = &kv.value();
-      }
-    } else if (const json::array& a = f.container->get_array(); f.next < a.size()) {
-      if (f.next) out.put(',');
-      child = &a[f.next];
-    }
-    if (!child) {
-      out.put(f.container->is_object() ? '}' : ']');
-      stack.pop_back();
-      continue;
-    }
-    ++f.next;
-    if (child->is_object() || child->is_array())
-      stack.push_back(open(out, *child));  // may reallocate: `f` is not used after this
-    else
-      put_scalar(out, *child);
-  }
+  Writer w(out);
+  if (value.is_object())
+    w.open(value.get_object());
+  else
+    w.open(value.get_array());
+  w.run();
+}
+
+void write_canonical(const json::object& object, ByteSink& sink,
+                     std::initializer_list<std::string_view> except) {
+  BufferedSink out(sink);
+  Writer w(out);
+  w.open(object, except);
+  w.run();
 }
 
 std::string canonical_json(const json::value& value) {

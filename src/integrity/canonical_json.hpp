@@ -10,6 +10,7 @@
 // int64/uint64 written exactly. In the spirit of RFC 8785 (JCS), not byte-identical to it.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstddef>
@@ -26,9 +27,10 @@ class ByteSink {
   virtual void write(std::string_view bytes) = 0;
 };
 
-/// Writes `value` in canonical form, leaving out the members of the top-level object named in
-/// `except`. Iterative: deep values cannot exhaust the stack.
-void write_canonical(const boost::json::value& value, ByteSink& sink,
+/// Writes `value` in canonical form. Iterative: deep values cannot exhaust the stack.
+void write_canonical(const boost::json::value& value, ByteSink& sink);
+/// Writes `object` in canonical form, leaving out its members named in `except`.
+void write_canonical(const boost::json::object& object, ByteSink& sink,
                      std::initializer_list<std::string_view> except = {});
 
 /// The canonical form as a string (tests, tools).

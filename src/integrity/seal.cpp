@@ -121,24 +121,30 @@ std::string_view Seal::scheme() const noexcept {
 
 Digest Seal::genesis(std::string_view case_id, std::string_view policy_name,
                      std::string_view policy_version, const json::object& data) const {
+  // The canonical form of {case_id, data, policy: {name, version}}, written without copying the
+  // form into an object of its own.
   Hasher h(impl_->sha256, impl_->hmac, impl_->key);
   h.write(kGenesisTag);
-  json::object head;
-  head["case_id"] = case_id;
-  head["policy"] = json::object{{"name", policy_name}, {"version", policy_version}};
-  head["data"] = data;
-  write_canonical(head, h);
+  h.write("{\"case_id\":");
+  write_canonical(json::value(case_id), h);
+  h.write(",\"data\":");
+  write_canonical(data, h);
+  h.write(",\"policy\":{\"name\":");
+  write_canonical(json::value(policy_name), h);
+  h.write(",\"version\":");
+  write_canonical(json::value(policy_version), h);
+  h.write("}}");
   return h.finish();
 }
 
-Digest Seal::link(const Digest& previous, const json::value& entry) const {
+Digest Seal::link(const Digest& previous, const json::object& entry) const {
   Hasher h(impl_->sha256, impl_->hmac, impl_->key);
   h.write(previous);
   write_canonical(entry, h, {"hash"});
   return h.finish();
 }
 
-Digest Seal::seal(const json::value& snapshot) const {
+Digest Seal::seal(const json::object& snapshot) const {
   Hasher h(impl_->sha256, impl_->hmac, impl_->key);
   h.write(kSnapshotTag);
   write_canonical(snapshot, h, {"digest", "ledger"});

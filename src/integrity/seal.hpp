@@ -45,10 +45,10 @@ class Seal {
   Digest genesis(std::string_view case_id, std::string_view policy_name,
                  std::string_view policy_version, const boost::json::object& data) const;
   /// The hash of `entry` (its JSON; a `hash` member is not covered) following `previous`.
-  Digest link(const Digest& previous, const boost::json::value& entry) const;
+  Digest link(const Digest& previous, const boost::json::object& entry) const;
   /// The digest of a snapshot (its JSON; its `digest` and `ledger` members are not covered: the
   /// ledger is covered by its chain, whose head the snapshot holds).
-  Digest seal(const boost::json::value& snapshot) const;
+  Digest seal(const boost::json::object& snapshot) const;
 
   /// Thread-safe: one Seal serves every case of an engine.
  private:

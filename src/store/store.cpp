@@ -77,7 +77,7 @@ Case load_case(const CaseStore& store, const Engine& engine, std::string_view ca
   auto snap = store.snapshot(case_id);
   if (!snap)
     throw Error(ErrorKind::not_found, "case " + std::string(case_id), "no such case in the store");
-  return engine.restore(*snap);
+  return engine.restore(std::move(*snap));
 }
 
 Outcome fire_stored(CaseStore& store, const Engine& engine, std::string_view case_id,

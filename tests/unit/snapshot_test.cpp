@@ -311,7 +311,7 @@ TEST_CASE("snapshot: verify finds where a re-sealed edit disagrees with the ledg
   Case c = half_way(engine);
   json::value s = c.snapshot();
   s.as_object()["record"].as_object()["contract"].as_object()["draft"].as_object()["amount"] = 1;
-  s.as_object()["digest"] = "sha256:" + detail::to_hex(detail::Seal().seal(s));
+  s.as_object()["digest"] = "sha256:" + detail::to_hex(detail::Seal().seal(s.as_object()));
   CHECK(engine.restore(s).record().at("contract").at("draft").at("amount") == 1);
   const VerifyReport r = engine.verify(s);
   REQUIRE(!r.ok());
