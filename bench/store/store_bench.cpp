@@ -21,7 +21,7 @@
 
 #include "cli/simulate.hpp"
 #include "undertake/engine.hpp"
-#include "undertake/store.hpp"
+#include "undertake/sqlite_store.hpp"
 
 using namespace undertake;
 using Clock = std::chrono::steady_clock;

@@ -56,6 +56,9 @@ struct Outcome {
   /// As JSON, allocated from `sp` (e.g. a monotonic resource for an outcome that is written out
   /// and dropped at once; the default is the default resource).
   boost::json::value to_json(boost::json::storage_ptr sp = {}) const;
+  /// Reads what to_json() wrote (extra members are ignored); Error(invalid_json) naming
+  /// `<where>.<field>`.
+  static Outcome from_json(const boost::json::value& json, std::string_view where);
   /// One line for a person: "accepted → Contract.Drafting" or "refused (role): ...".
   std::string summary() const;
 };
@@ -67,6 +70,8 @@ struct AvailableEvent {
 };
 
 class Engine;
+class CaseStore;
+struct StoreTickReport;
 
 /// The snapshot format version Case::snapshot() writes (Engine::restore() reads 1 to 3).
 inline constexpr int kSnapshotFormatVersion = 3;
@@ -149,6 +154,8 @@ class Case {
 
  private:
   friend class Engine;
+  // Ticks stored cases and tells the listener only once the escalations are saved.
+  friend StoreTickReport tick_stored(CaseStore& store, const Engine& engine, Timestamp now);
   explicit Case(std::unique_ptr<Impl> impl);
   static Outcome decide_and_apply(Impl& impl, std::string_view event, const Actor& actor,
                                   boost::json::object payload, Timestamp at);

@@ -24,8 +24,6 @@
 
 namespace undertake {
 
-class CaseStore;
-struct StoreTickReport;
 namespace detail {
 class Seal;
 }
@@ -92,6 +90,13 @@ class Engine {
   /// snapshot it cannot read at all, or one whose policy version this engine has not loaded).
   VerifyReport verify(const boost::json::value& snapshot) const;
 
+  /// Checks a ledger (as a store keeps it) against its hash chain under this engine's seal, from
+  /// the case's genesis. Throws Error(invalid_snapshot) naming the case and the seq of the first
+  /// entry that does not follow. A ledger begun before hash chains (its first entries have no
+  /// hash) cannot be checked without a replay (verify does): it is accepted as it is, but once an
+  /// entry is hashed every later one must be.
+  void check_chain(const CaseLedger& ledger) const;
+
   /// Seals the cases created, restored or replayed from now on with HMAC-SHA-256 under `key`
   /// instead of plain SHA-256: their ledger hashes and snapshot digests cannot be recomputed by
   /// someone without the key, and restore() refuses snapshots not sealed with it (design.md §9).
@@ -108,11 +113,6 @@ class Engine {
   /// must not throw (an exception from it is caught and discarded: the event stands).
   using Listener = std::function<void(const Case&, const Outcome&)>;
   void set_listener(Listener listener);
-
-  /// Ticks every stored case whose attention time has come (store.hpp, deadlines.hpp): restores
-  /// it, records its escalations, saves it with its revision checked (one retry on a conflict),
-  /// then notifies the listener. Defined in src/store/store_tick.cpp.
-  StoreTickReport tick(CaseStore& store, Timestamp now) const;
 
  private:
   Case make_case(std::string id, boost::json::object data,

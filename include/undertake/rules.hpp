@@ -100,6 +100,8 @@ struct RuleTrace {
   boost::json::value details;
 
   boost::json::value to_json(boost::json::storage_ptr sp = {}) const;
+  /// Reads what to_json() wrote; Error(invalid_json) naming `<where>.<field>`.
+  static RuleTrace from_json(const boost::json::value& json, std::string_view where);
 };
 
 enum class Verdict { allowed, denied, needs_approval };
@@ -110,6 +112,8 @@ struct GateDecision {
   std::vector<RuleTrace> rules;  ///< every rule evaluated, in order
 
   boost::json::value to_json(boost::json::storage_ptr sp = {}) const;
+  /// Reads what to_json() wrote; Error(invalid_json) naming `<where>.<field>`.
+  static GateDecision from_json(const boost::json::value& json, std::string_view where);
 };
 
 }  // namespace undertake

@@ -1,32 +1,38 @@
-// undertake — case stores: where cases live between events.
+// undertake — case stores: where cases live between events (design.md §9).
 //
-// A host with a database of its own implements CaseStore on it (five methods); a host without one
-// uses the embedded SQLite store (open_sqlite_store). Either way the contract is the same:
+// An ERP host does not keep cases in memory: for each request it loads the case from a database
+// shared by its app servers, fires, saves. The store is that database's side of the engine:
 //
-//   * A case is stored as its snapshot (Case::snapshot) and its ledger entries. Saving appends the
-//     entries after the revision the caller loaded and replaces the snapshot, in ONE transaction:
-//     after a crash a case is either at its old revision or at its new one, never in between, and
-//     an event the store acknowledged is never lost.
+//   * A case is stored as its head (the snapshot without its ledger: Case::snapshot with
+//     SnapshotOptions{false}) and its ledger rows. Loading reads the head only and restores the
+//     case from it without replaying anything, in time independent of the ledger's length.
+//     Saving writes what changed, in ONE transaction: the new ledger rows, the new head, the
+//     worklist rows, the change-feed rows and the request record. After a crash a case is either
+//     at its old revision or at its new one, never in between, and an event the store
+//     acknowledged is never lost.
 //   * Optimistic concurrency: save(c, expected_revision) refuses with Error(conflict) when the
 //     stored revision is no longer `expected_revision` (another process or thread saved the case in
-//     between). Nothing is written then; reload the case, re-check, fire again.
-//   * Loading restores the snapshot on an engine (Engine::restore), which replays the ledger and
-//     refuses a damaged snapshot with the JSON path at fault.
+//     between). Nothing is written then; reload the case, fire again (fire_stored does).
+//   * Idempotent fire: fire_stored with a request id remembers (case, request id) → outcome in the
+//     transaction that saves the event; a repeat (a host that timed out and retried) gets the
+//     first outcome back, and nothing is fired twice.
+//   * Worklists: inbox(actor) answers "my tasks" from rows maintained at save — the cases in which
+//     one of the actor's roles may fire an event now — without loading any case.
+//   * Change feed (transactional outbox): every ledger row saved (accepted events, escalations)
+//     gets a global position in the transaction that saves it; changes(after, limit) returns them
+//     in order, so a consumer that stores its position handles each exactly once.
 //
-// Typical use (what fire_stored does):
+// Stores: open_store("sqlite:PATH" or a plain path) gives the embedded SQLite store
+// (sqlite_store.hpp); a host with a database of its own may implement CaseStore on it (the first
+// six methods; the rest have defaults that say they are not available).
 //
-//   Case c = load_case(store, engine, "SO-1");
-//   const auto loaded = c.revision();
-//   Outcome o = c.fire("contract.sign", actor, payload, at);
-//   if (o.accepted) store.save(c, loaded);   // Error(conflict) when someone was faster
+// Typical use:
 //
-// Thread safety: the SQLite store serialises its own calls (one connection, one mutex) and may be
-// shared by threads; several processes (or several stores in one process) may open the same file
-// (WAL). Concurrent writers: create, save and transaction() first take the file's write lock,
-// waiting while another connection holds it for up to SqliteOptions::busy_timeout_ms; only then
-// does a save check its revision. So a writer gets either success or, when someone saved the case
-// since it was loaded, Error(conflict) -- never a lock error before the busy timeout has elapsed.
-// Reads never wait for writers and see everything committed before they began.
+//   auto store = open_store("sqlite:/var/lib/erp/cases.db");
+//   StoredFire r = fire_stored(*store, engine, "SO-1", "contract.sign", actor, payload, at,
+//                              FireOptions{"req-7f3a"});   // retries conflicts, idempotent
+//   InboxPage mine = store->inbox(InboxQuery{actor});
+//   for (const Change& ch : store->changes(last_position, 100)) notify(ch);
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -48,6 +54,7 @@
 namespace undertake {
 
 class Engine;
+struct VerifyReport;
 
 /// What a list or a scheduler needs to know of a case without loading it.
 struct CaseSummary {
@@ -62,10 +69,13 @@ struct CaseSummary {
   /// The earliest instant at which tick() has something to report (a warning window opens, a
   /// deadline falls due or a reminder is due); nothing when no deadline is pending.
   std::optional<Timestamp> attention;
+  /// The earliest due of the pending deadlines (worklists sort and filter by it).
+  std::optional<Timestamp> due;
 
   /// The summary of a case as it is now.
   static CaseSummary of(const Case& c);
-  /// `{case_id, policy_version, revision, stage, state, terminated, customer, updated, attention}`
+  /// `{case_id, policy_version, revision, stage, state, terminated, customer, updated, attention,
+  /// due}`
   boost::json::value to_json() const;
 };
 
@@ -80,125 +90,184 @@ struct CaseFilter {
   bool matches(const CaseSummary& s) const noexcept;
 };
 
-/// A place to keep cases. Implement it on the host's own database, or use open_sqlite_store().
+/// An event that someone may fire now in a case, and who: what the worklist index holds.
+struct WorkItem {
+  std::string event;
+  bool gated = false;              ///< the event has gate rules, checked when it is fired
+  std::vector<std::string> roles;  ///< the roles permitted to fire it
+};
+
+/// The worklist rows of a case as it is now: every event its state accepts, with the roles the
+/// policy permits for it. Gates are not evaluated (they depend on who fires, with what payload).
+std::vector<WorkItem> work_items(const Case& c);
+
+/// Which cases an actor's worklist shows. Cases are in case id order; a page holds at most
+/// `limit` cases and says where the next page starts.
+struct InboxQuery {
+  Actor actor;                          ///< its roles select the events
+  std::optional<std::string> stage;     ///< only cases in this top-level stage
+  std::optional<std::string> customer;  ///< only cases of this customer (data.customer.name)
+  std::optional<Timestamp> due_by;      ///< only cases with a deadline due at or before this
+  std::string after;                    ///< the page after this case id ("" : from the start)
+  std::size_t limit = 100;              ///< cases per page (1 to 1000)
+
+  /// Reads `{actor, stage?, customer?, due_by?, after?, limit?}`; Error(invalid_argument) naming
+  /// the field.
+  static InboxQuery from_json(const boost::json::value& json, std::string_view where);
+};
+
+/// One case of a worklist and the events the actor may fire in it.
+struct InboxItem {
+  CaseSummary summary;
+  std::vector<AvailableEvent> events;
+
+  /// CaseSummary::to_json() plus `events: [{event, gated}]`.
+  boost::json::value to_json() const;
+};
+
+struct InboxPage {
+  std::vector<InboxItem> items;
+  std::string next;  ///< the `after` of the next page; empty when this is the last
+
+  /// `{items: [...], next: "..." | null}`
+  boost::json::value to_json() const;
+};
+
+/// One row of the change feed: a ledger entry of a case, at its global position.
+struct Change {
+  std::uint64_t position = 0;  ///< 1, 2, 3, ... across the store, in commit order
+  std::string case_id;
+  LedgerEntry entry;
+
+  /// `{position, case_id, entry}` (the entry as to_json(LedgerEntry) writes it).
+  boost::json::value to_json() const;
+};
+
+/// What a store remembers of a fire that carried a request id.
+struct RememberedRequest {
+  std::string request_id;
+  boost::json::value outcome;  ///< the outcome as fire_stored returned it first (to_json)
+};
+
+/// A place to keep cases. Implement it on the host's own database, or use open_store().
 class CaseStore {
  public:
   virtual ~CaseStore();
 
-  /// Stores a new case: its snapshot and every ledger entry it has, in one transaction.
+  /// Stores a new case: its head and every ledger entry it has, in one transaction.
   /// Error(conflict) when a case with that id is already stored.
   virtual void create(const Case& c) = 0;
 
-  /// Stores the entries of `c` after `expected_revision` and its snapshot, in one transaction.
-  /// Error(conflict) when the stored revision is not `expected_revision` (nothing is written),
-  /// Error(not_found) when the case is not stored, Error(invalid_argument) when c.revision() <
-  /// expected_revision.
-  virtual void save(const Case& c, std::uint64_t expected_revision) = 0;
+  /// Stores the entries of `c` after `expected_revision` and its new head, in one transaction,
+  /// with `request` (when given) remembered for its case. Error(conflict) when the stored
+  /// revision is not `expected_revision` (nothing is written), Error(not_found) when the case is
+  /// not stored, Error(invalid_argument) when c.revision() < expected_revision or `c` does not
+  /// hold the entries after it.
+  virtual void save(const Case& c, std::uint64_t expected_revision,
+                    const RememberedRequest* request = nullptr) = 0;
 
-  /// The snapshot of a case (with its whole ledger), or nothing when it is not stored.
-  virtual std::optional<boost::json::value> snapshot(std::string_view case_id) const = 0;
+  /// The head of a case (its snapshot without the ledger), or nothing when it is not stored.
+  virtual std::optional<boost::json::value> head(std::string_view case_id) const = 0;
 
-  /// The ledger of a case (what KPIs and replay read), or nothing when it is not stored.
+  /// The ledger of a case as stored (what KPIs, replay and verify read), or nothing when it is not
+  /// stored. The store cannot check the rows' hash chain (it has no seal): Engine::check_chain
+  /// does, load_ledgers(store, engine) and verify_stored call it.
   virtual std::optional<CaseLedger> ledger(std::string_view case_id) const = 0;
 
   /// Summaries of the stored cases that match, in case id order.
   virtual std::vector<CaseSummary> list(const CaseFilter& filter = {}) const = 0;
 
+  /// The snapshot of a case with its whole ledger (the head with `ledger`), or nothing.
+  virtual std::optional<boost::json::value> snapshot(std::string_view case_id) const;
+
   /// Calls `fn` with the ledger of every matching case, in case id order. The default reads
   /// list() then ledger() per case; stores override it to stream.
   virtual void for_each_ledger(const CaseFilter& filter,
                                const std::function<void(CaseLedger&&)>& fn) const;
+
+  /// The worklist of `query.actor`, from the rows saves maintain. The default throws
+  /// Error(invalid_argument): the store keeps no worklist index.
+  virtual InboxPage inbox(const InboxQuery& query) const;
+
+  /// The change feed: at most `limit` changes after position `after`, in order. The default
+  /// throws Error(invalid_argument): the store keeps no change feed.
+  virtual std::vector<Change> changes(std::uint64_t after, std::size_t limit) const;
+
+  /// The request a fire with `request_id` on that case saved or refused, or nothing. The default
+  /// remembers nothing (fire_stored is then not idempotent).
+  virtual std::optional<RememberedRequest> remembered(std::string_view case_id,
+                                                      std::string_view request_id) const;
+  /// Remembers a request whose fire changed nothing (a refusal), so that a repeat is answered the
+  /// same. The default remembers nothing.
+  virtual void remember(std::string_view case_id, const RememberedRequest& request);
 };
 
-/// Loads a stored case onto `engine` (Engine::restore: the snapshot is verified against its
-/// ledger). Error(not_found) when the store does not have it.
+/// Opens a store by URI: `sqlite:PATH` or a plain path (the embedded SQLite store, created when
+/// missing). Error(invalid_argument) for a URI of no known kind, Error(io) naming the database
+/// when it cannot be opened. Defined in the undertake::stores library.
+std::unique_ptr<CaseStore> open_store(const std::string& uri);
+
+/// Loads a stored case onto `engine`: its head, restored without replaying its ledger (a head of
+/// an older snapshot format is restored with its ledger rows, by replay). Error(not_found) when
+/// the store does not have it, Error(invalid_snapshot) when the head is damaged or edited.
 Case load_case(const CaseStore& store, const Engine& engine, std::string_view case_id);
 
+/// How fire_stored fires.
+struct FireOptions {
+  /// Names the request, so that a repeat of it (a retry after a timeout) is answered with the
+  /// first outcome instead of firing again. Empty: none.
+  std::string request_id;
+  /// Tries on a fresh load after a conflict (another writer saved the case in between).
+  int max_attempts = 3;
+};
+
+/// What fire_stored did.
+struct StoredFire {
+  Outcome outcome;
+  std::uint64_t revision = 0;  ///< the case's revision afterwards
+  int attempts = 0;            ///< loads it took (1 when no conflict came in between)
+  bool repeated = false;       ///< a repeat of a remembered request: nothing was fired
+
+  /// Outcome::to_json plus `case_id`, `revision`, `attempts` and `repeated` (and `request_id`).
+  boost::json::value to_json(std::string_view case_id, std::string_view request_id = {}) const;
+};
+
 /// Loads the case, fires the event, and saves it when the event was accepted (a refusal changes
-/// nothing, so nothing is written). Error(conflict) when another writer saved the case between the
-/// load and the save: the event is then NOT stored (fire it again on a fresh load).
-Outcome fire_stored(CaseStore& store, const Engine& engine, std::string_view case_id,
-                    std::string_view event, const Actor& actor, boost::json::object payload,
-                    Timestamp at);
+/// nothing, so nothing but the request record is written). A conflict — another writer saved the
+/// case between the load and the save — is retried on a fresh load up to
+/// `options.max_attempts` times; when they are used up, Error(conflict) and the event is NOT
+/// stored.
+StoredFire fire_stored(CaseStore& store, const Engine& engine, std::string_view case_id,
+                       std::string_view event, const Actor& actor, boost::json::object payload,
+                       Timestamp at, const FireOptions& options = {});
 
 /// Every matching case's ledger, for KPI reports (`undertake --db FILE kpi`):
-///   compute_kpi_report(catalogue, load_ledgers(store), period)
-std::vector<CaseLedger> load_ledgers(const CaseStore& store, const CaseFilter& filter = {});
+///   compute_kpi_report(catalogue, load_ledgers(store, engine), period)
+/// Each ledger is checked against its hash chain (Engine::check_chain): Error(invalid_snapshot)
+/// names the case and the seq of the first row that does not follow.
+std::vector<CaseLedger> load_ledgers(const CaseStore& store, const Engine& engine,
+                                     const CaseFilter& filter = {});
 
-/// What Engine::tick(store, now) found and did.
+/// What tick_stored(store, engine, now) found and did.
 struct StoreTickReport {
   Timestamp now{};
   std::size_t cases_checked = 0;  ///< cases whose attention time had come
   std::size_t escalated = 0;      ///< escalation entries recorded and saved
   std::vector<TickResult> cases;  ///< the cases with due-soon or overdue deadlines
-  /// Cases that could not be ticked (a conflict that persisted, a snapshot that did not restore):
+  /// Cases that could not be ticked (a conflict that persisted, a head that did not restore):
   /// case id and the error. The other cases are ticked regardless.
   std::vector<std::pair<std::string, std::string>> failures;
 
   boost::json::value to_json() const;
 };
 
-// ---------------------------------------------------------------------------------------------
-// The embedded SQLite store
+/// Ticks every stored case whose attention time has come (deadlines.hpp): loads it, records its
+/// escalations, saves it with its revision checked (retried once on a conflict), then tells the
+/// engine's listener.
+StoreTickReport tick_stored(CaseStore& store, const Engine& engine, Timestamp now);
 
-struct SqliteOptions {
-  /// How hard a commit waits for the disk. `full` (default): fsync of the WAL at every commit —
-  /// an acknowledged event survives a power cut. `normal`: survives a crash of the process (the
-  /// WAL is in the OS's cache), may lose the last commits on a power cut or kernel crash; several
-  /// times faster. `off`: for throw-away stores (tests, demos, benchmarks).
-  enum class Sync { full, normal, off };
-  Sync synchronous = Sync::full;
-  /// How long a write waits for another connection's write lock (SQLite's busy timeout). When it
-  /// elapses the call fails with Error(io) naming the lock and the wait ("the store is locked by
-  /// another connection: gave up waiting for its lock after the busy timeout of 10000 ms (in:
-  /// BEGIN IMMEDIATE)") and nothing is written; the caller may retry later.
-  int busy_timeout_ms = 10'000;
-  bool create = true;  ///< create the file when it does not exist
-};
-
-/// The SQLite case store (WAL journal). Tables: `cases` (one row per case: summary columns and
-/// the snapshot without its ledger), `ledger` (one row per entry, keyed by case id and seq), `meta`
-/// (schema version). A file written by a newer schema version is refused (Error(io)).
-class SqliteCaseStore final : public CaseStore {
- public:
-  /// Opens (or creates) the store. Error(io) naming the file when SQLite cannot.
-  explicit SqliteCaseStore(const std::string& path, SqliteOptions options = {});
-  ~SqliteCaseStore() override;
-  SqliteCaseStore(const SqliteCaseStore&) = delete;
-  SqliteCaseStore& operator=(const SqliteCaseStore&) = delete;
-
-  void create(const Case& c) override;
-  void save(const Case& c, std::uint64_t expected_revision) override;
-  std::optional<boost::json::value> snapshot(std::string_view case_id) const override;
-  std::optional<CaseLedger> ledger(std::string_view case_id) const override;
-  std::vector<CaseSummary> list(const CaseFilter& filter = {}) const override;
-  /// Streams the ledgers in one read transaction (all from the same moment). `fn` may read the
-  /// store; a create or save inside it is refused with Error(invalid_argument): a read
-  /// transaction cannot become a write once another connection has written.
-  void for_each_ledger(const CaseFilter& filter,
-                       const std::function<void(CaseLedger&&)>& fn) const override;
-
-  /// Runs `fn` in one transaction: every create/save inside commits together (one fsync) or not
-  /// at all (when `fn` throws). For bulk loads; a save inside still checks its revision.
-  void transaction(const std::function<void()>& fn);
-
-  /// `PRAGMA integrity_check` plus the store's own invariants (every case's ledger rows run
-  /// 1..revision). Returns the problems found (empty: sound).
-  std::vector<std::string> check() const;
-
-  /// The number of stored cases and ledger entries.
-  std::uint64_t case_count() const;
-  std::uint64_t entry_count() const;
-
-  const std::string& path() const noexcept;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
-/// Opens the SQLite store at `path` (see SqliteCaseStore).
-std::unique_ptr<SqliteCaseStore> open_sqlite_store(const std::string& path,
-                                                   SqliteOptions options = {});
+/// The audit of a stored case: its head and ledger rows together, checked by Engine::verify
+/// (digest, hash chain, full replay). Error(not_found) when it is not stored.
+VerifyReport verify_stored(const CaseStore& store, const Engine& engine, std::string_view case_id);
 
 }  // namespace undertake

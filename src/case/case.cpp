@@ -171,6 +171,54 @@ json::value Outcome::to_json(json::storage_ptr sp) const {
   return o;
 }
 
+Outcome Outcome::from_json(const json::value& value, std::string_view where) {
+  auto bad = [&](std::string_view field, const char* why) {
+    throw Error(ErrorKind::invalid_json, std::string(where) + "." + std::string(field), why);
+  };
+  if (!value.is_object())
+    throw Error(ErrorKind::invalid_json, std::string(where), "expected an outcome");
+  const json::object& o = value.get_object();
+  auto strings = [&](std::string_view field) {
+    std::vector<std::string> out;
+    const json::value* v = o.if_contains(field);
+    if (!v || !v->is_array()) bad(field, "expected an array of strings");
+    for (const auto& s : v->get_array()) {
+      if (!s.is_string()) bad(field, "expected an array of strings");
+      out.emplace_back(s.get_string());
+    }
+    return out;
+  };
+  Outcome out;
+  const json::value* accepted = o.if_contains("accepted");
+  if (!accepted || !accepted->is_bool()) bad("accepted", "expected true or false");
+  out.accepted = accepted->get_bool();
+  const json::value* event = o.if_contains("event");
+  if (!event || !event->is_string()) bad("event", "expected a string");
+  out.event = std::string(event->get_string());
+  if (const json::value* seq = o.if_contains("seq")) {
+    if (!seq->is_uint64() && !(seq->is_int64() && seq->get_int64() >= 0))
+      bad("seq", "expected a whole number >= 0");
+    out.seq = seq->to_number<std::uint64_t>();
+  }
+  out.state = strings("state");
+  out.warnings = strings("warnings");
+  const json::value* reasons = o.if_contains("reasons");
+  if (!reasons || !reasons->is_array()) bad("reasons", "expected an array");
+  for (const auto& r : reasons->get_array()) {
+    if (!r.is_object() || !r.get_object().if_contains("kind") || !r.at("kind").is_string() ||
+        !r.get_object().if_contains("message") || !r.at("message").is_string())
+      bad("reasons", "expected [{kind, message, rule?}]");
+    Reason reason{
+        std::string(r.at("kind").get_string()), std::string(r.at("message").get_string()), {}};
+    if (const json::value* rule = r.get_object().if_contains("rule"); rule && rule->is_string())
+      reason.rule = std::string(rule->get_string());
+    out.reasons.push_back(std::move(reason));
+  }
+  if (const json::value* trace = o.if_contains("trace"))
+    out.gate = GateDecision::from_json(*trace, std::string(where) + ".trace");
+  return out;
+}
+
 std::string Outcome::summary() const {
   if (accepted) {
     std::string s = event + " accepted → " + join(state);

@@ -12,7 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "undertake/engine.hpp"
-#include "undertake/store.hpp"
+#include "undertake/sqlite_store.hpp"
 
 namespace undertake::cli {
 

@@ -23,7 +23,7 @@
 #include "undertake/deadlines.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
-#include "undertake/store.hpp"
+#include "undertake/sqlite_store.hpp"
 
 namespace json = boost::json;
 
@@ -373,7 +373,8 @@ void add_case_command(CLI::App& app, Context& ctx) {
     auto engine = open_engine(o->rules);
     const Outcome outcome =
         fire_stored(*store, *engine, o->id, o->event, parse_actor(o->actor),
-                    parse_payload(o->payload, o->sets), parse_time(o->at, "--at"));
+                    parse_payload(o->payload, o->sets), parse_time(o->at, "--at"))
+            .outcome;
     if (o->json)
       print_json(std::cout, outcome.to_json());
     else
@@ -444,7 +445,7 @@ void add_case_command(CLI::App& app, Context& ctx) {
     auto store = open_store(ctx, false);
     auto engine = open_engine(o->rules);
     const Timestamp now = parse_time(o->at, "--now");
-    const StoreTickReport r = engine->tick(*store, now);
+    const StoreTickReport r = tick_stored(*store, *engine, now);
     if (o->json) {
       print_json(std::cout, r.to_json());
     } else {

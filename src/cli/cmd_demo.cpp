@@ -27,7 +27,7 @@
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
 #include "undertake/kpi.hpp"
-#include "undertake/store.hpp"
+#include "undertake/sqlite_store.hpp"
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
@@ -317,14 +317,14 @@ void add_demo_command(CLI::App& app, Context& ctx) {
     progress.done();
 
     // The end-of-quarter check through the store (what a host's scheduler runs).
-    const StoreTickReport quarter_end = engine.tick(store, end);
+    const StoreTickReport quarter_end = tick_stored(store, engine, end);
     const double simulate_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
     // ---------------------------------------------------------------------------------------
     // The report
     std::vector<Table> tables;
-    const std::vector<CaseLedger> ledgers = load_ledgers(store);
+    const std::vector<CaseLedger> ledgers = load_ledgers(store, engine);
 
     // Funnel: stages reached, and where orders stand at the end of the quarter.
     std::map<std::string, std::size_t> reached, now_in;

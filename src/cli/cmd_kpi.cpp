@@ -15,7 +15,7 @@
 #include "cli/case_cli.hpp"
 #include "cli/commands.hpp"
 #include "cli/scenario.hpp"
-#include "undertake/store.hpp"
+#include "undertake/sqlite_store.hpp"
 #include "undertake/error.hpp"
 #include "undertake/kpi.hpp"
 #include "undertake/policy.hpp"
@@ -89,7 +89,10 @@ void add_kpi_command(CLI::App& app, Context& ctx) {
     if (opts->files.empty() && ctx.db.empty())
       throw Error(ErrorKind::invalid_argument, "kpi",
                   "give scenario or ledger files, or --db FILE");
-    if (!ctx.db.empty()) cases = load_ledgers(*open_sqlite_store(ctx.db));
+    if (!ctx.db.empty()) {
+      const Engine engine = opts->policy.empty() ? Engine() : Engine(opts->policy);
+      cases = load_ledgers(*open_sqlite_store(ctx.db), engine);
+    }
     for (const auto& file : opts->files) {
       const json::value doc = read_json_file(file);
       std::vector<CaseLedger> more;

@@ -1,5 +1,6 @@
-// The store-independent parts of store.hpp: summaries, filters, and the helpers every host uses
-// (load, fire and save, ledgers for KPIs).
+// The store-independent parts of store.hpp: summaries, filters, worklist and change-feed values,
+// the defaults of CaseStore, and what every host does with a store (load, fire and save with
+// retries and request ids, ledgers for KPIs, the audit).
 #include "undertake/store.hpp"
 
 #include <boost/json.hpp>
@@ -18,6 +19,14 @@ json::value optional_time(const std::optional<Timestamp>& t) {
   return t ? json::value(format_iso8601(*t)) : json::value(nullptr);
 }
 
+[[noreturn]] void not_kept(const char* what) {
+  throw Error(ErrorKind::invalid_argument, "case store",
+              std::string("this store keeps no ") + what +
+                  " (the built-in stores do: open_store(\"sqlite:PATH\"))");
+}
+
+constexpr std::size_t kMaxInboxPage = 1000;
+
 }  // namespace
 
 CaseSummary CaseSummary::of(const Case& c) {
@@ -34,11 +43,12 @@ CaseSummary CaseSummary::of(const Case& c) {
       if (const json::value* name = customer->get_object().if_contains("name");
           name && name->is_string())
         s.customer = std::string(name->get_string());
-  if (!c.ledger().empty()) s.updated = c.ledger().back().at;
+  s.updated = c.ledger_head().at;
   for (const auto& d : c.deadlines()) {
     std::optional<Timestamp> t = d.warn_from ? d.warn_from : d.due;
     if (d.next_escalation && (!t || *d.next_escalation < *t)) t = d.next_escalation;
     if (t && (!s.attention || *t < *s.attention)) s.attention = t;
+    if (d.due && (!s.due || *d.due < *s.due)) s.due = d.due;
   }
   return s;
 }
@@ -54,7 +64,8 @@ json::value CaseSummary::to_json() const {
                       {"terminated", terminated},
                       {"customer", customer},
                       {"updated", optional_time(updated)},
-                      {"attention", optional_time(attention)}};
+                      {"attention", optional_time(attention)},
+                      {"due", optional_time(due)}};
 }
 
 bool CaseFilter::matches(const CaseSummary& s) const noexcept {
@@ -65,7 +76,84 @@ bool CaseFilter::matches(const CaseSummary& s) const noexcept {
   return true;
 }
 
+std::vector<WorkItem> work_items(const Case& c) {
+  const Policy& policy = *c.policy();
+  std::vector<WorkItem> items;
+  for (const AvailableEvent& e : c.available(Actor{"", policy.roles()})) {
+    const auto id = event_from_name(e.event);
+    items.push_back(
+        WorkItem{e.event, e.gated, id ? policy.roles_for(*id) : std::vector<std::string>{}});
+  }
+  return items;
+}
+
+InboxQuery InboxQuery::from_json(const json::value& value, std::string_view where) {
+  auto bad = [&](std::string_view field, const std::string& why) {
+    throw Error(ErrorKind::invalid_argument, std::string(where) + "." + std::string(field), why);
+  };
+  if (!value.is_object())
+    throw Error(ErrorKind::invalid_argument, std::string(where),
+                "expected {actor, stage?, customer?, due_by?, after?, limit?}");
+  const json::object& o = value.get_object();
+  InboxQuery q;
+  const json::value* actor = o.if_contains("actor");
+  if (!actor) bad("actor", "missing: whose worklist?");
+  q.actor = actor_from_json(*actor, std::string(where) + ".actor");
+  auto text = [&](std::string_view field) -> std::optional<std::string> {
+    const json::value* v = o.if_contains(field);
+    if (!v || v->is_null()) return std::nullopt;
+    if (!v->is_string()) bad(field, "expected a string");
+    return std::string(v->get_string());
+  };
+  q.stage = text("stage");
+  q.customer = text("customer");
+  if (auto due = text("due_by")) {
+    q.due_by = parse_iso8601(*due);
+    if (!q.due_by) bad("due_by", "expected an ISO-8601 date or date-time");
+  }
+  q.after = text("after").value_or(std::string());
+  if (const json::value* limit = o.if_contains("limit"); limit && !limit->is_null()) {
+    if (!limit->is_int64() || limit->get_int64() < 1 ||
+        limit->get_int64() > static_cast<std::int64_t>(kMaxInboxPage))
+      bad("limit", "expected a whole number from 1 to " + std::to_string(kMaxInboxPage));
+    q.limit = static_cast<std::size_t>(limit->get_int64());
+  }
+  return q;
+}
+
+json::value InboxItem::to_json() const {
+  json::value v = summary.to_json();
+  json::array list;
+  for (const auto& e : events) list.push_back(json::object{{"event", e.event}, {"gated", e.gated}});
+  v.get_object()["events"] = std::move(list);
+  return v;
+}
+
+json::value InboxPage::to_json() const {
+  json::array list;
+  for (const auto& i : items) list.push_back(i.to_json());
+  return json::object{{"items", std::move(list)},
+                      {"next", next.empty() ? json::value(nullptr) : json::value(next)}};
+}
+
+json::value Change::to_json() const {
+  return json::object{
+      {"position", position}, {"case_id", case_id}, {"entry", undertake::to_json(entry)}};
+}
+
 CaseStore::~CaseStore() = default;
+
+std::optional<json::value> CaseStore::snapshot(std::string_view case_id) const {
+  std::optional<json::value> snap = head(case_id);
+  if (!snap) return std::nullopt;
+  std::optional<CaseLedger> l = ledger(case_id);
+  if (!l) return std::nullopt;
+  json::array entries;
+  entries.reserve(l->entries.size());
+  for (const auto& e : l->entries) entries.push_back(to_json(e));
+  snap->get_object()["ledger"] = std::move(entries);
+  return snap;
+}
 
 void CaseStore::for_each_ledger(const CaseFilter& filter,
                                 const std::function<void(CaseLedger&&)>& fn) const {
@@ -73,27 +161,99 @@ void CaseStore::for_each_ledger(const CaseFilter& filter,
     if (auto l = ledger(s.case_id)) fn(std::move(*l));
 }
 
+InboxPage CaseStore::inbox(const InboxQuery&) const {
+  not_kept("worklist index");
+}
+
+std::vector<Change> CaseStore::changes(std::uint64_t, std::size_t) const {
+  not_kept("change feed");
+}
+
+std::optional<RememberedRequest> CaseStore::remembered(std::string_view, std::string_view) const {
+  return std::nullopt;
+}
+
+void CaseStore::remember(std::string_view, const RememberedRequest&) {}
+
 Case load_case(const CaseStore& store, const Engine& engine, std::string_view case_id) {
-  auto snap = store.snapshot(case_id);
+  std::optional<json::value> head = store.head(case_id);
+  if (!head)
+    throw Error(ErrorKind::not_found, "case " + std::string(case_id), "no such case in the store");
+  // A head written before snapshot format 3 restores by replaying its ledger rows.
+  const json::value* version = head->get_object().if_contains("format_version");
+  if (version && version->is_int64() && version->get_int64() < 3) {
+    head = store.snapshot(case_id);
+    if (!head)
+      throw Error(ErrorKind::not_found, "case " + std::string(case_id),
+                  "no such case in the store");
+  }
+  return engine.restore(std::move(*head));
+}
+
+json::value StoredFire::to_json(std::string_view case_id, std::string_view request_id) const {
+  json::value v = outcome.to_json();
+  json::object& o = v.get_object();
+  o["case_id"] = case_id;
+  o["revision"] = revision;
+  o["attempts"] = attempts;
+  o["repeated"] = repeated;
+  if (!request_id.empty()) o["request_id"] = request_id;
+  return v;
+}
+
+StoredFire fire_stored(CaseStore& store, const Engine& engine, std::string_view case_id,
+                       std::string_view event, const Actor& actor, json::object payload,
+                       Timestamp at, const FireOptions& options) {
+  const int attempts = std::max(1, options.max_attempts);
+  for (int attempt = 1;; ++attempt) {
+    if (!options.request_id.empty())
+      if (auto seen = store.remembered(case_id, options.request_id)) {
+        StoredFire r;
+        r.outcome = Outcome::from_json(seen->outcome, "remembered request " + options.request_id);
+        if (const json::value* rev = seen->outcome.get_object().if_contains("revision");
+            rev && rev->is_number())
+          r.revision = rev->to_number<std::uint64_t>();
+        r.attempts = attempt;
+        r.repeated = true;
+        return r;
+      }
+    Case c = load_case(store, engine, case_id);
+    const std::uint64_t loaded = c.revision();
+    StoredFire r;
+    r.outcome = c.fire(event, actor, attempt < attempts ? payload : std::move(payload), at);
+    r.revision = c.revision();
+    r.attempts = attempt;
+    std::optional<RememberedRequest> request;
+    if (!options.request_id.empty())
+      request = RememberedRequest{options.request_id, r.to_json(case_id, options.request_id)};
+    try {
+      if (r.outcome.accepted)
+        store.save(c, loaded, request ? &*request : nullptr);
+      else if (request)
+        store.remember(case_id, *request);
+      return r;
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::conflict || attempt >= attempts) throw;
+      // Someone saved the case in between: fire again on what they saved.
+    }
+  }
+}
+
+std::vector<CaseLedger> load_ledgers(const CaseStore& store, const Engine& engine,
+                                     const CaseFilter& filter) {
+  std::vector<CaseLedger> out;
+  store.for_each_ledger(filter, [&](CaseLedger&& l) {
+    engine.check_chain(l);
+    out.push_back(std::move(l));
+  });
+  return out;
+}
+
+VerifyReport verify_stored(const CaseStore& store, const Engine& engine, std::string_view case_id) {
+  std::optional<json::value> snap = store.snapshot(case_id);
   if (!snap)
     throw Error(ErrorKind::not_found, "case " + std::string(case_id), "no such case in the store");
-  return engine.restore(std::move(*snap));
-}
-
-Outcome fire_stored(CaseStore& store, const Engine& engine, std::string_view case_id,
-                    std::string_view event, const Actor& actor, json::object payload,
-                    Timestamp at) {
-  Case c = load_case(store, engine, case_id);
-  const std::uint64_t loaded = c.revision();
-  Outcome o = c.fire(event, actor, std::move(payload), at);
-  if (o.accepted) store.save(c, loaded);
-  return o;
-}
-
-std::vector<CaseLedger> load_ledgers(const CaseStore& store, const CaseFilter& filter) {
-  std::vector<CaseLedger> out;
-  store.for_each_ledger(filter, [&](CaseLedger&& l) { out.push_back(std::move(l)); });
-  return out;
+  return engine.verify(*snap);
 }
 
 json::value StoreTickReport::to_json() const {

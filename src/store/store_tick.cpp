@@ -1,5 +1,5 @@
-// Engine::tick over a store: the scheduler's side of deadlines (deadlines.hpp). Each case whose
-// attention time has come is restored, ticked, and saved with its revision checked; the listener
+// tick_stored: the scheduler's side of deadlines (deadlines.hpp) over a store. Each case whose
+// attention time has come is loaded, ticked, and saved with its revision checked; the listener
 // hears of an escalation only once it is stored.
 #include <boost/json.hpp>
 
@@ -11,7 +11,7 @@
 
 namespace undertake {
 
-StoreTickReport Engine::tick(CaseStore& store, Timestamp now) const {
+StoreTickReport tick_stored(CaseStore& store, const Engine& engine, Timestamp now) {
   StoreTickReport report;
   report.now = now;
   CaseFilter filter;
@@ -21,7 +21,7 @@ StoreTickReport Engine::tick(CaseStore& store, Timestamp now) const {
     ++report.cases_checked;
     for (int attempt = 0;; ++attempt) {
       try {
-        Case c = load_case(store, *this, summary.case_id);
+        Case c = load_case(store, engine, summary.case_id);
         const std::uint64_t loaded = c.revision();
         TickResult result;
         const std::vector<Outcome> notices = detail::tick_case(*c.impl_, now, result);

@@ -34,7 +34,7 @@
 #include "cli/simulate.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
-#include "undertake/store.hpp"
+#include "undertake/sqlite_store.hpp"
 
 using namespace undertake;
 

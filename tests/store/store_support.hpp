@@ -5,7 +5,7 @@
 #include <boost/json.hpp>
 
 #include "undertake/engine.hpp"
-#include "undertake/store.hpp"
+#include "undertake/sqlite_store.hpp"
 
 namespace store_test {
 

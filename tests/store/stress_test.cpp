@@ -26,7 +26,7 @@
 #include "store_support.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
-#include "undertake/store.hpp"
+#include "undertake/sqlite_store.hpp"
 
 using namespace undertake;
 

@@ -1,0 +1,570 @@
+// The embedded SQLite case store (sqlite_store.hpp). One connection guarded by a mutex; WAL
+// journal; every create/save is one transaction (BEGIN IMMEDIATE, so the revision check and the
+// write happen under the same write lock, also across processes).
+//
+// Concurrent writers (issue 13) wait for the write lock (the busy timeout) or get a stale-revision
+// conflict, never a lock error before the timeout, because SQLite calls its busy handler only
+// for a connection with no transaction open. Three rules keep it so (connection.hpp): every
+// statement is stepped only through a Statement::Use, which resets it when the use ends; outside a
+// transaction no statement is mid-step (checked at BEGIN and COMMIT); and a write begins with the
+// write lock (Tx), never by upgrading a read.
+//
+// Saving writes what changed (design.md §9): the new ledger rows, one change-feed row each, the
+// case row with its new head, the worklist rows when the state, customer or due changed, and the
+// request record. Schema: schema.cpp.
+#include "undertake/sqlite_store.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/schema.hpp"
+#include "undertake/engine.hpp"
+#include "undertake/error.hpp"
+
+namespace json = boost::json;
+
+namespace undertake {
+
+using detail::sqlite::Connection;
+using detail::sqlite::from_millis;
+using detail::sqlite::millis;
+using detail::sqlite::Statement;
+using detail::sqlite::Tx;
+
+namespace {
+
+json::value parse_json(std::string_view text, const std::string& where) {
+  json::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec)
+    throw Error(ErrorKind::invalid_snapshot, where, "stored JSON does not parse: " + ec.message());
+  return v;
+}
+
+std::string state_text(const std::vector<std::string>& state) {
+  json::array a;
+  for (const auto& s : state) a.emplace_back(s);
+  return json::serialize(a);
+}
+
+// The summary columns every read of cases selects, in this order (summary_row reads them).
+constexpr std::string_view kSummaryColumns =
+    "id, policy_version, revision, stage, state, terminated, customer, updated_ms, attention_ms,"
+    " due_ms";
+
+// The statements every call reuses, prepared once per connection.
+struct Prepared {
+  Statement stored_row, insert_case, update_case, insert_entry, insert_change, select_head,
+      select_entries, delete_worklist, insert_worklist, select_summary, select_changes,
+      select_request, insert_request;
+
+  explicit Prepared(const Connection& c)
+      : stored_row(c,
+                   "SELECT revision, state, customer, due_ms, worklist_revision FROM cases"
+                   " WHERE id = ?"),
+        insert_case(c,
+                    "INSERT INTO cases (id, policy_name, policy_version, revision, stage, state,"
+                    " terminated, customer, updated_ms, attention_ms, due_ms, worklist_revision,"
+                    " head) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+        update_case(c,
+                    "UPDATE cases SET policy_name = ?2, policy_version = ?3, revision = ?4,"
+                    " stage = ?5, state = ?6, terminated = ?7, customer = ?8, updated_ms = ?9,"
+                    " attention_ms = ?10, due_ms = ?11, worklist_revision = ?12, head = ?13"
+                    " WHERE id = ?1"),
+        insert_entry(c,
+                     "INSERT INTO ledger (case_id, seq, at_ms, kind, event, entry)"
+                     " VALUES (?, ?, ?, ?, ?, ?)"),
+        insert_change(c, "INSERT INTO changes (case_id, seq) VALUES (?, ?)"),
+        select_head(c, "SELECT head FROM cases WHERE id = ?"),
+        select_entries(c, "SELECT seq, entry FROM ledger WHERE case_id = ? ORDER BY seq"),
+        delete_worklist(c, "DELETE FROM worklist WHERE case_id = ?"),
+        insert_worklist(c,
+                        "INSERT INTO worklist (case_id, role, event, gated, stage, customer,"
+                        " due_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+        select_summary(c, "SELECT " + std::string(kSummaryColumns) + " FROM cases WHERE id = ?"),
+        select_changes(c,
+                       "SELECT c.position, c.case_id, l.entry FROM changes c"
+                       " JOIN ledger l ON l.case_id = c.case_id AND l.seq = c.seq"
+                       " WHERE c.position > ? ORDER BY c.position LIMIT ?"),
+        select_request(c, "SELECT outcome FROM requests WHERE case_id = ? AND request_id = ?"),
+        insert_request(c,
+                       "INSERT OR IGNORE INTO requests (case_id, request_id, seq, outcome)"
+                       " VALUES (?, ?, ?, ?)") {}
+};
+
+// What the store holds of a case before a save changes it.
+struct StoredRow {
+  std::int64_t revision = 0;
+  std::string state, customer;
+  std::optional<std::int64_t> due_ms;
+  bool worklist_current = false;  // worklist rows written for the stored revision
+};
+
+}  // namespace
+
+struct SqliteCaseStore::Impl : Connection {
+  std::string path;
+  mutable std::recursive_mutex mutex;
+  std::unique_ptr<Prepared> prepared;
+
+  Impl() = default;
+  ~Impl() { prepared.reset(); }  // a connection closes only when all its statements are finalised
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  std::string case_where(std::string_view id) const { return where + ": case " + std::string(id); }
+  std::string entry_where(std::string_view id, std::int64_t seq) const {
+    return case_where(id) + " seq " + std::to_string(seq);
+  }
+
+  std::optional<StoredRow> stored_row(std::string_view id) const {
+    auto q = prepared->stored_row.use();
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    StoredRow r;
+    r.revision = q.integer(0);
+    r.state = std::string(q.text(1));
+    r.customer = std::string(q.text(2));
+    if (!q.is_null(3)) r.due_ms = q.integer(3);
+    r.worklist_current = !q.is_null(4) && q.integer(4) == r.revision;
+    return r;
+  }
+
+  // Writes the entries after revision `from` (a case restored without its ledger holds only the
+  // entries added since; they are the ones a save writes), each with its change-feed row.
+  void write_entries(const Case& c, std::uint64_t from) const {
+    const auto& entries = c.ledger();
+    if (c.revision() > from && (entries.empty() || entries.front().seq > from + 1))
+      throw Error(ErrorKind::invalid_argument, "case " + c.id(),
+                  "it does not hold the entries after revision " + std::to_string(from));
+    for (const LedgerEntry& e : entries) {
+      if (e.seq <= from) continue;
+      {
+        auto q = prepared->insert_entry.use();
+        q.bind(1, c.id());
+        q.bind(2, static_cast<std::int64_t>(e.seq));
+        q.bind(3, millis(e.at));
+        q.bind(4, e.kind == EntryKind::escalation ? "escalation" : "event");
+        q.bind(5, event_name(e.event));
+        q.bind(6, json::serialize(to_json(e)));
+        q.step();
+      }
+      auto q = prepared->insert_change.use();
+      q.bind(1, c.id());
+      q.bind(2, static_cast<std::int64_t>(e.seq));
+      q.step();
+    }
+  }
+
+  // Runs insert_case or update_case: the id, the summary columns and the head.
+  void write_case(Statement& st, const Case& c, const CaseSummary& s) const {
+    const json::value snap = c.snapshot(SnapshotOptions{false});
+    auto q = st.use();
+    q.bind(1, c.id());
+    q.bind(2, c.policy()->name());
+    q.bind(3, s.policy_version);
+    q.bind(4, static_cast<std::int64_t>(s.revision));
+    q.bind(5, s.stage);
+    q.bind(6, state_text(s.state));
+    q.bind(7, static_cast<std::int64_t>(s.terminated ? 1 : 0));
+    q.bind(8, s.customer);
+    q.bind(9, s.updated);
+    q.bind(10, s.attention);
+    q.bind(11, s.due);
+    q.bind(12, static_cast<std::int64_t>(s.revision));  // the worklist rows are written with it
+    q.bind(13, json::serialize(snap));
+    q.step();
+  }
+
+  // The worklist rows of a case: every event its state accepts, once per permitted role, with
+  // the columns the inbox filters on.
+  void write_worklist(const Case& c, const CaseSummary& s) const {
+    {
+      auto q = prepared->delete_worklist.use();
+      q.bind(1, c.id());
+      q.step();
+    }
+    for (const WorkItem& item : work_items(c))
+      for (const std::string& role : item.roles) {
+        auto q = prepared->insert_worklist.use();
+        q.bind(1, c.id());
+        q.bind(2, role);
+        q.bind(3, item.event);
+        q.bind(4, static_cast<std::int64_t>(item.gated ? 1 : 0));
+        q.bind(5, s.stage);
+        q.bind(6, s.customer);
+        q.bind(7, s.due);
+        q.step();
+      }
+  }
+
+  void write_request(std::string_view id, std::uint64_t seq, const RememberedRequest& r) const {
+    auto q = prepared->insert_request.use();
+    q.bind(1, id);
+    q.bind(2, r.request_id);
+    q.bind(3, static_cast<std::int64_t>(seq));
+    q.bind(4, json::serialize(r.outcome));
+    q.step();
+  }
+
+  // A stored head, which must be a JSON object.
+  json::value parsed_head(std::string_view text, std::string_view id) const {
+    json::value head = parse_json(text, case_where(id));
+    if (!head.is_object())
+      throw Error(ErrorKind::invalid_snapshot, case_where(id),
+                  "the stored snapshot is not an object");
+    return head;
+  }
+
+  // The head of a case, or nothing when it is not stored.
+  std::optional<json::value> read_head(std::string_view id) const {
+    auto q = prepared->select_head.use();
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return parsed_head(q.text(0), id);
+  }
+
+  // Calls `fn` with each ledger row of a case (its seq and the JSON of its entry), in seq order.
+  void each_entry(std::string_view id,
+                  const std::function<void(std::int64_t, std::string_view)>& fn) const {
+    auto q = prepared->select_entries.use();
+    q.bind(1, id);
+    while (q.step()) fn(q.integer(0), q.text(1));
+  }
+
+  // The ledger of a case from its head and its ledger rows.
+  CaseLedger ledger_of(std::string id, const json::value& head) const {
+    CaseLedger l;
+    l.case_id = std::move(id);
+    if (const json::value* p = head.get_object().if_contains("policy"); p && p->is_object())
+      if (const json::value* v = p->get_object().if_contains("version"); v && v->is_string())
+        l.policy_version = std::string(v->get_string());
+    if (const json::value* d = head.get_object().if_contains("data"); d && d->is_object())
+      l.data = d->get_object();
+    each_entry(l.case_id, [&](std::int64_t seq, std::string_view text) {
+      const std::string at = entry_where(l.case_id, seq);
+      l.entries.push_back(ledger_entry_from_json(parse_json(text, at), at));
+    });
+    return l;
+  }
+
+  CaseSummary summary_row(const Statement::Use& row) const {
+    CaseSummary s;  // the columns of kSummaryColumns
+    s.case_id = std::string(row.text(0));
+    s.policy_version = std::string(row.text(1));
+    s.revision = static_cast<std::uint64_t>(row.integer(2));
+    s.stage = std::string(row.text(3));
+    const json::value state = parse_json(row.text(4), case_where(s.case_id) + " state");
+    if (state.is_array())
+      for (const auto& p : state.get_array())
+        if (p.is_string()) s.state.emplace_back(p.get_string());
+    s.terminated = row.integer(5) != 0;
+    s.customer = std::string(row.text(6));
+    if (!row.is_null(7)) s.updated = from_millis(row.integer(7));
+    if (!row.is_null(8)) s.attention = from_millis(row.integer(8));
+    if (!row.is_null(9)) s.due = from_millis(row.integer(9));
+    return s;
+  }
+
+  // Calls `row` with `columns` of each case that matches the filter, in case id order.
+  void each_filtered(const CaseFilter& f, std::string_view columns,
+                     const std::function<void(const Statement::Use&)>& row) const {
+    std::string sql = "SELECT " + std::string(columns) + " FROM cases WHERE 1";
+    if (f.stage) sql += " AND stage = ?";
+    if (f.open_only) sql += " AND terminated = 0";
+    if (f.attention_by) sql += " AND attention_ms IS NOT NULL AND attention_ms <= ?";
+    if (f.updated_since) sql += " AND updated_ms >= ?";
+    sql += " ORDER BY id";
+    if (f.limit) sql += " LIMIT ?";
+    Statement st(*this, sql);
+    auto q = st.use();
+    int i = 1;
+    if (f.stage) q.bind(i++, *f.stage);
+    if (f.attention_by) q.bind(i++, millis(*f.attention_by));
+    if (f.updated_since) q.bind(i++, millis(*f.updated_since));
+    if (f.limit) q.bind(i++, static_cast<std::int64_t>(f.limit));
+    while (q.step()) row(q);
+  }
+
+  std::uint64_t count(std::string_view sql) const {
+    std::uint64_t n = 0;
+    each_row(*this, sql,
+             [&](const Statement::Use& row) { n = static_cast<std::uint64_t>(row.integer(0)); });
+    return n;
+  }
+
+  void check_writable(std::string_view what) const {
+    if (sqlite3_db_readonly(db, "main") == 1)
+      throw Error(ErrorKind::io, where, "the store is open read-only: cannot " + std::string(what));
+  }
+};
+
+SqliteCaseStore::SqliteCaseStore(const std::string& path, SqliteOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  // On an exception impl_ is destroyed, which closes the connection.
+  Impl& s = *impl_;
+  s.path = path;
+  s.where = "sqlite store " + path;
+  s.busy_timeout_ms = options.busy_timeout_ms;
+  const int flags =
+      SQLITE_OPEN_NOMUTEX |
+      (options.read_only ? SQLITE_OPEN_READONLY
+                         : SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0));
+  if (sqlite3_open_v2(path.c_str(), &s.db, flags, nullptr) != SQLITE_OK)
+    throw Error(ErrorKind::io, s.where,
+                std::string("cannot open: ") + (s.db ? sqlite3_errmsg(s.db) : "out of memory"));
+  sqlite3_busy_timeout(s.db, options.busy_timeout_ms);
+  sqlite3_extended_result_codes(s.db, 1);
+  detail::sqlite::open_schema(s, options);
+  s.prepared = std::make_unique<Prepared>(s);
+}
+
+SqliteCaseStore::~SqliteCaseStore() = default;
+
+const std::string& SqliteCaseStore::path() const noexcept {
+  return impl_->path;
+}
+
+int SqliteCaseStore::schema_version() const {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  return detail::sqlite::stored_schema_version(s);
+}
+
+void SqliteCaseStore::create(const Case& c) {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  s.check_writable("create case " + c.id());
+  Tx tx(s, Tx::write);
+  if (s.stored_row(c.id()))
+    throw Error(ErrorKind::conflict, "case " + c.id(), "a case with this id is already stored");
+  const CaseSummary summary = CaseSummary::of(c);
+  s.write_case(s.prepared->insert_case, c, summary);
+  s.write_entries(c, 0);
+  s.write_worklist(c, summary);
+  tx.commit();
+}
+
+void SqliteCaseStore::save(const Case& c, std::uint64_t expected_revision,
+                           const RememberedRequest* request) {
+  Impl& s = *impl_;
+  if (c.revision() < expected_revision)
+    throw Error(ErrorKind::invalid_argument, "case " + c.id(),
+                "the case is at revision " + std::to_string(c.revision()) +
+                    ", before the expected revision " + std::to_string(expected_revision));
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  s.check_writable("save case " + c.id());
+  Tx tx(s, Tx::write);
+  const auto stored = s.stored_row(c.id());
+  if (!stored) throw Error(ErrorKind::not_found, "case " + c.id(), "no such case in the store");
+  if (static_cast<std::uint64_t>(stored->revision) != expected_revision)
+    throw Error(ErrorKind::conflict, "case " + c.id(),
+                "stale revision: the store holds revision " + std::to_string(stored->revision) +
+                    ", this case was loaded at revision " + std::to_string(expected_revision) +
+                    " (someone saved it in between; reload it and try again)");
+  if (c.revision() == expected_revision) return;  // nothing new (the transaction rolls back)
+  const CaseSummary summary = CaseSummary::of(c);
+  s.write_entries(c, expected_revision);
+  s.write_case(s.prepared->update_case, c, summary);
+  // The worklist rows follow the state (and carry the customer and due the inbox filters on).
+  const bool same_due = stored->due_ms.has_value() == summary.due.has_value() &&
+                        (!summary.due || *stored->due_ms == millis(*summary.due));
+  if (!stored->worklist_current || stored->state != state_text(summary.state) ||
+      stored->customer != summary.customer || !same_due)
+    s.write_worklist(c, summary);
+  if (request) s.write_request(c.id(), c.revision(), *request);
+  tx.commit();
+}
+
+std::optional<json::value> SqliteCaseStore::head(std::string_view case_id) const {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  return s.read_head(case_id);
+}
+
+std::optional<json::value> SqliteCaseStore::snapshot(std::string_view case_id) const {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  Tx tx(s, Tx::read);  // one consistent read of the head and its ledger
+  std::optional<json::value> snap = s.read_head(case_id);
+  if (!snap) return std::nullopt;
+  json::array entries;
+  s.each_entry(case_id, [&](std::int64_t seq, std::string_view text) {
+    entries.push_back(parse_json(text, s.entry_where(case_id, seq)));
+  });
+  snap->get_object()["ledger"] = std::move(entries);
+  tx.commit();
+  return snap;
+}
+
+std::optional<CaseLedger> SqliteCaseStore::ledger(std::string_view case_id) const {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  Tx tx(s, Tx::read);
+  const std::optional<json::value> head = s.read_head(case_id);
+  if (!head) return std::nullopt;
+  CaseLedger l = s.ledger_of(std::string(case_id), *head);
+  tx.commit();
+  return l;
+}
+
+std::vector<CaseSummary> SqliteCaseStore::list(const CaseFilter& filter) const {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  std::vector<CaseSummary> out;
+  s.each_filtered(filter, kSummaryColumns,
+                  [&](const Statement::Use& row) { out.push_back(s.summary_row(row)); });
+  return out;
+}
+
+void SqliteCaseStore::for_each_ledger(const CaseFilter& filter,
+                                      const std::function<void(CaseLedger&&)>& fn) const {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  Tx tx(s, Tx::read);  // every ledger from the same moment
+  s.each_filtered(filter, "id, head", [&](const Statement::Use& row) {
+    std::string id(row.text(0));
+    const json::value head = s.parsed_head(row.text(1), id);
+    fn(s.ledger_of(std::move(id), head));
+  });
+  tx.commit();
+}
+
+InboxPage SqliteCaseStore::inbox(const InboxQuery& query) const {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  Tx tx(s, Tx::read);
+  // One index-ordered scan per role (worklist_by_role: role, case_id, event), merged by case id:
+  // each scan stops after the page's cases, so a page costs its own size, not the store's.
+  std::string sql = "SELECT case_id, event, gated FROM worklist WHERE role = ?1 AND case_id > ?2";
+  if (query.stage) sql += " AND stage = ?3";
+  if (query.customer) sql += " AND customer = ?4";
+  if (query.due_by) sql += " AND due_ms IS NOT NULL AND due_ms <= ?5";
+  sql += " ORDER BY case_id, event";
+  std::map<std::string, std::map<std::string, bool>> found;  // case id → event → gated
+  const std::size_t wanted = query.limit + 1;                // one more: is there a next page?
+  std::set<std::string> roles(query.actor.roles.begin(), query.actor.roles.end());
+  Statement st(s, sql);
+  for (const std::string& role : roles) {
+    auto q = st.use();
+    q.bind(1, role);
+    q.bind(2, query.after);
+    if (query.stage) q.bind(3, *query.stage);
+    if (query.customer) q.bind(4, *query.customer);
+    if (query.due_by) q.bind(5, millis(*query.due_by));
+    std::size_t cases_seen = 0;
+    std::string last;
+    while (q.step()) {
+      std::string id(q.text(0));
+      if (id != last) {
+        // Past what the page can hold: the cases further on cannot be in it.
+        if (++cases_seen > wanted || (found.size() >= wanted && id > found.rbegin()->first)) break;
+        last = id;
+      }
+      found[id][std::string(q.text(1))] |= q.integer(2) != 0;
+    }
+  }
+  InboxPage page;
+  for (auto& [id, events] : found) {
+    if (page.items.size() == query.limit) {
+      page.next = page.items.back().summary.case_id;
+      break;
+    }
+    auto q = s.prepared->select_summary.use();
+    q.bind(1, id);
+    if (!q.step()) continue;  // cannot happen inside the transaction; skip rather than guess
+    InboxItem item;
+    item.summary = s.summary_row(q);
+    for (const auto& [event, gated] : events) item.events.push_back(AvailableEvent{event, gated});
+    page.items.push_back(std::move(item));
+  }
+  tx.commit();
+  return page;
+}
+
+std::vector<Change> SqliteCaseStore::changes(std::uint64_t after, std::size_t limit) const {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  std::vector<Change> out;
+  auto q = s.prepared->select_changes.use();
+  q.bind(1, static_cast<std::int64_t>(after));
+  q.bind(2, static_cast<std::int64_t>(limit));
+  while (q.step()) {
+    Change ch;
+    ch.position = static_cast<std::uint64_t>(q.integer(0));
+    ch.case_id = std::string(q.text(1));
+    const std::string at = s.where + ": change " + std::to_string(ch.position);
+    ch.entry = ledger_entry_from_json(parse_json(q.text(2), at), at);
+    out.push_back(std::move(ch));
+  }
+  return out;
+}
+
+std::optional<RememberedRequest> SqliteCaseStore::remembered(std::string_view case_id,
+                                                             std::string_view request_id) const {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  auto q = s.prepared->select_request.use();
+  q.bind(1, case_id);
+  q.bind(2, request_id);
+  if (!q.step()) return std::nullopt;
+  return RememberedRequest{
+      std::string(request_id),
+      parse_json(q.text(0), s.case_where(case_id) + " request " + std::string(request_id))};
+}
+
+void SqliteCaseStore::remember(std::string_view case_id, const RememberedRequest& request) {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  s.check_writable("remember a request of case " + std::string(case_id));
+  Tx tx(s, Tx::write);
+  const auto stored = s.stored_row(case_id);
+  if (!stored)
+    throw Error(ErrorKind::not_found, "case " + std::string(case_id), "no such case in the store");
+  s.write_request(case_id, static_cast<std::uint64_t>(stored->revision), request);
+  tx.commit();
+}
+
+void SqliteCaseStore::transaction(const std::function<void()>& fn) {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  Tx tx(s, Tx::write);
+  fn();
+  tx.commit();
+}
+
+std::vector<std::string> SqliteCaseStore::check() const {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  Tx tx(s, Tx::read);  // every check on the same data
+  std::vector<std::string> problems = detail::sqlite::check_invariants(s);
+  tx.commit();
+  return problems;
+}
+
+std::uint64_t SqliteCaseStore::case_count() const {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  return s.count("SELECT COUNT(*) FROM cases");
+}
+
+std::uint64_t SqliteCaseStore::entry_count() const {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  return s.count("SELECT COUNT(*) FROM ledger");
+}
+
+std::unique_ptr<SqliteCaseStore> open_sqlite_store(const std::string& path, SqliteOptions options) {
+  return std::make_unique<SqliteCaseStore>(path, options);
+}
+
+}  // namespace undertake
