@@ -64,6 +64,7 @@ class SqliteCaseStore final : public CaseStore {
   void for_each_ledger(const CaseFilter& filter,
                        const std::function<void(CaseLedger&&)>& fn) const override;
   InboxPage inbox(const InboxQuery& query) const override;
+  std::size_t refresh_worklists(const Engine& engine) override;
   std::vector<Change> changes(std::uint64_t after, std::size_t limit) const override;
   std::optional<RememberedRequest> remembered(std::string_view case_id,
                                               std::string_view request_id) const override;

@@ -188,6 +188,10 @@ class CaseStore {
   /// The worklist of `query.actor`, from the rows saves maintain. The default throws
   /// Error(invalid_argument): the store keeps no worklist index.
   virtual InboxPage inbox(const InboxQuery& query) const;
+  /// Writes the worklist rows of the cases that have none for their stored revision (cases saved
+  /// before the store had a worklist: a store migrated from an older schema), loading each on
+  /// `engine`. Returns how many it indexed. The default does nothing.
+  virtual std::size_t refresh_worklists(const Engine& engine);
 
   /// The change feed: at most `limit` changes after position `after`, in order. The default
   /// throws Error(invalid_argument): the store keeps no change feed.

@@ -96,14 +96,17 @@ enum {
   UT_E_SNAPSHOT = -4,   /**< a snapshot or ledger that cannot be restored (damaged, edited, unknown
                              policy version); nothing was half-loaded */
   UT_E_NOT_FOUND = -5,  /**< a file, case id, rule or KPI that does not exist */
-  UT_E_CONFLICT = -6,   /**< a case id already open on this engine, or a stale revision
-                             (ut_case_fire_if_revision) */
+  UT_E_CONFLICT = -6,   /**< a case id already open on this engine or already stored, or a
+                             stale revision (ut_case_fire_if_revision, ut_store_save,
+                             ut_store_fire once its retries are used up) */
   UT_E_LIMIT = -7,      /**< JSON larger or deeper than the engine's limits, or rule work beyond
                              the evaluation limits */
   UT_E_RULE = -8,       /**< a KPI calculation or a process route rule failed while it ran (a
                              host KPI calculator reported an error, bad data in a ledger). A gate
                              rule that fails to run refuses the event instead (fail closed) */
-  UT_E_IO = -9,         /**< the file system failed */
+  UT_E_IO = -9,         /**< the file system or the store's database failed or cannot be
+                             reached (the message has the database's own words), or the store
+                             is locked beyond its busy timeout, read-only, or of a newer schema */
   UT_E_NO_MEMORY = -10, /**< out of memory (std::bad_alloc). The case is unchanged, except when
                              only writing ut_case_fire's outcome failed: check the revision */
   UT_E_CLOSED = -11,  /**< the case's engine was closed (ut_engine_close): the case is read-only */
@@ -418,6 +421,113 @@ UT_API int ut_engine_register_kpi(ut_engine* e, const char* kpi_id, const char* 
  * UT_E_LIMIT. Thread-safe. */
 UT_API int ut_engine_kpi(ut_engine* e, const char* ledgers_json, const char* period_json,
                          char** report_json);
+
+/* ---------------------------------------------------------------------------------------------
+ * Stores: where cases live between requests (design.md §9)
+ *
+ * An ERP host loads a case per request from a database shared by its app servers, fires, saves.
+ * A store does that in one call (ut_store_fire) with the revision checked, keeps a worklist index
+ * (ut_store_inbox) and a change feed (ut_store_changes), and restores cases from their state
+ * without replaying their ledger.
+ *
+ * Threads: a store handle may be shared by threads (its calls are serialised inside); several
+ * handles, processes or machines may open the same database. A store never calls back into the
+ * host except through the engine passed to a call (its custom rules and listener). */
+
+typedef struct ut_store ut_store;
+
+/** Opens a store: "sqlite:PATH" or a plain PATH (the embedded SQLite store, created when missing,
+ *  migrated when an older version wrote it). Errors: UT_E_INVALID_ARGUMENT (NULL, empty or unknown
+ *  kind of URI), UT_E_IO (cannot open, not a store, newer schema: the message names the file).
+ *  *out: a new store owned by the caller (ut_store_close). Thread-safe. */
+UT_API int ut_store_open(const char* uri, ut_store** out);
+
+/** Closes a store. NULL is ignored. Threads: not concurrently with other calls on the handle. */
+UT_API void ut_store_close(ut_store* s);
+
+/** Stores a new case (ut_case_create): its head and ledger, one transaction. UT_E_CONFLICT when
+ *  a case with that id is already stored. Threads: one at a time per case. Out: none. */
+UT_API int ut_store_create(ut_store* s, ut_case* c);
+
+/** Loads a stored case onto engine `e` (from its head: no replay). *out: a new case owned by the
+ *  caller (ut_case_free), not registered as open on the engine (ut_engine_find_case does not
+ *  see it; the same id may be loaded more than once, e.g. by several threads). Errors:
+ *  UT_E_NOT_FOUND, UT_E_SNAPSHOT (a damaged or edited head), UT_E_IO. Thread-safe. */
+UT_API int ut_store_load(ut_store* s, ut_engine* e, const char* case_id, ut_case** out);
+
+/** Saves what `c` added since it was loaded at `expected_revision`, one transaction.
+ *  UT_E_CONFLICT (someone saved it in between: nothing written; load it again), UT_E_NOT_FOUND,
+ *  UT_E_INVALID_ARGUMENT (the case is before that revision). Threads: one at a time per case. */
+UT_API int ut_store_save(ut_store* s, ut_case* c, uint64_t expected_revision);
+
+/** Loads the case, fires the event, saves it when accepted — with the revision checked, and a
+ *  conflict retried on a fresh load (at most 3 attempts; "attempts" in the outcome says how many
+ *  it took). `request_id` (NULL or "": none) makes the fire idempotent: a repeat of a request id
+ *  on the same case gets the first outcome back ("repeated": true) and fires nothing.
+ *  *outcome_json (may be NULL): as ut_case_fire's, plus "attempts", "repeated" and "request_id".
+ *  Returns UT_OK (accepted), UT_REFUSED (nothing changed), UT_E_CONFLICT (retries used up:
+ *  nothing stored), UT_E_NOT_FOUND, UT_E_SNAPSHOT, UT_E_IO and ut_case_fire's errors.
+ *  Thread-safe (concurrent fires on one case are serialised by the revision check). */
+UT_API int ut_store_fire(ut_store* s, ut_engine* e, const char* case_id, const char* event,
+                         const char* actor_json, const char* payload_json, const char* at_iso8601,
+                         const char* request_id, char** outcome_json);
+
+/** Summaries of the stored cases: filter_json NULL, "" or `{"stage"?, "open"?: bool,
+ *  "attention_by"?: time, "updated_since"?: time, "limit"?: n}`. *cases_json: `[{case_id,
+ *  policy_version, revision, stage, state, terminated, customer, updated, attention, due}]` in
+ *  case id order, owned by the caller. Thread-safe. */
+UT_API int ut_store_list(ut_store* s, const char* filter_json, char** cases_json);
+
+/** The worklist of an actor (`{"id", "roles"}`): the stored cases in which one of its roles may
+ * fire an event now, with those events (`gated`: gate rules are checked when fired), answered from
+ *  an index maintained at save. *items_json: `{"items": [{case_id, stage, state, customer,
+ *  revision, updated, due, ..., "events": [{event, gated}]}], "next": null}`, at most 100 cases
+ *  (ut_store_inbox_query pages and filters). `e` indexes cases saved before the store had a
+ *  worklist (migrated stores). Thread-safe. */
+UT_API int ut_store_inbox(ut_store* s, ut_engine* e, const char* actor_json, char** items_json);
+
+/** ut_store_inbox with a query `{"actor", "stage"?, "customer"?, "due_by"?: time, "after"?: case
+ *  id, "limit"?: 1..1000}`; "next" is the "after" of the next page (null on the last).
+ *  Thread-safe. */
+UT_API int ut_store_inbox_query(ut_store* s, ut_engine* e, const char* query_json,
+                                char** items_json);
+
+/** A stored case's ledger: `{case_id, policy_version, data, ledger: [entries with hash]}`.
+ *  UT_E_NOT_FOUND when it is not stored. Thread-safe. */
+UT_API int ut_store_ledger(ut_store* s, const char* case_id, char** ledger_json);
+
+/** The change feed: at most `limit` (1..10000) changes after position `after` (0: from the
+ *  start): `[{position, case_id, entry}]` in commit order — every accepted event and escalation
+ *  exactly once. A consumer stores the last position it handled. Thread-safe. */
+UT_API int ut_store_changes(ut_store* s, uint64_t after, size_t limit, char** changes_json);
+
+/** Ticks every stored case whose deadlines need attention at `now_iso8601`: records and saves
+ *  escalations (each once, also with several tickers), then tells e's listener. *report_json
+ *  (may be NULL): `{now, cases_checked, escalated, cases: [...], failures: [{case_id, error}]}`.
+ *  Thread-safe. */
+UT_API int ut_store_tick(ut_store* s, ut_engine* e, const char* now_iso8601, char** report_json);
+
+/** The KPI report (as ut_engine_kpi) over every stored case: period_json `{"from", "to",
+ *  "skip_bad_cases"?}`. Each ledger is checked against its hash chain first (UT_E_SNAPSHOT
+ *  names the case and seq). Thread-safe. */
+UT_API int ut_store_kpi(ut_store* s, ut_engine* e, const char* period_json, char** report_json);
+
+/** The audit of a stored case: its head and ledger checked by full replay (ut_case_verify).
+ *  *report_json: `{case_id, revision, ok, problems: [{where, why}]}`; UT_OK even when problems
+ *  are found (read "ok"). UT_E_NOT_FOUND when it is not stored. Thread-safe. */
+UT_API int ut_store_verify(ut_store* s, ut_engine* e, const char* case_id, char** report_json);
+
+/** The audit of a snapshot holding its ledger (ut_case_snapshot): digest, hash chain and a full
+ *  replay compared with what the snapshot says. *report_json: `{case_id, revision, ok, problems:
+ *  [{where, why}]}` (UT_OK whatever it finds; UT_E_SNAPSHOT only when the snapshot cannot be read
+ *  at all). Thread-safe. */
+UT_API int ut_case_verify(ut_engine* e, const char* snapshot_json, char** report_json);
+
+/** Seals cases created, restored or loaded from now on with HMAC-SHA-256 under `key` (`key_size`
+ *  bytes, not empty) instead of plain SHA-256: an edited stored case re-hashed without the key is
+ *  refused. Every engine sharing a store must use the same key. Thread-safe. Out: none; the key
+ *  is copied. */
+UT_API int ut_engine_set_host_key(ut_engine* e, const void* key, size_t key_size);
 
 #ifdef __cplusplus
 } /* extern "C" */

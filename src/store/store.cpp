@@ -165,6 +165,10 @@ InboxPage CaseStore::inbox(const InboxQuery&) const {
   not_kept("worklist index");
 }
 
+std::size_t CaseStore::refresh_worklists(const Engine&) {
+  return 0;
+}
+
 std::vector<Change> CaseStore::changes(std::uint64_t, std::size_t) const {
   not_kept("change feed");
 }

@@ -35,6 +35,7 @@ namespace json = boost::json;
 namespace undertake {
 
 using detail::sqlite::Connection;
+using detail::sqlite::each_row;
 using detail::sqlite::from_millis;
 using detail::sqlite::millis;
 using detail::sqlite::Statement;
@@ -489,6 +490,34 @@ InboxPage SqliteCaseStore::inbox(const InboxQuery& query) const {
   }
   tx.commit();
   return page;
+}
+
+std::size_t SqliteCaseStore::refresh_worklists(const Engine& engine) {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  std::vector<std::string> stale;
+  each_row(s,
+           "SELECT id FROM cases WHERE worklist_revision IS NOT revision AND terminated = 0"
+           " ORDER BY id",
+           [&](const Statement::Use& row) { stale.emplace_back(row.text(0)); });
+  if (stale.empty()) return 0;
+  s.check_writable("index the worklists of " + std::to_string(stale.size()) + " cases");
+  std::size_t indexed = 0;
+  for (const std::string& id : stale) {
+    Tx tx(s, Tx::write);  // one case at a time: a failing case does not hold up the others
+    const auto row = s.stored_row(id);
+    if (!row || row->worklist_current) continue;  // saved meanwhile
+    const Case c = load_case(*this, engine, id);
+    const CaseSummary summary = CaseSummary::of(c);
+    s.write_worklist(c, summary);
+    Statement mark(s, "UPDATE cases SET worklist_revision = revision WHERE id = ?");
+    auto q = mark.use();
+    q.bind(1, id);
+    q.step();
+    tx.commit();
+    ++indexed;
+  }
+  return indexed;
 }
 
 std::vector<Change> SqliteCaseStore::changes(std::uint64_t after, std::size_t limit) const {
