@@ -104,6 +104,9 @@ std::vector<WorkItem> work_items(const Case& c);
 /// Which cases an actor's worklist shows. Cases are in case id order; a page holds at most
 /// `limit` cases and says where the next page starts.
 struct InboxQuery {
+  InboxQuery() = default;
+  explicit InboxQuery(Actor who) : actor(std::move(who)) {}
+
   Actor actor;                          ///< its roles select the events
   std::optional<std::string> stage;     ///< only cases in this top-level stage
   std::optional<std::string> customer;  ///< only cases of this customer (data.customer.name)
@@ -218,6 +221,10 @@ Case load_case(const CaseStore& store, const Engine& engine, std::string_view ca
 
 /// How fire_stored fires.
 struct FireOptions {
+  FireOptions() = default;
+  explicit FireOptions(std::string request, int attempts = 3)
+      : request_id(std::move(request)), max_attempts(attempts) {}
+
   /// Names the request, so that a repeat of it (a retry after a timeout) is answered with the
   /// first outcome instead of firing again. Empty: none.
   std::string request_id;

@@ -9,7 +9,10 @@
 //   * the store opens and passes PRAGMA integrity_check and its own invariants (ledger rows run
 //     1..revision for every case, no orphans);
 //   * every reported (case, revision) is in the store (stored revision ≥ reported);
-//   * every stored case restores (its snapshot matches its ledger).
+//   * every stored case restores (its snapshot matches its ledger);
+//   * what the same transactions maintain agrees with the ledgers: the change feed holds every
+//     ledger row exactly once (check()), every acknowledged request id is remembered, and the
+//     worklist the inbox answers from is exactly the events each case accepts now.
 // A process kill is what this can simulate; a power cut additionally needs the fsync of
 // synchronous=FULL, which a test cannot pull the plug on.
 //
@@ -20,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -70,10 +74,11 @@ void write_all(int fd, const std::string& text) {
     open.limit = 6;
     for (const auto& s : store.list(open)) {
       Case c = load_case(store, engine, s.case_id);
-      sim::OrderScript script = sim::OrderScript::draw(s.case_id, *s.updated, ch);
+      sim::OrderScript script = sim::OrderScript::draw(
+          s.case_id, s.updated.value_or(*parse_iso8601("2026-01-05T08:00:00Z")), ch);
       live.push_back(Live{std::move(script), std::move(c)});
     }
-    int created = 0;
+    int created = 0, requests = 0;
     for (;;) {
       if (live.size() < 6) {
         const std::string id = "C" + std::to_string(iteration) + "-" + std::to_string(++created);
@@ -81,16 +86,28 @@ void write_all(int fd, const std::string& text) {
         sim::OrderScript script = sim::OrderScript::draw(id, arrival, ch);
         Case c = engine.create_case(id, script.form());
         store.create(c);
-        write_all(fd, id + " 0\n");
+        write_all(fd, id + " 0 -\n");
         live.push_back(Live{std::move(script), std::move(c)});
       }
       const std::size_t i =
           static_cast<std::size_t>(ch.between(0, static_cast<int>(live.size()) - 1));
       Live& l = live[i];
-      const auto action = l.script.next(
-          l.c, l.c.ledger().empty() ? l.script.arrival() : l.c.ledger().back().at, ch);
+      const auto action = l.script.next(l.c, l.c.ledger_head().at.value_or(l.script.arrival()), ch);
       if (!action) {
         live.erase(live.begin() + static_cast<std::ptrdiff_t>(i));
+        continue;
+      }
+      // Half the events through fire_stored with a request id (load, fire, save with the request
+      // record), half fired on the live case and saved.
+      if (ch.chance(0.5)) {
+        const std::string request =
+            "R" + std::to_string(iteration) + "-" + std::to_string(++requests);
+        const StoredFire r = fire_stored(store, engine, l.c.id(), action->event, action->actor,
+                                         action->payload, action->at, FireOptions{request, 1});
+        l.script.observe(*action, r.outcome);
+        l.c = load_case(store, engine, l.c.id());
+        if (r.outcome.accepted)
+          write_all(fd, l.c.id() + " " + std::to_string(r.revision) + " " + request + "\n");
         continue;
       }
       const auto loaded = l.c.revision();
@@ -98,12 +115,40 @@ void write_all(int fd, const std::string& text) {
       l.script.observe(*action, o);
       if (!o.accepted) continue;
       store.save(l.c, loaded);
-      write_all(fd, l.c.id() + " " + std::to_string(l.c.revision()) + "\n");
+      write_all(fd, l.c.id() + " " + std::to_string(l.c.revision()) + " -\n");
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "child %d: %s\n", iteration, e.what());
     _exit(4);
   }
+}
+
+// The worklist as the inbox answers it (one actor with every role, every page) against the events
+// each stored case accepts now; the first disagreement, or "".
+std::string worklist_disagreement(const CaseStore& store, const Engine& engine) {
+  InboxQuery query;
+  query.actor = Actor{"checker", engine.policy()->roles()};
+  query.limit = 1000;
+  std::map<std::string, std::vector<std::string>> listed;
+  for (;;) {
+    const InboxPage page = store.inbox(query);
+    for (const auto& item : page.items)
+      for (const auto& e : item.events) listed[item.summary.case_id].push_back(e.event);
+    if (page.next.empty()) break;
+    query.after = page.next;
+  }
+  for (const auto& s : store.list()) {
+    std::vector<std::string> expected;
+    for (const auto& w : work_items(load_case(store, engine, s.case_id)))
+      expected.push_back(w.event);
+    std::vector<std::string>& got = listed[s.case_id];
+    std::sort(got.begin(), got.end());
+    std::sort(expected.begin(), expected.end());
+    if (got != expected)
+      return "case " + s.case_id + ": the worklist lists " + std::to_string(got.size()) +
+             " events, the case accepts " + std::to_string(expected.size());
+  }
+  return {};
 }
 
 std::string read_all(int fd) {
@@ -138,6 +183,7 @@ int main(int argc, char** argv) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   std::mt19937_64 rng(seed);
   std::map<std::string, std::uint64_t> reported;  // case → highest revision reported accepted
+  std::vector<std::pair<std::string, std::string>> requests_reported;  // (case, request id)
   std::size_t events_reported = 0, killed_mid_run = 0;
   Engine engine;
   const auto started = std::chrono::steady_clock::now();
@@ -177,10 +223,12 @@ int main(int argc, char** argv) {
     ::close(fds[0]);
     for (std::string id; lines >> id;) {
       std::uint64_t rev = 0;
-      if (!(lines >> rev)) break;  // a line cut by the kill: not reported
+      std::string request;
+      if (!(lines >> rev >> request)) break;  // a line cut by the kill: not reported
       auto& r = reported[id];
       r = std::max(r, rev);
       ++events_reported;
+      if (request != "-") requests_reported.emplace_back(id, request);
     }
 
     // The store after the crash.
@@ -202,6 +250,16 @@ int main(int argc, char** argv) {
                   << "\n";
         return 1;
       }
+    }
+    for (const auto& [id, request] : requests_reported)
+      if (!store.remembered(id, request)) {
+        std::cerr << "iteration " << it << ": request " << request << " of case " << id
+                  << " was acknowledged but is not remembered\n";
+        return 1;
+      }
+    if (const std::string problem = worklist_disagreement(store, engine); !problem.empty()) {
+      std::cerr << "iteration " << it << ": " << problem << "\n";
+      return 1;
     }
     // Every case touched in this iteration restores (a full check of all cases at the end).
     for (const auto& [id, rev] : stored) {

@@ -64,14 +64,14 @@ constexpr std::string_view kSummaryColumns =
 
 // The statements every call reuses, prepared once per connection.
 struct Prepared {
-  Statement stored_row, insert_case, update_case, insert_entry, insert_change, select_head,
-      select_entries, delete_worklist, insert_worklist, select_summary, select_changes,
+  Statement stored_row, insert_case, update_case, insert_entry, rehash_entry, insert_change,
+      select_head, select_entries, delete_worklist, insert_worklist, select_summary, select_changes,
       select_request, insert_request;
 
   explicit Prepared(const Connection& c)
       : stored_row(c,
-                   "SELECT revision, state, customer, due_ms, worklist_revision FROM cases"
-                   " WHERE id = ?"),
+                   "SELECT revision, state, customer, due_ms, worklist_revision,"
+                   " json_extract(head, '$.format_version') FROM cases WHERE id = ?"),
         insert_case(c,
                     "INSERT INTO cases (id, policy_name, policy_version, revision, stage, state,"
                     " terminated, customer, updated_ms, attention_ms, due_ms, worklist_revision,"
@@ -84,6 +84,7 @@ struct Prepared {
         insert_entry(c,
                      "INSERT INTO ledger (case_id, seq, at_ms, kind, event, entry)"
                      " VALUES (?, ?, ?, ?, ?, ?)"),
+        rehash_entry(c, "UPDATE ledger SET entry = ?3 WHERE case_id = ?1 AND seq = ?2"),
         insert_change(c, "INSERT INTO changes (case_id, seq) VALUES (?, ?)"),
         select_head(c, "SELECT head FROM cases WHERE id = ?"),
         select_entries(c, "SELECT seq, entry FROM ledger WHERE case_id = ? ORDER BY seq"),
@@ -108,6 +109,7 @@ struct StoredRow {
   std::string state, customer;
   std::optional<std::int64_t> due_ms;
   bool worklist_current = false;  // worklist rows written for the stored revision
+  std::int64_t head_format = 0;   // the snapshot format of the stored head
 };
 
 }  // namespace
@@ -137,6 +139,7 @@ struct SqliteCaseStore::Impl : Connection {
     r.customer = std::string(q.text(2));
     if (!q.is_null(3)) r.due_ms = q.integer(3);
     r.worklist_current = !q.is_null(4) && q.integer(4) == r.revision;
+    r.head_format = q.integer(5);
     return r;
   }
 
@@ -162,6 +165,21 @@ struct SqliteCaseStore::Impl : Connection {
       auto q = prepared->insert_change.use();
       q.bind(1, c.id());
       q.bind(2, static_cast<std::int64_t>(e.seq));
+      q.step();
+    }
+  }
+
+  // A case stored before hash chains (its head of format 1 or 2) was restored by replaying its
+  // whole ledger, which computed every entry's hash: its first save writes the hashes into the
+  // rows it already has, so that its chain can be checked from the genesis from then on.
+  void chain_old_rows(const Case& c, std::uint64_t up_to) const {
+    if (!c.ledger_complete()) return;
+    for (const LedgerEntry& e : c.ledger()) {
+      if (e.seq > up_to) break;
+      auto q = prepared->rehash_entry.use();
+      q.bind(1, c.id());
+      q.bind(2, static_cast<std::int64_t>(e.seq));
+      q.bind(3, json::serialize(to_json(e)));
       q.step();
     }
   }
@@ -374,6 +392,7 @@ void SqliteCaseStore::save(const Case& c, std::uint64_t expected_revision,
                     " (someone saved it in between; reload it and try again)");
   if (c.revision() == expected_revision) return;  // nothing new (the transaction rolls back)
   const CaseSummary summary = CaseSummary::of(c);
+  if (stored->head_format < 3) s.chain_old_rows(c, expected_revision);
   s.write_entries(c, expected_revision);
   s.write_case(s.prepared->update_case, c, summary);
   // The worklist rows follow the state (and carry the customer and due the inbox filters on).
