@@ -5,8 +5,10 @@
 // approvals, batches, complaints), and the append-only ledger. `fire` is atomic: a refused event,
 // or one that fails, changes nothing at all.
 //
-// Thread safety: a case is used by one thread at a time (it is not internally locked). Different
-// cases of the same engine may be used from different threads at once.
+// Thread safety: a case is used by one thread at a time (it is not internally locked), for reads
+// too: the hashes of new ledger entries are computed on the first read that needs them (ledger(),
+// ledger_head(), snapshot()). Different cases of the same engine may be used from different
+// threads at once.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -116,11 +118,11 @@ class Case {
   /// The ledger entries this case holds: the whole ledger, unless it was restored from a snapshot
   /// without its ledger (ledger_complete() false): then the entries added since, their seq
   /// continuing from the revision it was restored at.
-  const std::vector<LedgerEntry>& ledger() const noexcept;
+  const std::vector<LedgerEntry>& ledger() const;
   /// Whether ledger() holds every entry since the case was created.
   bool ledger_complete() const noexcept;
   /// Where the ledger ends: seq (the revision), hash and time of the last entry.
-  const LedgerHead& ledger_head() const noexcept;
+  const LedgerHead& ledger_head() const;
   /// The creation data and the ledger together: what replay and KPIs read. Throws
   /// Error(invalid_argument) when the case does not hold its whole ledger (ledger_complete()).
   CaseLedger case_ledger() const;

@@ -250,10 +250,12 @@ std::vector<std::string> Case::state() const {
 std::string Case::stage() const {
   return std::string(impl_->machine.stage());
 }
-const std::vector<LedgerEntry>& Case::ledger() const noexcept {
+const std::vector<LedgerEntry>& Case::ledger() const {
+  detail::seal_entries(*impl_);
   return impl_->ledger;
 }
-const LedgerHead& Case::ledger_head() const noexcept {
+const LedgerHead& Case::ledger_head() const {
+  detail::seal_entries(*impl_);
   return impl_->head;
 }
 bool Case::ledger_complete() const noexcept {
@@ -278,6 +280,7 @@ CaseLedger Case::case_ledger() const {
                     std::to_string(impl_->ledger.size()) + " entries added since revision " +
                     std::to_string(impl_->head.seq - impl_->ledger.size()) +
                     ": read its ledger from where it is stored (CaseStore::ledger)");
+  detail::seal_entries(*impl_);
   return CaseLedger{impl_->id, impl_->policy->version(), impl_->data, impl_->ledger};
 }
 

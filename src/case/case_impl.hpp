@@ -27,10 +27,15 @@ struct Case::Impl {
   RiskRegister risks;  ///< the risk register (policy §六), scored into record()["risk"]
   /// The entries held: the whole ledger, or, for a case restored from a snapshot without its
   /// ledger, the entries added since (then ledger.front().seq == head.seq - ledger.size() + 1).
-  std::vector<LedgerEntry> ledger;
+  /// Entries are sealed lazily: fire() appends an entry without its hash, and the first read
+  /// that needs hashes (ledger(), ledger_head(), snapshot(), a store's save) computes them, so an
+  /// event costs no digest until the case is kept or looked at. `mutable` for that reason: a case
+  /// is used by one thread at a time, for reads too (case.hpp).
+  mutable std::vector<LedgerEntry> ledger;
+  mutable std::size_t unsealed = 0;          ///< entries at the end of `ledger` not hashed yet
   bool ledger_complete = true;               ///< false: entries before ledger.front() are not held
-  LedgerHead head;                           ///< the last entry: seq (the revision), hash and time
-  detail::Digest genesis{};                  ///< what the first entry's hash links to
+  mutable LedgerHead head;                   ///< the last entry: seq (the revision), hash, time
+  detail::Digest base{};                     ///< what the first held entry's hash links to
   std::shared_ptr<const detail::Seal> seal;  ///< the engine's: SHA-256, or HMAC under a host key
   detail::DeadlineBook deadlines;            ///< pending deadlines, kept in step with the ledger
   jsonlogic::Limits limits;
@@ -72,9 +77,13 @@ void apply_to_record(EventId event, const boost::json::object& payload, const Ac
                      std::string_view when, std::string_view stage, const Policy& policy,
                      boost::json::object& record);
 
-/// Appends `entry` to the ledger as the entry after the head: sets its seq and links its hash.
-/// Strong guarantee: when it throws, the ledger and the head are unchanged.
+/// Appends `entry` to the ledger as the entry after the head (sets its seq; its hash is computed
+/// by seal_entries). Strong guarantee: when it throws, the ledger and the head are unchanged.
 void append_entry(Case::Impl& c, LedgerEntry entry);
+
+/// Computes the hashes of the entries appended since the last call, and the head's. Strong
+/// guarantee (nothing changes when a digest cannot be computed).
+void seal_entries(const Case::Impl& c);
 
 /// The genesis hash of the case (its id, policy and creation data, sealed).
 Digest genesis_of(const Case::Impl& c);

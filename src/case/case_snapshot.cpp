@@ -100,7 +100,7 @@ std::vector<LedgerEntry> chained_ledger(const json::value& v, const Case::Impl& 
                            " entries; the ledger head is at seq " + std::to_string(c.head.seq));
   std::vector<LedgerEntry> ledger;
   ledger.reserve(entries.size());
-  detail::Digest previous = c.genesis;
+  detail::Digest previous = c.base;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const std::string path = "/ledger/" + std::to_string(i);
     try {
@@ -125,6 +125,7 @@ std::vector<LedgerEntry> chained_ledger(const json::value& v, const Case::Impl& 
 
 json::value Case::snapshot(const SnapshotOptions& options) const {
   const Impl& c = *impl_;
+  detail::seal_entries(c);
   json::object o;
   o.reserve(17);
   o["format"] = "undertake.snapshot";
@@ -159,10 +160,26 @@ Digest genesis_of(const Case::Impl& c) {
 
 void append_entry(Case::Impl& c, LedgerEntry entry) {
   entry.seq = c.head.seq + 1;
-  entry.hash = c.seal->link(c.head.seq ? c.head.hash : c.genesis, to_json(entry).get_object());
-  const LedgerHead head{entry.seq, entry.hash, entry.at};
+  entry.hash = LedgerHash{};
+  const std::uint64_t seq = entry.seq;
+  const Timestamp at = entry.at;
   c.ledger.push_back(std::move(entry));
-  c.head = head;
+  c.head.seq = seq;
+  c.head.at = at;
+  ++c.unsealed;
+}
+
+void seal_entries(const Case::Impl& c) {
+  if (c.unsealed == 0) return;
+  const std::size_t first = c.ledger.size() - c.unsealed;
+  std::vector<Digest> hashes;
+  hashes.reserve(c.unsealed);
+  Digest previous = first ? c.ledger[first - 1].hash : c.base;
+  for (std::size_t i = first; i < c.ledger.size(); ++i)
+    hashes.push_back(previous = c.seal->link(previous, c.ledger[i]));
+  for (std::size_t i = 0; i < hashes.size(); ++i) c.ledger[first + i].hash = hashes[i];
+  c.head.hash = hashes.back();
+  c.unsealed = 0;
 }
 
 void restore_sealed(Case::Impl& c, const json::object& o, json::object* movable) {
@@ -186,9 +203,9 @@ void restore_sealed(Case::Impl& c, const json::object& o, json::object* movable)
     damaged("/revision", "expected a whole number >= 0");
   c.head = head_of(member(o, "ledger_head"), revision.to_number<std::uint64_t>());
   const json::value* ledger = o.if_contains("ledger");
-  // The genesis is needed by a chain that starts here: the next entry of an empty ledger, or the
-  // ledger travelling with the snapshot. A case restored at revision N links to the head.
-  if (c.head.seq == 0 || ledger) c.genesis = genesis_of(c);
+  // What the first held entry links to: the genesis when the chain starts here (an empty ledger,
+  // or the ledger travelling with the snapshot); the head when the case is restored without it.
+  c.base = c.head.seq == 0 || ledger ? genesis_of(c) : c.head.hash;
   if (ledger) {
     c.ledger = chained_ledger(*ledger, c);
   } else {

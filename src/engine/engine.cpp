@@ -147,7 +147,7 @@ Case Engine::make_case(std::string id, json::object data,
   impl->id = std::move(id);
   impl->data = std::move(data);
   impl->seal = seal();
-  impl->genesis = detail::genesis_of(*impl);
+  impl->base = detail::genesis_of(*impl);
   return Case(std::move(impl));
 }
 
@@ -181,6 +181,7 @@ Case Engine::replay(const CaseLedger& ledger, std::shared_ptr<const Policy> poli
                     "replay reaches a different state than the ledger records");
     }
     // Ledgers written before hash chains carry no hashes; a chained ledger must chain the same.
+    if (e.hash != LedgerHash{}) detail::seal_entries(*c.impl_);
     if (e.hash != LedgerHash{} && c.impl_->head.hash != e.hash)
       throw Error(ErrorKind::invalid_snapshot, where + ".hash",
                   "the entry replayed hashes differently: it was edited, or the ledger was "
@@ -337,7 +338,7 @@ void Engine::check_chain(const CaseLedger& ledger) const {
   detail::Digest previous =
       seal->genesis(ledger.case_id, policy->name(), policy->version(), ledger.data);
   for (const auto& e : ledger.entries) {
-    if (e.hash != seal->link(previous, to_json(e).get_object()))
+    if (e.hash != seal->link(previous, e))
       throw Error(ErrorKind::invalid_snapshot,
                   "case " + ledger.case_id + " seq " + std::to_string(e.seq),
                   "the entry does not follow from the one before it in the hash chain: it was "

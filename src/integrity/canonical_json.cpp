@@ -230,6 +230,11 @@ void write_canonical(const json::object& object, ByteSink& sink,
   w.run();
 }
 
+void write_canonical_string(std::string_view text, ByteSink& sink) {
+  BufferedSink out(sink);
+  put_string(out, text);
+}
+
 std::string canonical_json(const json::value& value) {
   struct StringSink final : ByteSink {
     std::string text;

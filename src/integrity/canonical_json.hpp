@@ -33,6 +33,9 @@ void write_canonical(const boost::json::value& value, ByteSink& sink);
 void write_canonical(const boost::json::object& object, ByteSink& sink,
                      std::initializer_list<std::string_view> except = {});
 
+/// Writes a string in canonical form (quoted, minimally escaped).
+void write_canonical_string(std::string_view text, ByteSink& sink);
+
 /// The canonical form as a string (tests, tools).
 std::string canonical_json(const boost::json::value& value);
 

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include <charconv>
 #include <new>
 
 #include "integrity/canonical_json.hpp"
@@ -141,6 +142,39 @@ Digest Seal::link(const Digest& previous, const json::object& entry) const {
   Hasher h(impl_->sha256, impl_->hmac, impl_->key);
   h.write(previous);
   write_canonical(entry, h, {"hash"});
+  return h.finish();
+}
+
+Digest Seal::link(const Digest& previous, const LedgerEntry& e) const {
+  // The members of to_json(LedgerEntry) in canonical (sorted) order: actor, at, event, kind (for
+  // escalations), payload, seq, state.
+  Hasher h(impl_->sha256, impl_->hmac, impl_->key);
+  h.write(previous);
+  h.write("{\"actor\":{\"id\":");
+  write_canonical_string(e.actor.id, h);
+  h.write(",\"roles\":[");
+  for (std::size_t i = 0; i < e.actor.roles.size(); ++i) {
+    if (i) h.write(",");
+    write_canonical_string(e.actor.roles[i], h);
+  }
+  char when[kIso8601MaxLength];
+  h.write("]},\"at\":\"");
+  h.write(std::string_view(when, format_iso8601(e.at, when)));
+  h.write("\",\"event\":");
+  write_canonical_string(event_name(e.event), h);
+  if (e.kind == EntryKind::escalation) h.write(",\"kind\":\"escalation\"");
+  h.write(",\"payload\":");
+  write_canonical(e.payload, h);
+  char seq[24];
+  const auto end = std::to_chars(seq, seq + sizeof seq, e.seq).ptr;
+  h.write(",\"seq\":");
+  h.write(std::string_view(seq, static_cast<std::size_t>(end - seq)));
+  h.write(",\"state\":[");
+  for (std::size_t i = 0; i < e.state.size(); ++i) {
+    if (i) h.write(",");
+    write_canonical_string(e.state[i], h);
+  }
+  h.write("]}");
   return h.finish();
 }
 

@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 
+#include "undertake/ledger.hpp"
+
 namespace undertake::detail {
 
 using Digest = std::array<std::uint8_t, 32>;
@@ -46,6 +48,9 @@ class Seal {
                  std::string_view policy_version, const boost::json::object& data) const;
   /// The hash of `entry` (its JSON; a `hash` member is not covered) following `previous`.
   Digest link(const Digest& previous, const boost::json::object& entry) const;
+  /// The same for an entry as the case holds it, written in its canonical JSON form directly
+  /// (the same bytes as to_json(entry) gives: the hot path of fire() builds no JSON for it).
+  Digest link(const Digest& previous, const LedgerEntry& entry) const;
   /// The digest of a snapshot (its JSON; its `digest` and `ledger` members are not covered: the
   /// ledger is covered by its chain, whose head the snapshot holds).
   Digest seal(const boost::json::object& snapshot) const;
