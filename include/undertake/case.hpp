@@ -72,8 +72,6 @@ struct AvailableEvent {
 };
 
 class Engine;
-class CaseStore;
-struct StoreTickReport;
 
 /// The snapshot format version Case::snapshot() writes (Engine::restore() reads 1 to 3).
 inline constexpr int kSnapshotFormatVersion = 3;
@@ -151,13 +149,16 @@ class Case {
   /// with an Outcome whose event is `deadline.escalated`, and returns the due-soon and overdue
   /// deadlines. Throws Error(invalid_argument) when `now` is earlier than the last ledger entry.
   TickResult tick(Timestamp now);
+  /// tick() without telling the listener, for a host that tells it once the escalations are
+  /// stored (a store's tick): call announce() with the result then.
+  TickResult tick_unannounced(Timestamp now);
+  /// Tells the engine's listener of the escalations `result` recorded (as tick() does).
+  void announce(const TickResult& result) const;
 
   struct Impl;
 
  private:
   friend class Engine;
-  // Ticks stored cases and tells the listener only once the escalations are saved.
-  friend StoreTickReport tick_stored(CaseStore& store, const Engine& engine, Timestamp now);
   explicit Case(std::unique_ptr<Impl> impl);
   static Outcome decide_and_apply(Impl& impl, std::string_view event, const Actor& actor,
                                   boost::json::object payload, Timestamp at);

@@ -78,9 +78,11 @@ void deadlines_after_event(Case::Impl& c);
 /// order (a duplicate).
 void deadlines_apply_escalation(Case::Impl& c, const LedgerEntry& entry, const std::string& where);
 
-/// Case::tick() without the notification: records the escalations that are due at `now`, fills
-/// `result`, and returns the notices for the listener (one per escalation).
-std::vector<Outcome> tick_case(Case::Impl& c, Timestamp now, TickResult& result);
+/// Case::tick() without the notification: records the escalations that are due at `now`.
+TickResult tick_case(Case::Impl& c, Timestamp now);
+
+/// What the listener hears of the escalations a tick recorded: one outcome each, in seq order.
+std::vector<Outcome> escalation_notices(const Case::Impl& c, const TickResult& result);
 
 /// The engine's listener slot as cases hold it.
 using ListenerSlot =

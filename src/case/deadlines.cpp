@@ -680,16 +680,15 @@ std::vector<PendingDeadline> Case::deadlines() const {
 
 namespace detail {
 
-std::vector<Outcome> tick_case(Case::Impl& c, Timestamp now, TickResult& result) {
+TickResult tick_case(Case::Impl& c, Timestamp now) {
   if (c.head.at && now < *c.head.at)
     throw Error(ErrorKind::invalid_argument, "case " + c.id + ": tick",
                 "now (" + format_iso8601(now) + ") is earlier than the case's last entry (" +
                     format_iso8601(*c.head.at) + ")");
-  result = TickResult{};
+  TickResult result;
   result.case_id = c.id;
   result.now = now;
-  std::vector<Outcome> notices;
-  if (!c.deadlines.rules) return notices;
+  if (!c.deadlines.rules) return result;
   const std::vector<std::string> state = c.machine.configuration();
   for (auto& p : c.deadlines.pending) {
     DeadlineItem item;
@@ -705,13 +704,6 @@ std::vector<Outcome> tick_case(Case::Impl& c, Timestamp now, TickResult& result)
       escalate(*r, p, now);
       append_entry(c, std::move(e));
       item.escalation_seq = c.head.seq;
-      Outcome o;
-      o.accepted = true;
-      o.event = "deadline.escalated";
-      o.seq = c.head.seq;
-      o.state = state;
-      o.warnings.push_back(escalation_message(p));
-      notices.push_back(std::move(o));
       ++result.escalated;
     }
     item.status = p.status(now);
@@ -723,6 +715,23 @@ std::vector<Outcome> tick_case(Case::Impl& c, Timestamp now, TickResult& result)
   std::stable_sort(
       result.items.begin(), result.items.end(),
       [](const DeadlineItem& a, const DeadlineItem& b) { return a.hours_left < b.hours_left; });
+  return result;
+}
+
+std::vector<Outcome> escalation_notices(const Case::Impl& c, const TickResult& result) {
+  std::vector<Outcome> notices;
+  for (const DeadlineItem& item : result.items) {
+    if (!item.escalation_seq) continue;
+    Outcome o;
+    o.accepted = true;
+    o.event = "deadline.escalated";
+    o.seq = item.escalation_seq;
+    o.state = c.machine.configuration();
+    o.warnings.push_back(escalation_message(item.deadline));
+    notices.push_back(std::move(o));
+  }
+  std::sort(notices.begin(), notices.end(),
+            [](const Outcome& a, const Outcome& b) { return a.seq < b.seq; });
   return notices;
 }
 
@@ -742,10 +751,17 @@ void notify(const Case& c, const ListenerSlot& slot, const std::vector<Outcome>&
 }  // namespace detail
 
 TickResult Case::tick(Timestamp now) {
-  TickResult result;
-  const std::vector<Outcome> notices = detail::tick_case(*impl_, now, result);
-  detail::notify(*this, impl_->listener, notices);
+  TickResult result = tick_unannounced(now);
+  announce(result);
   return result;
+}
+
+TickResult Case::tick_unannounced(Timestamp now) {
+  return detail::tick_case(*impl_, now);
+}
+
+void Case::announce(const TickResult& result) const {
+  detail::notify(*this, impl_->listener, detail::escalation_notices(*impl_, result));
 }
 
 }  // namespace undertake

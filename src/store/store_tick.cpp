@@ -3,8 +3,6 @@
 // hears of an escalation only once it is stored.
 #include <boost/json.hpp>
 
-#include "case/case_impl.hpp"
-#include "case/deadline_book.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
 #include "undertake/store.hpp"
@@ -23,10 +21,9 @@ StoreTickReport tick_stored(CaseStore& store, const Engine& engine, Timestamp no
       try {
         Case c = load_case(store, engine, summary.case_id);
         const std::uint64_t loaded = c.revision();
-        TickResult result;
-        const std::vector<Outcome> notices = detail::tick_case(*c.impl_, now, result);
+        TickResult result = c.tick_unannounced(now);
         if (result.escalated) store.save(c, loaded);
-        detail::notify(c, c.impl_->listener, notices);
+        c.announce(result);
         report.escalated += result.escalated;
         if (!result.items.empty()) report.cases.push_back(std::move(result));
         break;
