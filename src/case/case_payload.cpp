@@ -332,7 +332,11 @@ std::string validate_payload(EventId event, const json::object& payload, const j
                                            {"passed", Type::boolean, true},
                                            {"quantity_passed", Type::non_negative, false}},
                                           p)
-                           : check_fields(payload, {{"batch", Type::text, true}}, p);
+                           : check_fields(payload,
+                                          {{"batch", Type::text, true},
+                                           {"cost", Type::non_negative, false},
+                                           {"quantity", Type::count, false}},
+                                          p);
           !e.empty())
         return e;
       const auto& batches = record.at("production").at("batches").get_object();
@@ -347,6 +351,15 @@ std::string validate_payload(EventId event, const json::object& payload, const j
             passed > quantity)
           return "payload.quantity_passed " + json::serialize(*q) +
                  " exceeds the batch's quantity " + json::serialize(batch->at("quantity"));
+      } else {
+        // The units reworked are units of this batch (policy §二(七)2): never more than it has.
+        double reworked = 0, quantity = 0;
+        if (const json::value* q = payload.if_contains("quantity");
+            q && finite_number(*q, reworked) && finite_number(batch->at("quantity"), quantity) &&
+            reworked > quantity)
+          return "payload.quantity " + json::serialize(*q) +
+                 " (units reworked) exceeds the batch's reported quantity " +
+                 json::serialize(batch->at("quantity"));
       }
       return {};
     }

@@ -347,10 +347,19 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
       break;
     }
     case EventId::production_rectify: {
-      auto& batch = obj(record, "production")["batches"]
-                        .as_object()[payload.at("batch").get_string()]
-                        .as_object();
+      // Rework costs money (policy §二(七)2): the batch keeps its own rework, and actual_cost —
+      // Σ cost of every report and every rectification, as the KPIs of kpi.hpp read it — grows.
+      // The batch's rework fields appear with the first rectification that gives them, so the
+      // records (and snapshots) of cases that never gave one stay as they were.
+      auto& p = obj(record, "production");
+      auto& batch = p["batches"].as_object()[payload.at("batch").get_string()].as_object();
       add_number(batch, "rectifications", 1);
+      if (const json::value* cost = payload.if_contains("cost"); cost && !cost->is_null()) {
+        add_number(batch, "rectification_cost", number(*cost));
+        add_number(p, "actual_cost", number(*cost));
+      }
+      if (const json::value* q = payload.if_contains("quantity"); q && !q->is_null())
+        add_number(batch, "reworked_quantity", number(*q));
       break;
     }
     case EventId::production_complete: {
