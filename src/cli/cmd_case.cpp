@@ -20,6 +20,7 @@
 
 #include "cli/case_cli.hpp"
 #include "cli/commands.hpp"
+#include "common/display_width.hpp"
 #include "undertake/deadlines.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
@@ -202,18 +203,12 @@ void print_json(std::ostream& out, const json::value& v) {
 
 namespace {
 
+using detail::pad;  // columns in display width (common/display_width.hpp)
+
 std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
   return out;
-}
-
-std::string pad(std::string s, std::size_t width) {
-  // Width in characters, counting UTF-8 code points (close enough for the arrows and dots used).
-  std::size_t chars = 0;
-  for (unsigned char ch : s) chars += (ch & 0xC0) != 0x80;
-  if (chars < width) s.append(width - chars, ' ');
-  return s;
 }
 
 std::string text_of(const json::object& o, std::initializer_list<std::string_view> path) {
