@@ -47,6 +47,8 @@ class Policy {
  public:
   /// Validates and compiles a policy. Throws Error(invalid_policy) naming file, JSON path and
   /// reason for the first problem; `problems()` style checking of every problem is `check()`.
+  /// A number beyond double anywhere in a part (1e400, which Boost.JSON reads as infinity) is
+  /// such a problem.
   static std::shared_ptr<const Policy> load(const PolicySource& source,
                                             const Extensions& extensions = Extensions{});
   /// Validates without throwing: every problem found, one message each (empty: valid).

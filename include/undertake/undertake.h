@@ -300,8 +300,12 @@ UT_API void ut_case_free(ut_case* c);
 /** Fires an event.
  *  - event: `stage.action` (design.md §2), e.g. "contract.sign".
  *  - actor_json: `{"id": "li", "roles": ["sales"]}` (the host authenticates; the engine checks
- *    roles).
- *  - payload_json: a JSON object, or NULL / "" for `{}`.
+ *    roles). Text that is not JSON is UT_E_INVALID_JSON; JSON that is not an actor (not an
+ *    object, no non-empty string `id`, `roles` not an array of strings) is UT_E_INVALID_ARGUMENT
+ *    naming the field (`actor.id`, `actor.roles[0]`); an actor whose roles (none, unknown or
+ *    forged) do not permit the event is UT_REFUSED with a reason of kind "role".
+ *  - payload_json: a JSON object, or NULL / "" for `{}`. A number too large for a double (1e400,
+ *    which would read as infinity) is UT_E_INVALID_JSON naming its path (`$.notes`).
  *  - at_iso8601: when it happened (required; not earlier than the case's last event).
  *  - outcome_json: may be NULL (no outcome wanted). Otherwise receives, for UT_OK and UT_REFUSED,
  *    `{"accepted": bool, "event", "seq" (accepted only), "state": [...], "reasons": [{kind,

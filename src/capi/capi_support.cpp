@@ -7,6 +7,7 @@
 #include <new>
 
 #include "capi/capi_internal.hpp"
+#include "common/json_numbers.hpp"
 #include "undertake/timestamp.hpp"
 
 namespace json = boost::json;
@@ -139,21 +140,11 @@ std::string_view text_arg(const char* text, const char* what, bool allow_empty) 
   return view;
 }
 
-// The JSON path of the first number that is not finite (Boost.JSON reads 1e400 as infinity
-// without an error), or an empty string.
-std::string first_non_finite(const json::value& v, const std::string& path) {
-  if (v.is_double()) return std::isfinite(v.get_double()) ? std::string{} : path;
-  if (v.is_array()) {
-    const auto& a = v.get_array();
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (auto p = first_non_finite(a[i], path + "[" + std::to_string(i) + "]"); !p.empty())
-        return p;
-  } else if (v.is_object()) {
-    for (const auto& kv : v.get_object())
-      if (auto p = first_non_finite(kv.value(), path + "." + std::string(kv.key())); !p.empty())
-        return p;
-  }
-  return {};
+// The `$.a[2]` path of the first number that is not finite (common/json_numbers.hpp), or "".
+std::string first_non_finite(const json::value& v) {
+  return detail::first_non_finite(
+      v, "$", [](const std::string& p, std::string_view key) { return p + "." + std::string(key); },
+      [](const std::string& p, std::size_t i) { return p + "[" + std::to_string(i) + "]"; });
 }
 
 json::value parse_json(const char* text, const JsonLimits& limits, const char* what) {
@@ -180,7 +171,7 @@ json::value parse_json(const char* text, const JsonLimits& limits, const char* w
                                 std::to_string(std::min(used, n)) + ": " + ec.message());
   }
   json::value value = parser.release();
-  if (const std::string path = first_non_finite(value, "$"); !path.empty())
+  if (const std::string path = first_non_finite(value); !path.empty())
     fail(UT_E_INVALID_JSON, std::string(what) + ": " + path +
                                 " is a number too large for JSON (it reads as infinity)");
   return value;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "common/json_numbers.hpp"
 #include "policy/json_checker.hpp"
 #include "policy/message_template.hpp"
 #include "policy/policy_data.hpp"
@@ -19,6 +20,7 @@ namespace undertake {
 namespace {
 
 using detail::CompiledRule;
+using detail::first_non_finite;
 using detail::JsonChecker;
 using detail::PolicyData;
 
@@ -406,6 +408,11 @@ std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions
                  "unknown policy part \"" + part.name +
                      "\" (expected policy, roles, gates, routes, process, risk, "
                      "kpi, tables or deadlines)");
+    // Boost.JSON reads a number beyond double (1e400) as infinity: a threshold nothing reaches.
+    if (const std::string path =
+            first_non_finite(part.document, "", &JsonChecker::join, &JsonChecker::index);
+        !path.empty())
+      check.fail(part.where, path, "a number too large for a double (it reads as infinity)");
     data->parts.emplace(part.name, part.document);
   }
   // Order matters: roles before the parts that name roles.
