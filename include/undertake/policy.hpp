@@ -51,7 +51,9 @@ class Policy {
   /// such a problem.
   static std::shared_ptr<const Policy> load(const PolicySource& source,
                                             const Extensions& extensions = Extensions{});
-  /// Validates without throwing: every problem found, one message each (empty: valid).
+  /// Validates without throwing: every problem found, one message each (empty: valid). Beyond
+  /// what stops load(), it reports the inputs no row of a decision table covers
+  /// (DecisionTable::gaps): such a policy loads, and refuses those inputs when they come.
   static std::vector<std::string> check(const PolicySource& source,
                                         const Extensions& extensions = Extensions{});
 

@@ -545,7 +545,11 @@ std::shared_ptr<const Policy> Policy::load(const PolicySource& source, const Ext
 
 std::vector<std::string> Policy::check(const PolicySource& source, const Extensions& ext) {
   std::vector<std::string> problems;
-  compile(source, ext, problems);
+  const auto data = compile(source, ext, problems);
+  // Inputs no row of a table covers do not stop a load (a rule reading the table there fails,
+  // closed), but a policy with them is not what its author meant: the check reports them.
+  for (const auto& [name, table] : *data->tables)
+    for (auto& gap : table->gaps()) problems.push_back(std::move(gap));
   return problems;
 }
 

@@ -41,7 +41,7 @@ class Parser {
   }
 
  private:
-  bool list(std::vector<Atom>& atoms, char close) {
+  bool list(Atoms& atoms, char close) {
     for (;;) {
       skip();
       if (at_end() || peek() == close) return fail("a test is missing");
@@ -70,7 +70,7 @@ class Parser {
       if (peek() == '"') {
         if (!quoted(str)) return false;
         a.kind = Atom::Kind::string_compare;
-        a.text = std::move(str);
+        a.value = json::string(str);
         a.cmp = less ? (eq ? Atom::Cmp::le : Atom::Cmp::lt) : (eq ? Atom::Cmp::ge : Atom::Cmp::gt);
         return true;
       }
@@ -221,6 +221,13 @@ class Parser {
 bool parse_unary_tests(std::string_view text, Cell& cell, std::string& why) {
   Parser p(text, why);
   return p.cell(cell);
+}
+
+bool Cell::accepts_value(const json::value& v) const noexcept {
+  if (any) return true;
+  bool hit = false;
+  for (const Atom& a : atoms) hit = hit || atom_accepts(a, v);
+  return negated ? !hit : hit;
 }
 
 bool same_value(const json::value& a, const json::value& b) noexcept {
