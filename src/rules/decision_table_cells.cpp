@@ -1,4 +1,5 @@
 // Unary tests: the text of a decision table's input cells ("< 100000", "[1..5]", "not(\"a\")").
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -39,6 +40,9 @@ class Parser {
     if (!at_end()) return fail("unexpected \"" + std::string(rest()) + "\"");
     return true;
   }
+
+  /// Whether every number read is finite; a problem otherwise (1e400 would be read as infinity).
+  bool finite() { return !infinite_ || fail("a number beyond the range of double"); }
 
  private:
   bool list(Atoms& atoms, char close) {
@@ -173,6 +177,7 @@ class Parser {
     }
     const std::string token(s_.substr(i_, j - i_));
     out = std::strtod(token.c_str(), nullptr);
+    infinite_ = infinite_ || !std::isfinite(out);
     i_ = j;
     return true;
   }
@@ -213,6 +218,7 @@ class Parser {
 
   std::string_view s_;
   std::size_t i_ = 0;
+  bool infinite_ = false;  ///< a number beyond double was read
   std::string& why_;
 };
 
@@ -220,7 +226,7 @@ class Parser {
 
 bool parse_unary_tests(std::string_view text, Cell& cell, std::string& why) {
   Parser p(text, why);
-  return p.cell(cell);
+  return p.cell(cell) && p.finite();
 }
 
 bool Cell::accepts_value(const json::value& v) const noexcept {

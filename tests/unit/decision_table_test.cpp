@@ -346,6 +346,10 @@ TEST_CASE("validation on load: every problem with file, JSON path and reason") {
   CHECK(any_contains(problems,
                      "/tables/t/rules/4/when/0: a test of another type in the number column"));
   CHECK(any_contains(problems, "/tables/t/rules/4/when/2: JsonLogic cell"));
+  CHECK(
+      any_contains(problems_of(R"({"inputs": [{"name": "x", "type": "number"}],
+    "outputs": [{"name": "y"}], "rules": [{"when": ["< 1e400"], "then": [1]}]})"),
+                   "/tables/t/rules/0/when/0: a number beyond the range of double in \"< 1e400\""));
   CHECK(any_contains(problems, "unknown operator \"frobnicate\""));
   CHECK_THROWS_AS(table(R"({"inputs": [], "outputs": [], "rules": []})"), Error);
 }
