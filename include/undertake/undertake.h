@@ -305,7 +305,7 @@ UT_API void ut_case_free(ut_case* c);
  *    naming the field (`actor.id`, `actor.roles[0]`); an actor whose roles (none, unknown or
  *    forged) do not permit the event is UT_REFUSED with a reason of kind "role".
  *  - payload_json: a JSON object, or NULL / "" for `{}`. A number too large for a double (1e400,
- *    which would read as infinity) is UT_E_INVALID_JSON naming its path (`$.notes`).
+ *    which would read as infinity) is UT_E_INVALID_JSON naming its place (`payload:1:11: /notes`).
  *  - at_iso8601: when it happened (required; not earlier than the case's last event).
  *  - outcome_json: may be NULL (no outcome wanted). Otherwise receives, for UT_OK and UT_REFUSED,
  *    `{"accepted": bool, "event", "seq" (accepted only), "state": [...], "reasons": [{kind,

@@ -1,13 +1,12 @@
 // The C API's plumbing: statuses and the last error, input validation, JSON with limits, output
 // strings, and the re-entrant call guard.
-#include <cmath>
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 
 #include "capi/capi_internal.hpp"
-#include "common/json_numbers.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/timestamp.hpp"
 
 namespace json = boost::json;
@@ -140,41 +139,19 @@ std::string_view text_arg(const char* text, const char* what, bool allow_empty) 
   return view;
 }
 
-// The `$.a[2]` path of the first number that is not finite (common/json_numbers.hpp), or "".
-std::string first_non_finite(const json::value& v) {
-  return detail::first_non_finite(
-      v, "$", [](const std::string& p, std::string_view key) { return p + "." + std::string(key); },
-      [](const std::string& p, std::size_t i) { return p + "[" + std::to_string(i) + "]"; });
-}
-
 json::value parse_json(const char* text, const JsonLimits& limits, const char* what) {
   if (!text) fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": NULL where JSON text is required");
+  // Never scan past the limit: a 100 MB string is refused after max_bytes + 1 bytes.
   const std::size_t n = ::strnlen(text, limits.max_bytes + 1);
-  if (n > limits.max_bytes)
-    fail(UT_E_LIMIT, std::string(what) + ": larger than the limit of " +
-                         std::to_string(limits.max_bytes) + " bytes (ut_engine_set_limits)");
-  json::parse_options options;
-  options.max_depth = limits.max_depth;
-  options.allow_invalid_utf8 = false;
-  json::parser parser(json::storage_ptr(), options);
-  json::error_code ec;
-  const std::size_t used = parser.write(text, n, ec);
-  if (ec) {
-    if (ec == json::error::too_deep)
-      fail(UT_E_LIMIT, std::string(what) + ": nested deeper than the limit of " +
-                           std::to_string(limits.max_depth) + " (ut_engine_set_limits)");
-    if (ec == json::error::exponent_overflow || ec == json::error::object_too_large ||
-        ec == json::error::array_too_large || ec == json::error::key_too_large ||
-        ec == json::error::string_too_large)
-      fail(UT_E_LIMIT, std::string(what) + ": " + ec.message());
-    fail(UT_E_INVALID_JSON, std::string(what) + ": not valid JSON at byte " +
-                                std::to_string(std::min(used, n)) + ": " + ec.message());
+  InputLimits input;
+  input.max_json_bytes = limits.max_bytes;
+  input.max_json_depth = limits.max_depth;
+  try {
+    return undertake::parse_json(std::string_view(text, n), input, what);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::limit_exceeded) throw;
+    fail(UT_E_LIMIT, std::string(e.what()) + " (ut_engine_set_limits)");  // how a C host sets them
   }
-  json::value value = parser.release();
-  if (const std::string path = first_non_finite(value); !path.empty())
-    fail(UT_E_INVALID_JSON, std::string(what) + ": " + path +
-                                " is a number too large for JSON (it reads as infinity)");
-  return value;
 }
 
 json::object parse_object(const char* text, const JsonLimits& limits, const char* what,

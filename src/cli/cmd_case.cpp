@@ -13,7 +13,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -24,6 +23,7 @@
 #include "undertake/deadlines.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/store.hpp"
 
 namespace json = boost::json;
@@ -50,12 +50,8 @@ std::unique_ptr<Engine> open_engine(const std::string& rules) {
 }
 
 Actor parse_actor(const std::string& text) {
-  if (!text.empty() && text.front() == '{') {
-    json::error_code ec;
-    const json::value v = json::parse(text, ec);
-    if (ec) throw Error(ErrorKind::invalid_argument, "--actor", "not valid JSON: " + ec.message());
-    return actor_from_json(v, "--actor");
-  }
+  if (!text.empty() && text.front() == '{')
+    return actor_from_json(parse_json(text, InputLimits{}, "--actor"), "--actor");
   const auto colon = text.find(':');
   Actor a;
   a.id = text.substr(0, colon);
@@ -73,17 +69,9 @@ Actor parse_actor(const std::string& text) {
 json::object parse_payload(const std::string& json_text, const std::vector<std::string>& sets) {
   json::object payload;
   if (!json_text.empty()) {
-    std::string text = json_text;
-    if (text.front() == '@') {
-      std::ifstream in(text.substr(1), std::ios::binary);
-      if (!in) throw Error(ErrorKind::not_found, text.substr(1), "cannot open the file");
-      std::stringstream ss;
-      ss << in.rdbuf();
-      text = ss.str();
-    }
-    json::error_code ec;
-    json::value v = json::parse(text, ec);
-    if (ec || !v.is_object())
+    json::value v = json_text.front() == '@' ? read_json_file(json_text.substr(1), InputLimits{})
+                                             : parse_json(json_text, InputLimits{}, "--payload");
+    if (!v.is_object())
       throw Error(ErrorKind::invalid_argument, "--payload", "expected a JSON object");
     payload = std::move(v.get_object());
   }
@@ -92,9 +80,17 @@ json::object parse_payload(const std::string& json_text, const std::vector<std::
     if (eq == std::string::npos || eq == 0)
       throw Error(ErrorKind::invalid_argument, "--set " + set, "expected KEY=VALUE");
     const std::string key = set.substr(0, eq), text = set.substr(eq + 1);
-    json::error_code ec;
-    json::value value = json::parse(text, ec);
-    if (ec) value = json::string(text);
+    json::value value;
+    try {
+      value = parse_json(text, InputLimits{}, "--set " + key);
+    } catch (const Error& e) {
+      // Not JSON: the text itself (--set name=Acme), unless it was meant as an object, an array
+      // or a string and is wrong.
+      if (e.kind() != ErrorKind::invalid_json ||
+          (!text.empty() && std::string_view("{[\"").find(text.front()) != std::string_view::npos))
+        throw;
+      value = json::string(text);
+    }
     json::object* target = &payload;
     std::size_t start = 0;
     for (std::size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {

@@ -199,7 +199,7 @@ bool is_limit(const json::error_code& ec) {
   refuse(text, fallback_offset, where, invalid,
          kind == JsonProblemKind::duplicate_key
              ? "an object names a key twice (each key may appear once)"
-             : "a number beyond the range of a double (it would read as infinity)");
+             : "a number too large for a double (it would read as infinity)");
 }
 
 }  // namespace

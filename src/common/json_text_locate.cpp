@@ -92,9 +92,8 @@ class Locator : public ParserSizes {
     if (exact_double(number_, approximate)) return number_done();
     // The parser calls back on the byte after the number (or at the end of the text).
     return found(offset - std::min(offset, number_.size()),
-                 "the number " + shown_number(number_) +
-                     " is beyond the range of a double (it would read as infinity, which JSON "
-                     "cannot write back)",
+                 "a number too large for a double: " + shown_number(number_) +
+                     " would read as infinity, which JSON cannot write back",
                  ec);
   }
   bool on_bool(bool, json::error_code&) { return value_done(); }

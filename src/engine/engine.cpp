@@ -6,11 +6,10 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "case/case_impl.hpp"
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 
 namespace json = boost::json;
 
@@ -66,16 +65,10 @@ std::string first_difference(const json::value& a, const json::value& b, const s
 PolicySource policy_source_from_path(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return PolicySource::from_directory(path);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::not_found, path, "no such rules directory or policy file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  json::error_code jec;
-  json::parse_options options;
-  options.max_depth = 64;  // the same bound as a rules directory's files (policy_source.cpp)
-  json::value doc = json::parse(text.str(), jec, {}, options);
-  if (jec) throw Error(ErrorKind::invalid_policy, path, "not valid JSON: " + jec.message());
-  return PolicySource::from_document(doc, path);
+  if (!std::filesystem::exists(path, ec))
+    throw Error(ErrorKind::not_found, path, "no such rules directory or policy file");
+  return PolicySource::from_document(read_json_file(path, InputLimits{}, ErrorKind::invalid_policy),
+                                     path);
 }
 
 Engine::Engine() : Engine(Policy::load(PolicySource::builtin(), Extensions{})) {}

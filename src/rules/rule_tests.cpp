@@ -5,13 +5,12 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "policy/policy_data.hpp"
 #include "rules/decision_table_detail.hpp"
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 
 namespace json = boost::json;
 
@@ -490,14 +489,12 @@ std::vector<RuleTestResult> RuleTestRunner::run(const json::value& document,
 }
 
 std::vector<RuleTestResult> RuleTestRunner::run_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {RuleTestResult{path, "(file)", false, "  cannot open the file\n"}};
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  json::error_code ec;
-  json::value doc = json::parse(buffer.str(), ec);
-  if (ec)
-    return {RuleTestResult{path, "(file)", false, "  not valid JSON: " + ec.message() + "\n"}};
+  json::value doc;
+  try {
+    doc = read_json_file(path, InputLimits{});
+  } catch (const Error& e) {
+    return {RuleTestResult{path, "(file)", false, "  " + std::string(e.what()) + "\n"}};
+  }
   return run(doc, path);
 }
 

@@ -26,6 +26,7 @@
 #include <string_view>
 
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/store.hpp"
 
 namespace json = boost::json;
@@ -140,11 +141,7 @@ class Statement {
 };
 
 json::value parse_json(std::string_view text, const std::string& where) {
-  json::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec)
-    throw Error(ErrorKind::invalid_snapshot, where, "stored JSON does not parse: " + ec.message());
-  return v;
+  return undertake::parse_json(text, InputLimits{}, where, ErrorKind::invalid_snapshot);
 }
 
 std::string state_text(const std::vector<std::string>& state) {

@@ -146,7 +146,7 @@ static void test_invalid_json(void) {
   char* out = NULL;
   CHECK_STATUS(ut_engine_open_default(&e), UT_OK);
   CHECK_FAILS(ut_case_create(e, "C-1", "{\"spec\": ", &c), UT_E_INVALID_JSON);
-  CHECK_CONTAINS(ut_last_error(), "byte");
+  CHECK_CONTAINS(ut_last_error(), "data:1:10: not valid JSON");
   CHECK_FAILS(ut_case_create(e, "C-1", "[1,2]", &c), UT_E_INVALID_JSON);
   CHECK_FAILS(ut_case_create(e, "C-1", "{} trailing", &c), UT_E_INVALID_JSON);
   CHECK_FAILS(ut_case_create(e, "C-1", "", &c), UT_E_INVALID_JSON);
@@ -225,7 +225,7 @@ static void test_limits(void) {
      be written as JSON and read back. A long integer is a (rounded) number. */
   CHECK_FAILS(ut_case_fire(c, "intake.confirm", sales, "{\"x\":1e99999}", "2026-03-03", NULL),
               UT_E_INVALID_JSON);
-  CHECK_CONTAINS(ut_last_error(), "$.x");
+  CHECK_CONTAINS(ut_last_error(), "payload:1:6: /x: a number too large for a double: 1e99999");
   CHECK_STATUS(ut_case_fire(c, "intake.confirm", sales, "{\"y\":123456789012345678901234567890}",
                             "2026-03-03", NULL),
                UT_OK);
