@@ -26,6 +26,22 @@ const json::value& field(const json::object& o, std::string_view key, const char
   return *v;
 }
 
+// Whether two JSON numbers are the same number, exactly: no tolerance, since every double survives
+// a trip through text bit for bit (json_text.hpp). The kind is not compared: 40 and 40.0 are the
+// same number, and a JSON tool between the engine and its store may write one for the other
+// (JavaScript's JSON.stringify writes the double 40.0 as 40, PostgreSQL's jsonb too); -0.0 and 0
+// are the same number as well.
+bool same_number(const json::value& a, const json::value& b) {
+  if (a.is_double() && b.is_double()) return a.get_double() == b.get_double();
+  if (!a.is_double() && !b.is_double()) return a == b;  // int64 and uint64 compare by value
+  const double d = a.is_double() ? a.get_double() : b.get_double();
+  const json::value& whole = a.is_double() ? b : a;
+  if (d != std::trunc(d)) return false;  // a fraction (or not finite)
+  if (whole.is_int64())
+    return d >= -0x1p63 && d < 0x1p63 && static_cast<std::int64_t>(d) == whole.get_int64();
+  return d >= 0 && d < 0x1p64 && static_cast<std::uint64_t>(d) == whole.get_uint64();
+}
+
 // The first JSON path at which two values differ (for a precise "damaged snapshot" message).
 std::string first_difference(const json::value& a, const json::value& b, const std::string& path) {
   if (a.kind() != b.kind() && !(a.is_number() && b.is_number())) return path;
@@ -51,12 +67,7 @@ std::string first_difference(const json::value& a, const json::value& b, const s
     }
     return aa.size() == ba.size() ? std::string{} : path;
   }
-  if (a.is_number()) {
-    // Within a few ulps: Boost.JSON 1.81's parser does not round every decimal to the nearest
-    // double, so a snapshot that went through text (a host's database) may differ in the last bit.
-    const double x = a.to_number<double>(), y = b.to_number<double>();
-    return std::fabs(x - y) <= 1e-12 * std::max(std::fabs(x), std::fabs(y)) ? std::string{} : path;
-  }
+  if (a.is_number()) return same_number(a, b) ? std::string{} : path;
   return a == b ? std::string{} : path;
 }
 
