@@ -4,7 +4,8 @@
     tests/fuzz/make_seeds.py build/release/src/capi/libundertake_c.so
 
 jsonlogic: each gate rule's condition with a facts document (rule NUL data); policy: the built-in
-policy document and a few of its parts; snapshot: snapshots of an order at several stages;
+policy document, a few of its parts and two with a key named twice; snapshot: snapshots of an
+order at several stages;
 capi_fire: event NUL actor NUL payload NUL time for real steps and a few forged ones.
 """
 import ctypes, json, os, sys
@@ -58,6 +59,11 @@ write("policy", "builtin.json", policy)
 doc = json.loads(policy)
 for part in ("roles", "gates", "routes"):
     write("policy", f"only-{part}.json", json.dumps({part: doc[part]}))
+# Issue 13.5: a key named twice, which the reader refuses (a dict cannot hold it: spliced as text).
+for name, part, key, value in (("duplicate-gate.json", doc["gates"]["gates"], "contract.sign", {"rules": []}),
+                               ("duplicate-role.json", doc["roles"]["events"], "intake.confirm", ["market"])):
+    text = json.dumps(part)
+    write("policy", name, json.dumps(doc).replace(text, text[:-1] + f", {json.dumps(key)}: {json.dumps(value)}}}", 1))
 
 steps = [("intake.forward", "market", {}), ("intake.confirm", "sales", {}),
          ("evaluation.quote", "sales", {"price": 420000, "cost": 320000}),
