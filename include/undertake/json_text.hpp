@@ -36,7 +36,9 @@ namespace undertake {
 /// Parses one JSON text. `where` names it in errors ("payload", a file's path, ...). Text that is
 /// not JSON, a duplicate key or a number beyond double throw an Error of kind `invalid`
 /// (invalid_json unless the caller reads a policy or a stored snapshot and says so); the limits
-/// throw limit_exceeded. Messages read "<where>:<line>:<column>: <JSON path>: <why>".
+/// throw limit_exceeded. Messages read "<where>:<line>:<column>: <JSON path>: <why>" (Error's
+/// where() is "<where>:<line>:<column>"; the path is there when the place is inside the document;
+/// a text over max_json_bytes is "<where>: larger than ...", not read at all).
 boost::json::value parse_json(std::string_view text, const InputLimits& limits,
                               std::string_view where, ErrorKind invalid = ErrorKind::invalid_json);
 
