@@ -13,8 +13,9 @@
 #include "ut_test.h"
 
 #define SAMPLES 1000000
-#define PER_QUOTE 10000
-#define QUOTES (SAMPLES / PER_QUOTE)
+#define PER_CASE 100000 /* ten cases carry 10^6 (and the memory stays small) */
+#define PER_QUOTE 10000 /* doubles in one payload: ten quotes a case */
+#define QUOTES (PER_CASE / PER_QUOTE)
 
 static const char* const sales = "{\"id\":\"li\",\"roles\":[\"sales\"]}";
 static const char* const market = "{\"id\":\"mei\",\"roles\":[\"market\"]}";
@@ -103,44 +104,45 @@ static size_t compare_ledger(ut_case* c, const double* samples) {
   const char* from = NULL;
   size_t q, wrong = 0;
   CHECK_STATUS(ut_case_ledger(c, &ledger), UT_OK);
-  if (!ledger) return SAMPLES;
+  if (!ledger) return PER_CASE;
   for (q = 0; q < QUOTES; ++q)
     wrong += compare_array(ledger, &from, samples + q * PER_QUOTE, PER_QUOTE);
   ut_free(ledger);
   return wrong;
 }
 
-int main(void) {
-  ut_engine* e = NULL;
+/* The payload of one quote: the doubles with 17 significant digits. */
+static void write_payload(char* payload, int price, int cost, const double* xs) {
+  size_t i, len = (size_t)sprintf(payload, "{\"price\":%d,\"cost\":%d,\"xs\":[", price, cost);
+  for (i = 0; i < PER_QUOTE; ++i) {
+    /* "-0" is the integer 0 (as in Boost.JSON and Python); a negative zero is written -0.0. */
+    if (xs[i] == 0 && signbit(xs[i]))
+      len += (size_t)sprintf(payload + len, "%s-0.0", i ? "," : "");
+    else
+      len += (size_t)sprintf(payload + len, "%s%.17g", i ? "," : "", xs[i]);
+  }
+  strcpy(payload + len, "]}");
+}
+
+/* One case, quoted QUOTES times with samples[0, PER_CASE): record, ledger, snapshot, restore. */
+static void check_case(ut_engine* e, const double* samples, char* payload, int k) {
   ut_case* c = NULL;
   ut_case* restored = NULL;
   char *record = NULL, *snapshot = NULL, *snapshot2 = NULL;
-  double* samples = malloc(SAMPLES * sizeof *samples);
-  char* payload = malloc(PER_QUOTE * 32 + 100);
-  size_t i, q, wrong = 0, wrong_margins = 0;
+  char id[32];
+  size_t q, wrong = 0, wrong_margins = 0;
   double last_margin = 0;
 
-  if (!samples || !payload) return 2;
-  for (i = 0; i < SAMPLES; ++i) samples[i] = sample(i);
-  CHECK_STATUS(ut_engine_open_default(&e), UT_OK);
-  CHECK_STATUS(ut_case_create(e, "EXACT-C", form, &c), UT_OK);
+  sprintf(id, "EXACT-C%d", k);
+  CHECK_STATUS(ut_case_create(e, id, form, &c), UT_OK);
   CHECK_STATUS(ut_case_fire(c, "intake.forward", market, "{}", "2026-03-02T09:00:00Z", NULL),
                UT_OK);
   CHECK_STATUS(ut_case_fire(c, "intake.confirm", sales, "{}", "2026-03-02T10:00:00Z", NULL), UT_OK);
-
   for (q = 0; q < QUOTES; ++q) {
-    const int price = 100000 + (int)(q * 7 % 1001), cost = 80000 + (int)(q * 13 % 101);
+    const int n = k * QUOTES + (int)q;
+    const int price = 100000 + n * 7 % 1001, cost = 80000 + n * 13 % 101;
     const char* from = NULL;
-    size_t len = (size_t)sprintf(payload, "{\"price\":%d,\"cost\":%d,\"xs\":[", price, cost);
-    for (i = 0; i < PER_QUOTE; ++i) {
-      const double d = samples[q * PER_QUOTE + i];
-      /* "-0" is the integer 0 (as in Boost.JSON and Python); a negative zero is written -0.0. */
-      if (d == 0 && signbit(d))
-        len += (size_t)sprintf(payload + len, "%s-0.0", i ? "," : "");
-      else
-        len += (size_t)sprintf(payload + len, "%s%.17g", i ? "," : "", d);
-    }
-    strcpy(payload + len, "]}");
+    write_payload(payload, price, cost, samples + q * PER_QUOTE);
     CHECK_STATUS(ut_case_fire(c, "evaluation.quote", sales, payload, "2026-03-03T09:00:00Z", NULL),
                  UT_OK);
     CHECK_STATUS(ut_case_record(c, &record), UT_OK);
@@ -158,7 +160,6 @@ int main(void) {
   /* Through the snapshot's text and back: the same doubles, the same text. */
   CHECK_STATUS(ut_case_snapshot(c, &snapshot), UT_OK);
   ut_case_free(c); /* an engine holds one open case per id */
-  c = NULL;
   CHECK_STATUS(ut_case_restore(e, snapshot, &restored), UT_OK);
   if (restored) {
     CHECK(compare_ledger(restored, samples) == 0);
@@ -171,7 +172,20 @@ int main(void) {
   ut_free(snapshot);
   ut_free(snapshot2);
   ut_case_free(restored);
-  ut_case_free(c);
+}
+
+int main(void) {
+  ut_engine* e = NULL;
+  double* samples = malloc(SAMPLES * sizeof *samples);
+  char* payload = malloc(PER_QUOTE * 32 + 100);
+  size_t i;
+  int k;
+
+  if (!samples || !payload) return 2;
+  for (i = 0; i < SAMPLES; ++i) samples[i] = sample(i);
+  CHECK_STATUS(ut_engine_open_default(&e), UT_OK);
+  for (k = 0; k < SAMPLES / PER_CASE; ++k)
+    check_case(e, samples + (size_t)k * PER_CASE, payload, k);
   ut_engine_close(e);
   free(payload);
   free(samples);

@@ -24,18 +24,19 @@ using namespace undertake::testing;
 namespace {
 
 constexpr std::size_t kSamples = 1'000'000;
-constexpr std::size_t kPerQuote = 10'000;  // doubles in one payload: 100 quotes carry 10^6
+constexpr std::size_t kPerCase = 100'000;  // ten cases carry 10^6 (and the memory stays small)
+constexpr std::size_t kPerQuote = 10'000;  // doubles in one payload: ten quotes a case
 
-/// A case quoted once per chunk of `samples`: each quote's payload carries the chunk as "xs"
-/// (kept in the ledger and in the record), with a price and cost from the margin sweep.
-Case quoted_case(const Engine& engine, const std::vector<double>& samples) {
-  OrderDriver d(engine, "EXACT-1");
+/// A case quoted once per chunk of samples[begin, begin + kPerCase): each quote's payload
+/// carries the chunk as "xs" (kept in the ledger and in the record), with a price and cost from
+/// the margin sweep.
+Case quoted_case(const Engine& engine, const std::vector<double>& samples, std::size_t begin) {
+  OrderDriver d(engine, "EXACT-" + std::to_string(begin));
   d.advance_to("evaluation.quote");
   Timestamp at = d.now();
-  for (std::size_t start = 0; start < samples.size(); start += kPerQuote) {
+  for (std::size_t start = begin; start < begin + kPerCase; start += kPerQuote) {
     json::array xs;
-    for (std::size_t i = start; i < std::min(samples.size(), start + kPerQuote); ++i)
-      xs.push_back(samples[i]);
+    for (std::size_t i = start; i < start + kPerQuote; ++i) xs.push_back(samples[i]);
     const auto n = static_cast<std::int64_t>(start / kPerQuote);
     json::object payload{{"price", 100'000 + n % 1001}, {"cost", 80'000 + n % 101}, {"xs", xs}};
     at += std::chrono::minutes(1);
@@ -94,26 +95,32 @@ std::string literal_policy(const std::vector<double>& samples, std::size_t begin
 }  // namespace
 
 TEST_CASE("exact: 10^6 doubles through a snapshot's text and Engine::restore", "[exact]") {
-  Engine engine;
-  const Case c = quoted_case(engine, sample_doubles(kSamples));
-  const json::value snapshot = c.snapshot();
-  const Case restored =
-      engine.restore(parse_json(json::serialize(snapshot), InputLimits{}, "snap"));
-  check_identical(snapshot, restored.snapshot());  // kinds and bits: the record, the ledger
+  const Engine engine;
+  const std::vector<double> samples = sample_doubles(kSamples);
+  for (std::size_t begin = 0; begin < kSamples; begin += kPerCase) {
+    const Case c = quoted_case(engine, samples, begin);
+    const json::value snapshot = c.snapshot();
+    const Case restored =
+        engine.restore(parse_json(json::serialize(snapshot), InputLimits{}, "snap"));
+    check_identical(snapshot, restored.snapshot());  // kinds and bits: the record, the ledger
+  }
 }
 
 TEST_CASE("exact: 10^6 doubles through the SQLite store", "[exact][store]") {
   ut_test::TempFile file("exact");
-  Engine engine;
+  const Engine engine;
   SqliteOptions fast;
   fast.synchronous = SqliteOptions::Sync::off;
-  const Case c = quoted_case(engine, sample_doubles(kSamples, 99));
-  {
-    SqliteCaseStore store(file.path(), fast);
-    store.create(c);
+  const std::vector<double> samples = sample_doubles(kSamples, 99);
+  for (std::size_t begin = 0; begin < kSamples; begin += kPerCase) {
+    const Case c = quoted_case(engine, samples, begin);
+    {
+      SqliteCaseStore store(file.path(), fast);
+      store.create(c);
+    }
+    SqliteCaseStore reopened(file.path(), fast);
+    check_identical(c.snapshot(), load_case(reopened, engine, c.id()).snapshot());
   }
-  SqliteCaseStore reopened(file.path(), fast);
-  check_identical(c.snapshot(), load_case(reopened, engine, c.id()).snapshot());
 }
 
 TEST_CASE("exact: restore compares the record's numbers exactly", "[exact]") {
@@ -182,7 +189,7 @@ TEST_CASE("exact: 10^6 literals of policy files, compared by rules", "[exact][po
     OrderDriver d(engine, "L-" + std::to_string(begin));
     return d.fire("intake.forward", kMarket);
   };
-  constexpr std::size_t kPerFile = kSamples / 2;
+  constexpr std::size_t kPerFile = kSamples / 10;  // 2.4 MB files: the memory stays small
   for (std::size_t begin = 0; begin < kSamples; begin += kPerFile) {
     const Outcome o = forward(begin, begin + kPerFile, kSamples);
     INFO(o.summary().substr(0, 300));
