@@ -66,13 +66,16 @@ class Policy {
   const std::vector<std::string>& roles_for(EventId event) const noexcept;
   bool permits(EventId event, const Actor& actor) const noexcept;
 
-  /// Evaluates the gate of `event` against the case's facts.
+  /// Evaluates the gate of `event` against the case's facts. Never throws for a rule: a rule that
+  /// cannot be evaluated (a JsonLogic error, a limit, anything a custom rule or operator throws)
+  /// is traced with `error` set and denies the gate. Only std::bad_alloc propagates.
   GateDecision decide(EventId event, const boost::json::value& facts, const Actor& actor,
                       const jsonlogic::Limits& limits = {}) const;
   /// Whether an event has any gate rule.
   bool has_gate(EventId event) const noexcept;
 
-  /// A route of the process (`strategy_meeting_required`, `design_required`).
+  /// A route of the process (`strategy_meeting_required`, `design_required`). Throws what the
+  /// route's rule throws (Error, or anything a host operator throws).
   bool route(std::string_view name, const boost::json::value& facts,
              const jsonlogic::Limits& limits = {}) const;
 

@@ -100,12 +100,14 @@ enum {
                              (ut_case_fire_if_revision) */
   UT_E_LIMIT = -7,      /**< JSON larger or deeper than the engine's limits, or rule work beyond
                              the evaluation limits */
-  UT_E_RULE = -8,       /**< a KPI calculation or a process route rule failed while it ran (a
-                             host KPI calculator reported an error, bad data in a ledger). A gate
-                             rule that fails to run refuses the event instead (fail closed) */
+  UT_E_RULE = -8,       /**< a KPI calculation failed while it ran (a host KPI calculator
+                             reported an error, bad data in a ledger). A gate rule, route, deadline
+                             condition or risk scorer that fails while an event is fired refuses
+                             the event instead (UT_REFUSED, reason kind "rule_error": fail closed) */
   UT_E_IO = -9,         /**< the file system failed */
-  UT_E_NO_MEMORY = -10, /**< out of memory (std::bad_alloc). The case is unchanged, except when
-                             only writing ut_case_fire's outcome failed: check the revision */
+  UT_E_NO_MEMORY = -10, /**< out of memory (std::bad_alloc, also when a host rule or scorer threw
+                             it: not a refusal). The case is unchanged, except when only writing
+                             ut_case_fire's outcome failed: check the revision */
   UT_E_CLOSED = -11,  /**< the case's engine was closed (ut_engine_close): the case is read-only */
   UT_E_INTERNAL = -12 /**< a bug: an unexpected exception inside the library */
 };
@@ -194,6 +196,7 @@ UT_API int ut_policy_builtin_json(char** policy_json);
  *  limit unchanged. Snapshots and ledgers larger than the byte limit are refused with UT_E_LIMIT.
  *  Thread-safe; applies to calls that start afterwards. Out: none. */
 UT_API int ut_engine_set_limits(ut_engine* e, size_t max_json_bytes, unsigned max_json_depth);
+
 
 /* ---------------------------------------------------------------------------------------------
  * Custom rules written by the host (design.md §3 "pluggable" (c))
@@ -310,11 +313,15 @@ UT_API void ut_case_free(ut_case* c);
  *  - outcome_json: may be NULL (no outcome wanted). Otherwise receives, for UT_OK and UT_REFUSED,
  *    `{"accepted": bool, "event", "seq" (accepted only), "state": [...], "reasons": [{kind,
  *    message, rule}], "warnings": [...], "trace": {"verdict", "rules": [...]}, "case_id",
- *    "revision"}`, owned by the caller (ut_free); NULL on errors.
+ *    "revision"}`, owned by the caller (ut_free); NULL on errors. A reason's kind is one of
+ *    "unknown_event", "invalid_payload" (also a number the record would compute that JSON cannot
+ *    hold, e.g. a margin of -Infinity: the message names the field), "role", "state", "gate",
+ *    "segregation", "approval", "time", "rule_error" (a gate rule, route, deadline condition or
+ *    risk scorer could not be evaluated or a host callback failed; `rule` names it).
  *  Returns UT_OK (accepted), UT_REFUSED (nothing changed; ut_last_error() also holds a summary
  *  of the reasons), or an error: UT_E_INVALID_ARGUMENT (NULL, invalid UTF-8, bad actor or time),
- *  UT_E_INVALID_JSON, UT_E_LIMIT, UT_E_CLOSED, UT_E_RULE (the policy itself failed). Atomic: a
- *  refused or failing event changes nothing. One thread at a time per case. */
+ *  UT_E_INVALID_JSON, UT_E_LIMIT, UT_E_CLOSED, UT_E_NO_MEMORY. Atomic: a refused or failing
+ *  event changes nothing. One thread at a time per case. */
 UT_API int ut_case_fire(ut_case* c, const char* event, const char* actor_json,
                         const char* payload_json, const char* at_iso8601, char** outcome_json);
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "case/deadline_book.hpp"
+#include "case/record_change.hpp"
 #include "process/process_machine.hpp"
 #include "undertake/case.hpp"
 #include "undertake/ledger.hpp"
@@ -59,11 +60,31 @@ std::string check_utf8(const Actor& actor);
 /// Validates the requirement form given at creation (and by intake.register).
 std::string validate_requirement_form(const boost::json::object& form, std::string_view where);
 
-/// Applies an accepted event to the record. Called only after validation and the gate passed, so
-/// it does not fail on the payload's shape. `when` is the event's time, ISO-8601 formatted.
+/// Host code or a rule that failed while an event was being decided, outside the gate's rules
+/// (a route, a deadline's condition, a risk scorer): fire() refuses the event with a reason of
+/// kind `rule_error` naming `rule`.
+struct RuleFailure {
+  std::string rule;
+  std::string message;
+};
+
+/// A number the record would hold that JSON cannot (an infinity or NaN: a margin from a price of
+/// 1e-320, costs summed past 1.8e308): fire() refuses the event (kind `invalid_payload`).
+struct UnstorableNumber {
+  std::string field;  ///< the record path, e.g. `evaluation.quote.margin`
+  double value;
+};
+
+/// `d`, when it is finite; throws UnstorableNumber naming `field` otherwise. Every number the
+/// record computes goes through here.
+double finite_number(double d, std::string_view field);
+
+/// Builds what an accepted event changes in the record. Called only after validation and the gate
+/// passed, so it does not fail on the payload's shape; throws UnstorableNumber for a computed
+/// number that JSON cannot hold. `when` is the event's time, ISO-8601 formatted.
 void apply_to_record(EventId event, const boost::json::object& payload, const Actor& actor,
                      std::string_view when, std::string_view stage, const Policy& policy,
-                     boost::json::object& record);
+                     RecordChange& record);
 
 /// The record of a new case.
 boost::json::value initial_record(const std::string& case_id, const boost::json::object& data);

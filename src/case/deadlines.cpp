@@ -11,6 +11,7 @@
 
 #include "case/case_impl.hpp"
 #include "case/deadline_book.hpp"
+#include "common/exception_text.hpp"
 #include "policy/json_checker.hpp"
 #include "undertake/error.hpp"
 
@@ -266,22 +267,29 @@ class Compiler {
 class ConditionFacts {
  public:
   ConditionFacts(json::object& record, const LedgerEntry& e) : record_(record) {
-    record_["event"] = json::object{{"name", event_name(e.event)}, {"at", format_iso8601(e.at)}};
-    record_["actor"] = to_json(e.actor);
-    json::array state;
-    for (const auto& s : e.state) state.emplace_back(s);
-    record_["state"] = std::move(state);
-    record_["payload"] = e.payload;
-    detail::add_event_facts(e.event, e.payload, record_);
+    try {
+      record_["event"] = json::object{{"name", event_name(e.event)}, {"at", format_iso8601(e.at)}};
+      record_["actor"] = to_json(e.actor);
+      json::array state;
+      for (const auto& s : e.state) state.emplace_back(s);
+      record_["state"] = std::move(state);
+      record_["payload"] = e.payload;
+      detail::add_event_facts(e.event, e.payload, record_);
+    } catch (...) {
+      remove();  // out of memory half-way: the record must not keep the facts added so far
+      throw;
+    }
   }
-  ~ConditionFacts() {
-    for (auto key : {"event", "actor", "state", "payload", "batch", "complaint"})
-      record_.erase(key);
-  }
+  ~ConditionFacts() { remove(); }
   ConditionFacts(const ConditionFacts&) = delete;
   ConditionFacts& operator=(const ConditionFacts&) = delete;
 
  private:
+  void remove() noexcept {
+    for (auto key : {"event", "actor", "state", "payload", "batch", "complaint"})
+      record_.erase(key);
+  }
+
   json::object& record_;
 };
 
@@ -498,52 +506,75 @@ std::shared_ptr<const DeadlineRules> deadline_rules_for(
   return rules;
 }
 
-void deadlines_after_event(Case::Impl& c) {
+DeadlinePlan plan_deadlines(Case::Impl& c, const LedgerEntry& e) {
+  DeadlinePlan plan;
+  const DeadlineBook& book = c.deadlines;
+  if (!book.rules) return plan;
+  const auto& touched = book.rules->touched_by[static_cast<std::size_t>(e.event)];
+  if (touched.empty()) return plan;
+  std::optional<ConditionFacts> facts;
+  auto holds = [&](const DeadlineRule& r, const DeadlineTrigger& t, const char* which) {
+    if (!t.when) return true;
+    if (!facts) facts.emplace(c.record(), e);
+    try {
+      return t.when->test(c.world, c.limits);
+    } catch (...) {
+      throw RuleFailure{"deadline " + r.id,
+                        "deadline " + r.id + ": the " + which +
+                            " condition could not be evaluated: " + current_exception_text()};
+    }
+  };
+  plan.steps.reserve(touched.size());
+  for (std::size_t index : touched) {
+    const DeadlineRule& r = book.rules->rules[index];
+    DeadlinePlan::Step step{index, std::nullopt};
+    if (!r.key.empty()) step.key = key_of(e.payload, r.key);
+    const bool keyed = r.key.empty() || step.key;
+    step.satisfied =
+        has(r.satisfied_by.events, e.event) && keyed && holds(r, r.satisfied_by, "satisfied_by");
+    step.started = has(r.start.events, e.event) && keyed && holds(r, r.start, "start");
+    if (step.started) plan.fresh.push_back(fresh(r, step.key.value_or(std::string())));
+    plan.steps.push_back(std::move(step));
+  }
+  c.deadlines.pending.reserve(c.deadlines.pending.size() + plan.fresh.size());
+  return plan;
+}
+
+void apply_deadlines(Case::Impl& c, DeadlinePlan& plan) noexcept {
   DeadlineBook& book = c.deadlines;
   const LedgerEntry& e = c.ledger.back();
-  if (book.rules) {
-    std::optional<ConditionFacts> facts;
-    auto holds = [&](const DeadlineTrigger& t) {
-      if (!t.when) return true;
-      if (!facts) facts.emplace(c.record(), e);
-      try {
-        return t.when->test(c.world, c.limits);
-      } catch (const std::exception&) {
-        return false;  // a failing condition counts as false: the event stands
-      }
+  std::size_t next_fresh = 0;
+  for (auto& step : plan.steps) {
+    const DeadlineRule& r = book.rules->rules[step.rule];
+    const std::optional<std::string>& key = step.key;
+    auto matches = [&](const PendingDeadline& p) {
+      return p.id == r.id && (r.key.empty() || (key && p.key == *key));
     };
-    for (std::size_t index : book.rules->touched_by[static_cast<std::size_t>(e.event)]) {
-      const DeadlineRule& r = book.rules->rules[index];
-      std::optional<std::string> key;
-      if (!r.key.empty()) key = key_of(e.payload, r.key);
-      auto matches = [&](const PendingDeadline& p) {
-        return p.id == r.id && (r.key.empty() || (key && p.key == *key));
-      };
-      if (has(r.satisfied_by.events, e.event) && (r.key.empty() || key) && holds(r.satisfied_by)) {
-        if (r.repeat_every.set) {
-          for (auto& p : book.pending)
-            if (matches(p)) begin(r, p, e, c.world, true);
-        } else {
-          book.pending.erase(std::remove_if(book.pending.begin(), book.pending.end(), matches),
-                             book.pending.end());
-        }
-      }
-      if (has(r.cancelled_by, e.event)) {
-        const bool all = r.key.empty() || !key;  // a cancel without the key ends every instance
-        book.pending.erase(std::remove_if(book.pending.begin(), book.pending.end(),
-                                          [&](const PendingDeadline& p) {
-                                            return p.id == r.id && (all || p.key == *key);
-                                          }),
+    if (step.satisfied) {
+      if (r.repeat_every.set) {
+        for (auto& p : book.pending)
+          if (matches(p)) begin(r, p, e, c.world, true);
+      } else {
+        book.pending.erase(std::remove_if(book.pending.begin(), book.pending.end(), matches),
                            book.pending.end());
       }
-      if (has(r.start.events, e.event) && (r.key.empty() || key) && holds(r.start)) {
-        auto it = std::find_if(book.pending.begin(), book.pending.end(), matches);
-        if (it == book.pending.end()) {
-          book.pending.push_back(fresh(r, key.value_or(std::string())));
-          it = book.pending.end() - 1;
-        }
-        begin(r, *it, e, c.world, false);
+    }
+    if (has(r.cancelled_by, e.event)) {
+      const bool all = r.key.empty() || !key;  // a cancel without the key ends every instance
+      book.pending.erase(std::remove_if(book.pending.begin(), book.pending.end(),
+                                        [&](const PendingDeadline& p) {
+                                          return p.id == r.id && (all || p.key == *key);
+                                        }),
+                         book.pending.end());
+    }
+    if (step.started) {
+      PendingDeadline& candidate = plan.fresh[next_fresh++];
+      auto it = std::find_if(book.pending.begin(), book.pending.end(), matches);
+      if (it == book.pending.end()) {
+        book.pending.push_back(std::move(candidate));  // room reserved by plan_deadlines
+        it = book.pending.end() - 1;
       }
+      begin(r, *it, e, c.world, false);
     }
   }
   if (c.machine.terminated()) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "common/exception_text.hpp"
 #include "common/json_numbers.hpp"
 #include "policy/json_checker.hpp"
 #include "policy/message_template.hpp"
@@ -661,15 +662,20 @@ GateDecision Policy::decide(EventId event, const json::value& facts, const Actor
         if (!t.passed)
           t.message = v.message.empty() ? detail::fill_message(rule.message, facts) : v.message;
       }
-    } catch (const Error& e) {
-      // A rule that cannot be evaluated fails closed: the event is refused and the error shown.
+    } catch (...) {
+      // A rule that cannot be evaluated fails closed, whatever its severity and whatever host code
+      // threw (a custom rule or operator): the event is refused and the error shown. Out of memory
+      // is rethrown by current_exception_text (fire() then changes nothing).
       t.passed = false;
-      t.message = "rule could not be evaluated: " + std::string(e.what());
+      t.error = true;
+      t.message = "rule could not be evaluated: " + detail::current_exception_text();
     }
     t.reads = reads_of(reads);
     if (!decisions.calls.empty() && t.details.is_null())
       t.details = json::object{{"decisions", std::move(decisions.calls)}};
-    if (!t.passed) {
+    if (t.error) {
+      decision.verdict = Verdict::denied;
+    } else if (!t.passed) {
       switch (rule.severity) {
         case Severity::deny:
           decision.verdict = Verdict::denied;

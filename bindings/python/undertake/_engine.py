@@ -224,7 +224,11 @@ def _actor(actor):
 
 
 class Reason:
-    """Why an event was refused: kind (role, state, gate, ...), message, rule id."""
+    """Why an event was refused: kind, message, rule id.
+
+    kind is one of unknown_event, invalid_payload, role, state, gate, segregation, approval,
+    time, rule_error (a gate rule, route, deadline condition or risk scorer could not be
+    evaluated, or a host rule callback raised: the event fails closed; rule names it)."""
 
     __slots__ = ("kind", "message", "rule")
 
