@@ -60,6 +60,17 @@ class Engine {
   /// can be restored under it.
   std::shared_ptr<const Policy> policy_version(std::string_view version) const;
 
+  /// Bounds on rule evaluation (jsonlogic::Limits: `max_depth` nesting, `max_steps` nodes
+  /// evaluated, `max_items` elements of an array built) for the gate rules, routes and deadline
+  /// conditions of the cases this engine creates, replays or restores from now on; cases opened
+  /// before keep the limits they were opened with. A gate rule, route or condition that needs
+  /// more is refused (kind `rule_error`, fail closed) — also on replay and restore, so a case
+  /// accepted under higher limits may not restore under lower ones (Error(invalid_snapshot)).
+  /// Defaults and ceilings: docs/security.md. Throws Error(invalid_argument) when a limit is 0.
+  /// Thread-safe.
+  void set_rule_limits(const jsonlogic::Limits& limits);
+  jsonlogic::Limits rule_limits() const;
+
   /// Called after every fire() of every case created or restored by this engine, accepted or
   /// refused (for the notifications of policy §二(三)2 and §五). Runs on the thread that fired;
   /// must not throw (an exception from it is caught and discarded: the event stands).
@@ -76,8 +87,9 @@ class Engine {
                  std::shared_ptr<const Policy> policy) const;
 
   Extensions extensions_;
-  mutable std::mutex mutex_;  // guards policy_ and versions_ (pointers, not the immutable policies)
+  mutable std::mutex mutex_;  // guards policy_, versions_ and rule_limits_
   std::shared_ptr<const Policy> policy_;
+  jsonlogic::Limits rule_limits_;
   std::map<std::string, std::shared_ptr<const Policy>, std::less<>> versions_;
   std::shared_ptr<std::shared_ptr<const Listener>> listener_;  // shared with every case
 };

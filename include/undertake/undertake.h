@@ -197,6 +197,17 @@ UT_API int ut_policy_builtin_json(char** policy_json);
  *  Thread-safe; applies to calls that start afterwards. Out: none. */
 UT_API int ut_engine_set_limits(ut_engine* e, size_t max_json_bytes, unsigned max_json_depth);
 
+/** Sets the bounds on rule evaluation for the gate rules, process routes and deadline conditions
+ *  of the cases this engine creates, restores or replays from now on (cases already open keep
+ *  theirs): `max_depth` (nesting of a rule and its iterator scopes, default 512; rules are
+ *  compiled with at most 512 levels when the policy loads, so more has no effect), `max_steps`
+ *  (nodes evaluated, every iteration counted, default 10,000,000) and `max_items` (elements of an
+ *  array a rule builds, default 1,000,000). 0 keeps a limit unchanged. An event whose rule needs
+ *  more is refused (UT_REFUSED, reason kind "rule_error" naming the rule: fail closed), also when
+ *  a snapshot is restored, so a case accepted under higher limits may not restore under lower
+ *  ones (UT_E_SNAPSHOT). Errors: UT_E_INVALID_ARGUMENT (not an engine). Thread-safe. Out: none. */
+UT_API int ut_engine_set_rule_limits(ut_engine* e, size_t max_depth, uint64_t max_steps,
+                                     size_t max_items);
 
 /* ---------------------------------------------------------------------------------------------
  * Custom rules written by the host (design.md §3 "pluggable" (c))

@@ -237,6 +237,20 @@ int ut_engine_load_policy_patch(ut_engine* e, const char* merge_patch_json) {
   });
 }
 
+int ut_engine_set_rule_limits(ut_engine* e, size_t max_depth, uint64_t max_steps,
+                              size_t max_items) {
+  return guarded([&] {
+    EngineState& s = engine_arg(e);
+    std::lock_guard<std::mutex> lock(s.policy_mutex);  // one read-modify-write at a time
+    jsonlogic::Limits limits = s.engine.rule_limits();
+    if (max_depth) limits.max_depth = max_depth;
+    if (max_steps) limits.max_steps = max_steps;
+    if (max_items) limits.max_items = max_items;
+    s.engine.set_rule_limits(limits);
+    return UT_OK;
+  });
+}
+
 int ut_engine_policy_info(ut_engine* e, char** info_json) {
   reset_out(info_json);
   return guarded([&] {

@@ -115,6 +115,19 @@ std::shared_ptr<const Policy> Engine::policy_version(std::string_view version) c
   return it == versions_.end() ? nullptr : it->second;
 }
 
+void Engine::set_rule_limits(const jsonlogic::Limits& limits) {
+  if (limits.max_depth == 0 || limits.max_steps == 0 || limits.max_items == 0)
+    throw Error(ErrorKind::invalid_argument, "rule limits",
+                "max_depth, max_steps and max_items must each be at least 1");
+  std::lock_guard<std::mutex> lock(mutex_);
+  rule_limits_ = limits;
+}
+
+jsonlogic::Limits Engine::rule_limits() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return rule_limits_;
+}
+
 void Engine::set_listener(Listener listener) {
   std::shared_ptr<const Listener> fn =
       listener ? std::make_shared<const Listener>(std::move(listener)) : nullptr;
@@ -131,6 +144,7 @@ Case Engine::make_case(std::string id, json::object data,
     throw Error(ErrorKind::invalid_argument, "case " + id, problem);
   auto impl = std::make_unique<Case::Impl>();
   impl->policy = std::move(policy);
+  impl->limits = rule_limits();
   impl->deadlines.rules = detail::deadline_rules_for(impl->policy);  // compiled once per policy
   impl->world = detail::initial_record(id, data);
   impl->world.get_object()["risk"] = impl->policy->assess_risks(RiskRegister{}).to_json();

@@ -1,5 +1,5 @@
-// fire() fails closed whatever host code throws (issue 12 item 5), and a record the engine could
-// not store is never accepted (issue 13 items 1 and 7).
+// fire() fails closed whatever host code throws (issue 12 item 5), rule evaluation limits are
+// set per engine (12.6), and a record the engine could not store is never accepted (13.1, 13.7).
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -290,6 +290,71 @@ TEST_CASE("a deadline condition that cannot be evaluated refuses the event", "[f
   CHECK_THAT(o.reasons[0].message, Catch::Contains("the start condition could not be evaluated") &&
                                        Catch::Contains("Broken"));
   CHECK(text(d.the_case()) == before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule evaluation limits
+
+namespace {
+
+// A policy whose intake.forward gate sums payload.numbers: about 3 steps per number.
+PolicySource heavy_gate_policy() {
+  PolicySource source = PolicySource::builtin();
+  part(source, "gates").as_object()["gates"].as_object()["intake.forward"] = json::parse(R"({
+      "rules": [{"id": "heavy", "message": "m", "condition": {">=": [{"reduce": [
+          {"var": "payload.numbers"}, {"+": [{"var": "current"}, {"var": "accumulator"}]}, 0]},
+          0]}}]})");
+  return source;
+}
+
+json::object numbers_payload(int count) {
+  json::array numbers;
+  for (int i = 0; i < count; ++i) numbers.emplace_back(i);
+  return json::object{{"numbers", std::move(numbers)}};
+}
+
+}  // namespace
+
+TEST_CASE("rule limits are set per engine, for the cases it opens afterwards", "[limits]") {
+  Engine engine;
+  engine.load_policy(heavy_gate_policy());
+  CHECK(engine.rule_limits().max_steps == jsonlogic::Limits{}.max_steps);
+  const Timestamp at = *parse_iso8601("2026-03-02T09:00:00Z");
+  const json::object payload = numbers_payload(1000);
+
+  engine.set_rule_limits(jsonlogic::Limits{512, 1000, 1'000'000});
+  Case low = engine.create_case("L-1", regular_order());
+  engine.set_rule_limits(jsonlogic::Limits{512, 100'000, 1'000'000});
+  Case high = engine.create_case("H-1", regular_order());
+  CHECK(engine.rule_limits().max_steps == 100'000);
+
+  // The lowered limit refuses (fail closed), naming the rule and the limit; nothing changes.
+  const std::string before = text(low);
+  const Outcome refused = low.fire("intake.forward", kMarket, payload, at);
+  CHECK_FALSE(refused.accepted);
+  REQUIRE(refused.reasons.size() == 1);
+  CHECK(refused.reasons[0].kind == "rule_error");
+  CHECK(refused.reasons[0].rule == "heavy");
+  CHECK_THAT(refused.reasons[0].message, Catch::Contains("max_steps (1000)"));
+  CHECK(text(low) == before);
+  // The raised one accepts.
+  CHECK(high.fire("intake.forward", kMarket, payload, at).accepted);
+
+  // Restoring opens the case under the engine's limits of the moment: the accepted event is
+  // replayed under them.
+  const json::value snapshot = high.snapshot();
+  CHECK(engine.restore(snapshot).revision() == 1);
+  engine.set_rule_limits(jsonlogic::Limits{512, 1000, 1'000'000});
+  CHECK_THROWS_WITH(engine.restore(snapshot), Catch::Contains("max_steps (1000)"));
+
+  // Shallower nesting than the rule has refuses too.
+  engine.set_rule_limits(jsonlogic::Limits{2, 100'000, 1'000'000});
+  Case shallow = engine.create_case("S-1", regular_order());
+  const Outcome deep = shallow.fire("intake.forward", kMarket, numbers_payload(5), at);
+  CHECK_FALSE(deep.accepted);
+  CHECK_THAT(deep.reasons.at(0).message, Catch::Contains("max_depth (2)"));
+
+  CHECK_THROWS_AS(engine.set_rule_limits(jsonlogic::Limits{512, 0, 10}), Error);
 }
 
 // ---------------------------------------------------------------------------------------------
