@@ -257,7 +257,7 @@ Outcome accept(Case::Impl& c, Outcome&& outcome, Accepted& a) {
   try {
     a.next.settle(a.context);  // completion transitions read the record as the event leaves it
     entry.state = a.next.configuration();
-    deadlines = detail::plan_deadlines(c, entry);
+    detail::plan_deadlines(c, entry, deadlines);
   } catch (const detail::RuleFailure& f) {
     return refused(std::move(outcome), "rule_error", outcome.event + ": " + f.message, f.rule);
   }

@@ -86,11 +86,11 @@ struct DeadlinePlan {
   boost::container::small_vector<PendingDeadline, 2> fresh;  ///< one per started step
 };
 
-/// Plans the deadlines for `entry`, the accepted event about to be appended, while the case's
-/// record already reads as the event leaves it (a staged RecordChange). Reserves room in the book
-/// for what it may add. Throws RuleFailure naming the deadline for a condition that cannot be
+/// Plans (into `plan`, empty) the deadlines for `entry`, the accepted event about to be appended,
+/// while the case's record already reads as the event leaves it (a staged RecordChange). Reserves
+/// room in the book for what it may add. Throws RuleFailure naming the deadline for a condition that cannot be
 /// evaluated (fail closed), std::bad_alloc when memory runs out; the case is unchanged either way.
-DeadlinePlan plan_deadlines(Case::Impl& c, const LedgerEntry& entry);
+void plan_deadlines(Case::Impl& c, const LedgerEntry& entry, DeadlinePlan& plan);
 
 /// Updates the book by the plan, for the event that is now the last ledger entry and the machine
 /// it left. Cannot fail.

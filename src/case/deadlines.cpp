@@ -506,12 +506,11 @@ std::shared_ptr<const DeadlineRules> deadline_rules_for(
   return rules;
 }
 
-DeadlinePlan plan_deadlines(Case::Impl& c, const LedgerEntry& e) {
-  DeadlinePlan plan;
+void plan_deadlines(Case::Impl& c, const LedgerEntry& e, DeadlinePlan& plan) {
   const DeadlineBook& book = c.deadlines;
-  if (!book.rules) return plan;
+  if (!book.rules) return;
   const auto& touched = book.rules->touched_by[static_cast<std::size_t>(e.event)];
-  if (touched.empty()) return plan;
+  if (touched.empty()) return;
   std::optional<ConditionFacts> facts;
   auto holds = [&](const DeadlineRule& r, const DeadlineTrigger& t, const char* which) {
     if (!t.when) return true;
@@ -537,7 +536,6 @@ DeadlinePlan plan_deadlines(Case::Impl& c, const LedgerEntry& e) {
     plan.steps.push_back(std::move(step));
   }
   c.deadlines.pending.reserve(c.deadlines.pending.size() + plan.fresh.size());
-  return plan;
 }
 
 void apply_deadlines(Case::Impl& c, DeadlinePlan& plan) noexcept {

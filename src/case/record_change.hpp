@@ -72,17 +72,20 @@ class RecordChange {
 
  private:
   static constexpr std::size_t kTop = static_cast<std::size_t>(-1);  ///< not in a section
+  // Every member but `value` is set by entry() when the entry is taken into use: the 16 places
+  // are made for every event, most stay unused, and leaving them uninitialised is what keeps
+  // a change cheap to create.
   struct Entry {
-    std::size_t section = kTop;  ///< index into sections_, or kTop for a top-level member
+    std::size_t section;  ///< index into sections_, or kTop for a top-level member
     std::string_view key;
     /// The value as it will be, on the record's memory resource (so swaps cannot fail).
     std::optional<boost::json::value> value;
     /// Where the key is in its section (keys keep their place while keys are appended): saves
     /// looking it up again. Top-level members are looked up, the event facts move them.
-    std::size_t position = 0;
-    bool existed = false;  ///< the record had the key when the change was built
-    bool removed = false;
-    bool added = false;  ///< stage() added the key to the record
+    std::size_t position;
+    bool existed;  ///< the record had the key when the change was built
+    bool removed;
+    bool added;  ///< stage() added the key to the record
   };
   /// The entry of that key, or entry_count_ when there is none.
   std::size_t index_of(std::size_t section, std::string_view key) const noexcept;
