@@ -323,8 +323,8 @@ std::optional<Timestamp> record_due(const DeadlineRule& r, const json::value& re
   if (!v->is_string()) return std::nullopt;
   auto t = parse_iso8601(v->get_string());
   if (!t) return std::nullopt;
-  if (v->get_string().size() == 10) *t += kDay;  // YYYY-MM-DD: due by the end of the day
-  return *t + r.offset.length;
+  if (v->get_string().size() == 10) *t += kDay;         // YYYY-MM-DD: due by the end of the day
+  return clamp_to_iso8601_range(*t + r.offset.length);  // 9999-12-31 is due at its last instant
 }
 
 // When tick() escalates next: the due, then every remind interval after the last escalation.
@@ -334,12 +334,15 @@ std::optional<Timestamp> next_escalation(const DeadlineRule& r, const PendingDea
   if (!r.remind_every.set) return std::nullopt;
   const auto step = r.remind_every.length;
   const auto n = (*p.last_escalated - *p.due) / step + 1;
-  return *p.due + n * step;
+  const Timestamp next = clamp_to_iso8601_range(*p.due + n * step);
+  if (next <= *p.last_escalated) return std::nullopt;  // the end of time: no more reminders
+  return next;
 }
 
 void refresh(const DeadlineRule& r, PendingDeadline& p) {
   p.warn_from.reset();
-  if (p.due && r.warn_before.set) p.warn_from = *p.due - r.warn_before.length;
+  if (p.due && r.warn_before.set)
+    p.warn_from = clamp_to_iso8601_range(*p.due - r.warn_before.length);
   p.next_escalation = next_escalation(r, p);
 }
 
@@ -350,9 +353,9 @@ void begin(const DeadlineRule& r, PendingDeadline& p, const LedgerEntry& e,
   p.escalations = 0;
   p.last_escalated.reset();
   if (repeating)
-    p.due = e.at + r.repeat_every.length;
+    p.due = clamp_to_iso8601_range(e.at + r.repeat_every.length);
   else if (r.date.empty())
-    p.due = e.at + r.after.length;
+    p.due = clamp_to_iso8601_range(e.at + r.after.length);
   else
     p.due = record_due(r, record);
   refresh(r, p);
