@@ -34,7 +34,9 @@ namespace undertake {
 ///   gate            — a gate rule of severity deny failed
 ///   segregation     — a segregation-of-duties rule failed
 ///   approval        — a rule needs an override by an authorised actor with a reason
-///   time            — the event's time is before the case's last event
+///   time            — the event's time is before the case's last event, or past year 9999
+///   limit           — the event would break an input limit (limits.hpp): a payload nested too
+///                     deep, a snapshot grown past max_json_bytes
 ///   rule_error      — something that decides the event could not be evaluated: a gate rule (a
 ///                     JsonLogic error, a rule limit, anything a custom rule or operator threw,
 ///                     whatever the rule's severity: fail closed), a route ("route <name>"), a

@@ -17,6 +17,7 @@
 
 #include "undertake/case.hpp"
 #include "undertake/ledger.hpp"
+#include "undertake/limits.hpp"
 #include "undertake/policy.hpp"
 #include "undertake/rules.hpp"
 
@@ -24,6 +25,9 @@ namespace undertake {
 
 class CaseStore;
 struct StoreTickReport;
+namespace detail {
+class LimitsSlot;
+}
 
 class Engine {
  public:
@@ -41,8 +45,17 @@ class Engine {
   void load_policy(const std::string& policy_path);
   std::shared_ptr<const Policy> policy() const;
 
+  /// The limits on what this engine and its cases accept (limits.hpp; InputLimits{} by default).
+  InputLimits limits() const noexcept;
+  /// Replaces them for this engine and every case it created or restored, from their next call
+  /// on. A store that keeps the cases must read with limits at least as large (SqliteOptions).
+  /// Throws Error(invalid_argument) for limits that limits_problem() refuses.
+  void set_limits(const InputLimits& limits);
+
   /// Creates a case in `Intake.Registered` with the requirement form as its data. Throws
-  /// Error(invalid_argument) for an empty id or data that is not a valid requirement form.
+  /// Error(invalid_argument) for an id that breaks the identifier rules (limits.hpp) or data that
+  /// is not a valid requirement form, Error(limit_exceeded) for a form nested deeper than
+  /// limits().max_form_depth() or too large to store.
   Case create_case(std::string id, boost::json::object data) const;
 
   /// Rebuilds a case by replaying its ledger under the policy version it names (or, when the
@@ -92,6 +105,7 @@ class Engine {
   jsonlogic::Limits rule_limits_;
   std::map<std::string, std::shared_ptr<const Policy>, std::less<>> versions_;
   std::shared_ptr<std::shared_ptr<const Listener>> listener_;  // shared with every case
+  std::shared_ptr<detail::LimitsSlot> limits_;                 // shared with every case
 };
 
 /// Reads a policy from a path: a rules directory, or a JSON file holding a single policy document.

@@ -43,6 +43,7 @@
 #include "undertake/case.hpp"
 #include "undertake/deadlines.hpp"
 #include "undertake/ledger.hpp"
+#include "undertake/limits.hpp"
 #include "undertake/timestamp.hpp"
 
 namespace undertake {
@@ -154,6 +155,9 @@ struct SqliteOptions {
   /// BEGIN IMMEDIATE)") and nothing is written; the caller may retry later.
   int busy_timeout_ms = 10'000;
   bool create = true;  ///< create the file when it does not exist
+  /// What stored rows are read with (limits.hpp): give the store the limits of the engines whose
+  /// cases it keeps (Engine::limits()), or larger, so that whatever they accepted reads back.
+  InputLimits limits;
 };
 
 /// The SQLite case store (WAL journal). Tables: `cases` (one row per case: summary columns and

@@ -13,11 +13,17 @@
  *   error. On any status other than `UT_OK`, `ut_last_error()` says what and why (file, JSON path,
  *   event, rule) in one UTF-8 line that a person can read.
  * - Output parameters are set to NULL / 0 first, so on an error they hold nothing to free.
- * - Strings in and out are NUL-terminated UTF-8. Strings coming in are validated: invalid UTF-8
- *   is refused with `UT_E_INVALID_ARGUMENT` (case ids, event names, times, names) or
- *   `UT_E_INVALID_JSON` (JSON text).
+ * - Strings in and out are NUL-terminated UTF-8. Strings coming in are validated: case ids,
+ *   event names, times and names follow the identifier rules (non-empty, at most 4096 bytes,
+ *   valid UTF-8, no control character: `UT_E_INVALID_ARGUMENT`); invalid UTF-8 in JSON text is
+ *   `UT_E_INVALID_JSON`.
  * - JSON text coming in is parsed with limits (see `ut_engine_set_limits`): larger or deeper
- *   documents give `UT_E_LIMIT`, never a crash or unbounded recursion.
+ *   documents give `UT_E_LIMIT`, never a crash or unbounded recursion. The limits are the
+ *   engine's own (include/undertake/limits.hpp), the same the C++ API, the CLI and the store use:
+ *   what is accepted can always be snapshotted and restored. A payload may nest 4 levels less
+ *   than the limit and a requirement form 2 less (the levels of the snapshot around them), and a
+ *   case is refused the event (UT_REFUSED, reason kind `limit`) that would make its snapshot
+ *   larger than the byte limit.
  * - Every `char*` the library returns is owned by the caller and freed with `ut_free()`. Strings
  *   passed to callbacks are borrowed: valid only during the call.
  * - Times are ISO-8601 strings: `2026-03-02` (midnight UTC) or `2026-03-02T09:00:00Z` (optional
@@ -191,10 +197,12 @@ UT_API int ut_engine_policy_info(ut_engine* e, char** info_json);
  *  start a customised policy from. *policy_json: owned by the caller (ut_free). Thread-safe. */
 UT_API int ut_policy_builtin_json(char** policy_json);
 
-/** Sets the limits for JSON text this engine (and its cases) reads: `max_json_bytes` (default
- *  64 MiB) and `max_json_depth` (nesting of arrays/objects, default 64, at most 10000). 0 keeps a
- *  limit unchanged. Snapshots and ledgers larger than the byte limit are refused with UT_E_LIMIT.
- *  Thread-safe; applies to calls that start afterwards. Out: none. */
+/** Sets the limits for JSON text this engine (and its cases) reads and accepts: `max_json_bytes`
+ *  (default 64 MiB) and `max_json_depth` (nesting of arrays/objects, default 64, from 8 to 1000).
+ *  0 keeps a limit unchanged. Snapshots and ledgers larger than the byte limit are refused with
+ *  UT_E_LIMIT, and so an event that would make a case's snapshot larger is refused (UT_REFUSED,
+ *  kind `limit`). Errors: UT_E_INVALID_ARGUMENT (a depth out of range). Thread-safe; applies to
+ *  calls that start afterwards, on every case of the engine. Out: none. */
 UT_API int ut_engine_set_limits(ut_engine* e, size_t max_json_bytes, unsigned max_json_depth);
 
 /** Sets the bounds on rule evaluation for the gate rules, process routes and deadline conditions
@@ -281,8 +289,9 @@ UT_API int ut_engine_set_listener(ut_engine* e, ut_listener_fn fn, void* user_da
 
 /** Creates a case in `Intake.Registered` with the requirement form `data_json` (an object:
  *  customer, product, spec, quantity, delivery_date, quality_requirements, channel,
- *  estimated_amount; design.md §2). `case_id`: non-empty UTF-8, unique among the cases open on
- *  this engine (UT_E_CONFLICT otherwise). Errors: UT_E_INVALID_ARGUMENT (bad id or form),
+ *  estimated_amount; design.md §2). `case_id`: an identifier (non-empty UTF-8, at most 4096
+ *  bytes, no control character), unique among the cases open on this engine (UT_E_CONFLICT
+ *  otherwise). Errors: UT_E_INVALID_ARGUMENT (bad id or form),
  *  UT_E_INVALID_JSON, UT_E_LIMIT. *out: a new case, owned by the caller (ut_case_free).
  *  Thread-safe (on a shared engine). */
 UT_API int ut_case_create(ut_engine* e, const char* case_id, const char* data_json, ut_case** out);

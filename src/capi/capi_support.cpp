@@ -24,9 +24,6 @@ thread_local LastError tl_error;
 // The engines whose gate this thread holds (calls nest when a callback calls back in).
 thread_local std::vector<const EngineState*> tl_held;
 
-constexpr std::size_t kMaxIdentifierBytes = 4096;
-constexpr unsigned kMaxDepthCeiling = 10000;
-
 }  // namespace
 
 void fail(int status, std::string message) {
@@ -94,67 +91,28 @@ int report_current_exception() noexcept {
   }
 }
 
-bool valid_utf8(std::string_view text) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = p + text.size();
-  while (p < end) {
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    std::size_t n = 0;
-    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      if (c == 0xE0) lo = 0xA0;  // no overlong forms
-      if (c == 0xED) hi = 0x9F;  // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      if (c == 0xF0) lo = 0x90;  // no overlong forms
-      if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-    } else {
-      return false;
-    }
-    if (static_cast<std::size_t>(end - p) <= n) return false;
-    if (p[1] < lo || p[1] > hi) return false;
-    for (std::size_t i = 2; i <= n; ++i)
-      if ((p[i] & 0xC0) != 0x80) return false;
-    p += n + 1;
-  }
-  return true;
-}
-
-std::string_view text_arg(const char* text, const char* what, bool allow_empty) {
+std::string_view text_arg(const char* text, const char* what, const InputLimits& limits) {
   if (!text) fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": NULL where a string is required");
-  const std::size_t n = ::strnlen(text, kMaxIdentifierBytes + 1);
-  if (n > kMaxIdentifierBytes)
-    fail(UT_E_INVALID_ARGUMENT,
-         std::string(what) + ": longer than " + std::to_string(kMaxIdentifierBytes) + " bytes");
-  if (n == 0 && !allow_empty) fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": empty");
-  std::string_view view(text, n);
-  if (!valid_utf8(view)) fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": not valid UTF-8");
+  // Read no further than the limit allows: a host may pass a string of any length.
+  const std::string_view view(text, ::strnlen(text, limits.max_id_bytes + 1));
+  if (std::string problem = identifier_problem(view, limits); !problem.empty())
+    fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": " + problem);
   return view;
 }
 
-json::value parse_json(const char* text, const JsonLimits& limits, const char* what) {
+json::value parse_json(const char* text, const InputLimits& limits, const char* what) {
   if (!text) fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": NULL where JSON text is required");
-  // Never scan past the limit: a 100 MB string is refused after max_bytes + 1 bytes.
-  const std::size_t n = ::strnlen(text, limits.max_bytes + 1);
-  InputLimits input;
-  input.max_json_bytes = limits.max_bytes;
-  input.max_json_depth = limits.max_depth;
+  // Never scan past the limit: a 100 MB string is refused after max_json_bytes + 1 bytes.
+  const std::size_t n = ::strnlen(text, limits.max_json_bytes + 1);
   try {
-    return undertake::parse_json(std::string_view(text, n), input, what);
+    return undertake::parse_json(std::string_view(text, n), limits, what);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::limit_exceeded) throw;
     fail(UT_E_LIMIT, std::string(e.what()) + " (ut_engine_set_limits)");  // how a C host sets them
   }
 }
 
-json::object parse_object(const char* text, const JsonLimits& limits, const char* what,
+json::object parse_object(const char* text, const InputLimits& limits, const char* what,
                           bool optional) {
   if (optional && (!text || !*text)) return {};
   json::value v = parse_json(text, limits, what);
@@ -172,7 +130,7 @@ Timestamp time_arg(const char* text, const char* what) {
   return *t;
 }
 
-Actor actor_arg(const char* text, const JsonLimits& limits) {
+Actor actor_arg(const char* text, const InputLimits& limits) {
   return actor_from_json(parse_json(text, limits, "actor"), "actor");
 }
 
@@ -325,10 +283,12 @@ void ut_free(void* p) {
 int ut_engine_set_limits(ut_engine* e, size_t max_json_bytes, unsigned max_json_depth) {
   return guarded([&] {
     EngineState& s = engine_arg(e);
-    if (max_json_depth > kMaxDepthCeiling)
-      fail(UT_E_INVALID_ARGUMENT, "max_json_depth: at most " + std::to_string(kMaxDepthCeiling));
-    if (max_json_bytes) s.max_bytes.store(max_json_bytes);
-    if (max_json_depth) s.max_depth.store(max_json_depth);
+    undertake::InputLimits limits = s.engine.limits();
+    if (max_json_bytes) limits.max_json_bytes = max_json_bytes;
+    if (max_json_depth) limits.max_json_depth = max_json_depth;
+    if (std::string problem = undertake::limits_problem(limits); !problem.empty())
+      fail(UT_E_INVALID_ARGUMENT, problem);
+    s.engine.set_limits(limits);
     return UT_OK;
   });
 }

@@ -374,13 +374,9 @@ std::uint64_t Case::revision() const noexcept {
   return impl_->ledger.size();
 }
 
-json::value Case::snapshot() const {
-  const Impl& c = *impl_;
+json::value detail::snapshot_head(const Case::Impl& c) {
   json::array state;
   for (const auto& s : c.machine.configuration()) state.emplace_back(s);
-  json::array ledger;
-  ledger.reserve(c.ledger.size());
-  for (const auto& e : c.ledger) ledger.push_back(to_json(e));
   json::object o;
   o["format"] = "undertake.snapshot";
   o["format_version"] = kSnapshotFormatVersion;
@@ -392,7 +388,16 @@ json::value Case::snapshot() const {
   o["data"] = c.data;
   o["record"] = c.world;
   o["deadlines"] = detail::deadlines_json(c);
-  o["ledger"] = std::move(ledger);
+  return o;
+}
+
+json::value Case::snapshot() const {
+  const Impl& c = *impl_;
+  json::array ledger;
+  ledger.reserve(c.ledger.size());
+  for (const auto& e : c.ledger) ledger.push_back(to_json(e));
+  json::value o = detail::snapshot_head(c);
+  o.get_object()["ledger"] = std::move(ledger);
   return o;
 }
 
@@ -408,19 +413,21 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
   if (!event)
     return refused(std::move(outcome), "unknown_event",
                    "\"" + std::string(event_text) + "\" is not an event of the process");
+  if (std::string problem = detail::check_time(at); !problem.empty())
+    return refused(std::move(outcome), "time", outcome.event + ": " + problem);
   if (!c.ledger.empty() && at < c.ledger.back().at)
     return refused(std::move(outcome), "time",
                    outcome.event + " at " + format_iso8601(at) +
                        " is earlier than the case's last event (" +
                        format_iso8601(c.ledger.back().at) + ")");
-  if (std::string problem = detail::check_utf8(actor); !problem.empty())
+  if (std::string problem = detail::check_actor(actor, c.input_limits->load()); !problem.empty())
     return refused(std::move(outcome), "role", outcome.event + ": " + problem);
   if (!policy.permits(*event, actor))
     return refused(std::move(outcome), "role",
                    "actor " + actor.id + " (roles: " + join(actor.roles) + ") may not fire " +
                        outcome.event + "; permitted roles: " + join(policy.roles_for(*event)));
-  if (std::string problem = detail::check_storable(payload, "payload"); !problem.empty())
-    return refused(std::move(outcome), "invalid_payload", outcome.event + ": " + problem);
+  if (auto problem = detail::check_storable(c, payload, actor); !problem.message.empty())
+    return refused(std::move(outcome), problem.kind, outcome.event + ": " + problem.message);
   if (std::string problem = detail::validate_payload(*event, payload, c.record(), actor, policy);
       !problem.empty())
     return refused(std::move(outcome), "invalid_payload", outcome.event + ": " + problem);

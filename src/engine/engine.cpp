@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "case/case_impl.hpp"
+#include "common/json_measure.hpp"
 #include "undertake/error.hpp"
 #include "undertake/json_text.hpp"
 
@@ -43,15 +44,20 @@ bool same_number(const json::value& a, const json::value& b) {
 }
 
 // The first JSON path at which two values differ (for a precise "damaged snapshot" message).
-std::string first_difference(const json::value& a, const json::value& b, const std::string& path) {
+// Recursion is bounded: it follows only containers both values have, and `b` is the engine's own
+// replayed record, within max_json_depth; past the ceiling (limits.hpp) values count as different.
+std::string first_difference(const json::value& a, const json::value& b, const std::string& path,
+                             unsigned depth = 0) {
   if (a.kind() != b.kind() && !(a.is_number() && b.is_number())) return path;
+  if ((a.is_object() || a.is_array()) && depth >= InputLimits::kMaxJsonDepthCeiling) return path;
   if (a.is_object()) {
     const auto& ao = a.get_object();
     const auto& bo = b.get_object();
     for (const auto& kv : ao) {
       const json::value* other = bo.if_contains(kv.key());
       if (!other) return path + "/" + std::string(kv.key());
-      std::string d = first_difference(kv.value(), *other, path + "/" + std::string(kv.key()));
+      std::string d =
+          first_difference(kv.value(), *other, path + "/" + std::string(kv.key()), depth + 1);
       if (!d.empty()) return d;
     }
     for (const auto& kv : bo)
@@ -62,13 +68,22 @@ std::string first_difference(const json::value& a, const json::value& b, const s
     const auto& aa = a.get_array();
     const auto& ba = b.get_array();
     for (std::size_t i = 0; i < std::min(aa.size(), ba.size()); ++i) {
-      std::string d = first_difference(aa[i], ba[i], path + "/" + std::to_string(i));
+      std::string d = first_difference(aa[i], ba[i], path + "/" + std::to_string(i), depth + 1);
       if (!d.empty()) return d;
     }
     return aa.size() == ba.size() ? std::string{} : path;
   }
   if (a.is_number()) return same_number(a, b) ? std::string{} : path;
   return a == b ? std::string{} : path;
+}
+
+// Refuses a value nested deeper than `max_depth` (before it is copied: Boost.JSON copies
+// recursively).
+void check_depth(const json::object& o, unsigned max_depth, const std::string& where) {
+  if (const detail::JsonMeasure m = detail::measure_json(o, max_depth, where);
+      m.problem == detail::JsonMeasure::Problem::too_deep)
+    throw Error(ErrorKind::invalid_snapshot, m.path,
+                "nested deeper than " + std::to_string(max_depth) + " levels (limits.hpp)");
 }
 
 }  // namespace
@@ -88,7 +103,9 @@ Engine::Engine(const std::string& policy_path)
     : Engine(Policy::load(policy_source_from_path(policy_path), Extensions{})) {}
 
 Engine::Engine(std::shared_ptr<const Policy> policy)
-    : policy_(std::move(policy)), listener_(std::make_shared<std::shared_ptr<const Listener>>()) {
+    : policy_(std::move(policy)),
+      listener_(std::make_shared<std::shared_ptr<const Listener>>()),
+      limits_(std::make_shared<detail::LimitsSlot>(InputLimits{})) {
   if (!policy_) throw Error(ErrorKind::invalid_argument, "Engine", "a policy is required");
   versions_[policy_->version()] = policy_;
 }
@@ -134,22 +151,31 @@ void Engine::set_listener(Listener listener) {
   std::atomic_store(listener_.get(), std::move(fn));
 }
 
+InputLimits Engine::limits() const noexcept {
+  return limits_->load();
+}
+
+void Engine::set_limits(const InputLimits& limits) {
+  if (std::string problem = limits_problem(limits); !problem.empty())
+    throw Error(ErrorKind::invalid_argument, "limits", problem);
+  limits_->store(limits);
+}
+
 Case Engine::make_case(std::string id, json::object data,
                        std::shared_ptr<const Policy> policy) const {
-  if (id.empty())
-    throw Error(ErrorKind::invalid_argument, "case id", "a case needs a non-empty id");
-  if (std::string problem = detail::check_storable(data, "data"); !problem.empty())
-    throw Error(ErrorKind::invalid_argument, "case " + id, problem);
-  if (std::string problem = detail::validate_requirement_form(data, "data"); !problem.empty())
-    throw Error(ErrorKind::invalid_argument, "case " + id, problem);
   auto impl = std::make_unique<Case::Impl>();
-  impl->policy = std::move(policy);
+  impl->input_limits = limits_;
   impl->limits = rule_limits();
-  impl->deadlines.rules = detail::deadline_rules_for(impl->policy);  // compiled once per policy
-  impl->world = detail::initial_record(id, data);
-  impl->world.get_object()["risk"] = impl->policy->assess_risks(RiskRegister{}).to_json();
   impl->id = std::move(id);
   impl->data = std::move(data);
+  impl->policy = std::move(policy);
+  impl->deadlines.rules = detail::deadline_rules_for(impl->policy);  // compiled once per policy
+  detail::check_new_case(*impl);  // before anything reads or copies the form
+  if (std::string problem = detail::validate_requirement_form(impl->data, "data"); !problem.empty())
+    throw Error(ErrorKind::invalid_argument, "case " + impl->id, problem);
+  impl->world = detail::initial_record(impl->id, impl->data);
+  impl->world.get_object()["risk"] = impl->policy->assess_risks(RiskRegister{}).to_json();
+  detail::check_new_case_size(*impl);
   return Case(std::move(impl));
 }
 
@@ -163,6 +189,9 @@ Case Engine::replay(const CaseLedger& ledger, std::shared_ptr<const Policy> poli
   std::shared_ptr<const Policy> chosen =
       ledger.policy_version.empty() ? nullptr : policy_version(ledger.policy_version);
   if (!chosen) chosen = policy ? std::move(policy) : this->policy();
+  // Measured before anything copies them: a ledger a C++ host built may nest without bound.
+  const InputLimits limits = this->limits();
+  check_depth(ledger.data, limits.max_form_depth(), "data");
   Case c =
       make_case(ledger.case_id, ledger.data, std::move(chosen));  // no listener while replaying
   for (std::size_t i = 0; i < ledger.entries.size(); ++i) {
@@ -173,6 +202,7 @@ Case Engine::replay(const CaseLedger& ledger, std::shared_ptr<const Policy> poli
       detail::deadlines_apply_escalation(*c.impl_, c.impl_->ledger.back(), where);
       continue;
     }
+    check_depth(e.payload, limits.max_payload_depth(), where + ".payload");
     Outcome o = c.fire(event_name(e.event), e.actor, e.payload, e.at);
     if (!o.accepted)
       throw Error(ErrorKind::invalid_snapshot,
@@ -188,6 +218,14 @@ Case Engine::replay(const CaseLedger& ledger, std::shared_ptr<const Policy> poli
 }
 
 Case Engine::restore(const json::value& snapshot) const {
+  // A value a C++ host built may be of any depth; before anything copies or walks it recursively,
+  // it must be what a snapshot text within the limits can be.
+  const InputLimits limits = this->limits();
+  if (const detail::JsonMeasure m = detail::measure_json(snapshot, limits.max_json_depth, "");
+      m.problem == detail::JsonMeasure::Problem::too_deep)
+    throw Error(
+        ErrorKind::limit_exceeded, "snapshot",
+        "nested deeper than max_json_depth (" + std::to_string(limits.max_json_depth) + ")");
   if (!snapshot.is_object()) damaged("/", "a snapshot is a JSON object");
   const auto& o = snapshot.get_object();
   const auto& format = field(o, "format", "/format");

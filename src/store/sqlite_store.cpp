@@ -140,8 +140,10 @@ class Statement {
   bool in_use_ = false;
 };
 
-json::value parse_json(std::string_view text, const std::string& where) {
-  return undertake::parse_json(text, InputLimits{}, where, ErrorKind::invalid_snapshot);
+// Reads a stored row with the store's limits (SqliteOptions::limits, limits.hpp): what an engine
+// with the same limits accepted was written within them, so it reads back.
+json::value parse_json(std::string_view text, const std::string& where, const InputLimits& limits) {
+  return undertake::parse_json(text, limits, where, ErrorKind::invalid_snapshot);
 }
 
 std::string state_text(const std::vector<std::string>& state) {
@@ -178,6 +180,7 @@ struct SqliteCaseStore::Impl : Connection {
   mutable std::recursive_mutex mutex;
   int depth = 0;         // open transactions (0: none, 1: BEGIN, >1: savepoints)
   bool writing = false;  // the outermost open transaction holds the write lock
+  InputLimits limits;    // what stored rows are read with
   std::unique_ptr<Prepared> prepared;
 
   Impl() = default;
@@ -314,7 +317,7 @@ struct SqliteCaseStore::Impl : Connection {
 
   // A stored head, which must be a JSON object.
   json::value parsed_head(std::string_view text, std::string_view id) const {
-    json::value head = parse_json(text, case_where(id));
+    json::value head = parse_json(text, case_where(id), limits);
     if (!head.is_object())
       throw Error(ErrorKind::invalid_snapshot, case_where(id),
                   "the stored snapshot is not an object");
@@ -352,7 +355,7 @@ struct SqliteCaseStore::Impl : Connection {
       l.data = d->get_object();
     each_entry(l.case_id, [&](std::int64_t seq, std::string_view text) {
       const std::string at = entry_where(l.case_id, seq);
-      l.entries.push_back(ledger_entry_from_json(parse_json(text, at), at));
+      l.entries.push_back(ledger_entry_from_json(parse_json(text, at, limits), at));
     });
     return l;
   }
@@ -364,7 +367,7 @@ struct SqliteCaseStore::Impl : Connection {
     s.policy_version = std::string(row.text(1));
     s.revision = static_cast<std::uint64_t>(row.integer(2));
     s.stage = std::string(row.text(3));
-    const json::value state = parse_json(row.text(4), case_where(s.case_id) + " state");
+    const json::value state = parse_json(row.text(4), case_where(s.case_id) + " state", limits);
     if (state.is_array())
       for (const auto& p : state.get_array())
         if (p.is_string()) s.state.emplace_back(p.get_string());
@@ -408,6 +411,7 @@ SqliteCaseStore::SqliteCaseStore(const std::string& path, SqliteOptions options)
   Impl& s = *impl_;
   s.path = path;
   s.where = "sqlite store " + path;
+  s.limits = options.limits;
   s.busy_timeout_ms = options.busy_timeout_ms;
   const int flags =
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (options.create ? SQLITE_OPEN_CREATE : 0);
@@ -503,7 +507,7 @@ std::optional<json::value> SqliteCaseStore::snapshot(std::string_view case_id) c
   if (!snap) return std::nullopt;
   json::array entries;
   s.each_entry(case_id, [&](std::int64_t seq, std::string_view text) {
-    entries.push_back(parse_json(text, s.entry_where(case_id, seq)));
+    entries.push_back(parse_json(text, s.entry_where(case_id, seq), s.limits));
   });
   snap->get_object()["ledger"] = std::move(entries);
   tx.commit();

@@ -97,13 +97,30 @@ TEST_CASE("10,000-deep nesting is refused by the depth limit (UT_E_LIMIT)", "[ho
   ut_case* restored = nullptr;
   CHECK(ut_case_restore(f.engine, nested(10'000).c_str(), &restored) == UT_E_LIMIT);
   CHECK(restored == nullptr);
-  // Up to the limit (64 by default: the payload object and 63 arrays) nesting is fine: the event
-  // is judged on its content like any other, and intake.confirm of this complete form is
-  // accepted. One level more is UT_E_LIMIT.
+  // Past the text limit (64 by default: the payload object and 63 arrays) it is UT_E_LIMIT. A
+  // payload may nest 4 levels less, the levels of the snapshot it is stored in (limits.hpp): 61
+  // to 64 levels parse but are refused (kind limit, nothing changes); 60 are accepted, and the
+  // snapshot holding them restores.
   f.fails(UT_E_LIMIT, "intake.confirm", kSales, nested(64).c_str(), kAt, "nested deeper");
+  for (const std::size_t arrays : {std::size_t{60}, std::size_t{63}}) {
+    const std::string before = f.snapshot();
+    Owned refused;
+    CHECK(ut_case_fire(f.kase, "intake.confirm", kSales, nested(arrays).c_str(), kAt, &refused.p) ==
+          UT_REFUSED);
+    CHECK_THAT(refused.str(), Catch::Contains("\"kind\":\"limit\"") &&
+                                  Catch::Contains("max_json_depth (64) less the 4 levels"));
+    CHECK(f.snapshot() == before);
+  }
   Owned out;
-  CHECK(ut_case_fire(f.kase, "intake.confirm", kSales, nested(63).c_str(), kAt, &out.p) == UT_OK);
+  CHECK(ut_case_fire(f.kase, "intake.confirm", kSales, nested(59).c_str(), kAt, &out.p) == UT_OK);
   CHECK_THAT(out.str(), Catch::Contains("\"accepted\":true"));
+  ut_case* again = nullptr;
+  const std::string snapshot = f.snapshot();
+  ut_engine* fresh = nullptr;
+  REQUIRE(ut_engine_open_default(&fresh) == UT_OK);
+  CHECK(ut_case_restore(fresh, snapshot.c_str(), &again) == UT_OK);
+  ut_case_free(again);
+  ut_engine_close(fresh);
 }
 
 TEST_CASE("malformed and truncated JSON is refused naming the argument, line and column",
