@@ -13,6 +13,7 @@
 #include "undertake/error.hpp"
 #include "undertake/json_text.hpp"
 #include "undertake/jsonlogic.hpp"
+#include "undertake/limits.hpp"
 
 namespace undertake::cli {
 
@@ -23,15 +24,18 @@ namespace jl = undertake::jsonlogic;
 using jl::detail::to_text;
 
 // Deep enough that a rule nested past Limits::max_depth is refused by the rule language itself
-// (limit_exceeded, with its path), yet bounded so that printing a case stays safe.
+// (limit_exceeded, with its path), yet within the ceiling every recursion over JSON is bounded by
+// (limits.hpp).
 InputLimits rule_text_limits() {
   InputLimits limits;
-  limits.max_json_depth = 10'000;
+  limits.max_json_depth = InputLimits::kMaxJsonDepthCeiling;
   return limits;
 }
 
-/// Equality of expected and actual JSON, numbers compared by value (3 equals 3.0).
-bool same(const json::value& a, const json::value& b) {
+/// Equality of expected and actual JSON, numbers compared by value (3 equals 3.0). The recursion
+/// is bounded: values nested deeper than JSON text may be (limits.hpp) are never the same.
+bool same(const json::value& a, const json::value& b, unsigned depth = 0) {
+  if ((a.is_array() || a.is_object()) && depth >= InputLimits::kMaxJsonDepthCeiling) return false;
   const bool an = a.is_int64() || a.is_uint64() || a.is_double();
   const bool bn = b.is_int64() || b.is_uint64() || b.is_double();
   if (an || bn) return an && bn && json::value_to<double>(a) == json::value_to<double>(b);
@@ -41,7 +45,7 @@ bool same(const json::value& a, const json::value& b) {
     const auto& y = b.get_array();
     if (x.size() != y.size()) return false;
     for (std::size_t i = 0; i < x.size(); ++i)
-      if (!same(x[i], y[i])) return false;
+      if (!same(x[i], y[i], depth + 1)) return false;
     return true;
   }
   if (a.is_object()) {
@@ -50,7 +54,7 @@ bool same(const json::value& a, const json::value& b) {
     if (x.size() != y.size()) return false;
     for (const auto& member : x) {
       const json::value* other = y.if_contains(member.key());
-      if (!other || !same(member.value(), *other)) return false;
+      if (!other || !same(member.value(), *other, depth + 1)) return false;
     }
     return true;
   }

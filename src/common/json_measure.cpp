@@ -50,22 +50,30 @@ struct Frame {
   std::size_t next = 0;
 };
 
-// The path through the children last taken from the first `frames` frames (`next - 1` of each),
-// cut at kMaxPathBytes.
 // The walk's own stack: a payload of a few levels needs no allocation.
 using Stack = boost::container::small_vector<Frame, 16>;
 
-std::string path_of(const Stack& stack, std::size_t frames, std::string_view where) {
+// The path through the children last taken from the first `frames` frames (`next - 1` of each),
+// cut at kMaxPathBytes.
+std::string path_of(const Stack& stack, std::size_t frames, std::string_view where,
+                    PathStyle style) {
   std::string path(where);
   for (std::size_t i = 0; i < frames; ++i) {
     const Frame& f = stack[i];
     if (path.size() > kMaxPathBytes) return path + "...";
     if (f.array) {
-      path += "[" + std::to_string(f.next - 1) + "]";
-    } else {
-      path += ".";
-      path += f.object->begin()[f.next - 1].key();
+      const std::string index = std::to_string(f.next - 1);
+      path += style == PathStyle::pointer ? "/" + index : "[" + index + "]";
+      continue;
     }
+    const std::string_view key = f.object->begin()[f.next - 1].key();
+    if (style == PathStyle::dotted) {
+      path += ".";
+      path += key;
+      continue;
+    }
+    path += '/';
+    for (const char c : key) path += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
   }
   return path;
 }
@@ -90,14 +98,14 @@ namespace {
 
 // The walk itself, from a root that is an array or object (`root`) or any value (`value`).
 JsonMeasure walk(const json::value* value, const Frame* root, unsigned max_depth,
-                 std::string_view where) {
+                 std::string_view where, PathStyle style) {
   JsonMeasure m;
   Stack stack;
   // Enters a container, or reports that it is one level too deep.
   auto enter = [&](Frame frame) {
     if (stack.size() >= max_depth) {
       m.problem = JsonMeasure::Problem::too_deep;
-      m.path = path_of(stack, stack.size(), where);
+      m.path = path_of(stack, stack.size(), where, style);
       return;
     }
     m.bytes += 2;  // [] or {}
@@ -114,7 +122,7 @@ JsonMeasure walk(const json::value* value, const Frame* root, unsigned max_depth
       m.problem = JsonMeasure::Problem::not_finite;
     else
       return void(m.bytes += scalar_bytes(v));
-    m.path = path_of(stack, stack.size(), where);
+    m.path = path_of(stack, stack.size(), where, style);
   };
   if (root)
     enter(*root);
@@ -138,7 +146,7 @@ JsonMeasure walk(const json::value* value, const Frame* root, unsigned max_depth
     const json::key_value_pair& kv = f.object->begin()[f.next];
     if (!valid_utf8(kv.key())) {
       m.problem = JsonMeasure::Problem::invalid_utf8_key;
-      m.path = path_of(stack, stack.size() - 1, where);  // the object's own path
+      m.path = path_of(stack, stack.size() - 1, where, style);  // the object's own path
       break;
     }
     m.bytes += (f.next ? 2 : 1) + json_string_bytes(kv.key());  // [,]"key":
@@ -150,13 +158,15 @@ JsonMeasure walk(const json::value* value, const Frame* root, unsigned max_depth
 
 }  // namespace
 
-JsonMeasure measure_json(const json::value& v, unsigned max_depth, std::string_view where) {
-  return walk(&v, nullptr, max_depth, where);
+JsonMeasure measure_json(const json::value& v, unsigned max_depth, std::string_view where,
+                         PathStyle style) {
+  return walk(&v, nullptr, max_depth, where, style);
 }
 
-JsonMeasure measure_json(const json::object& o, unsigned max_depth, std::string_view where) {
+JsonMeasure measure_json(const json::object& o, unsigned max_depth, std::string_view where,
+                         PathStyle style) {
   const Frame root{nullptr, &o};
-  return walk(nullptr, &root, max_depth, where);
+  return walk(nullptr, &root, max_depth, where, style);
 }
 
 }  // namespace undertake::detail

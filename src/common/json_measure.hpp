@@ -34,10 +34,16 @@ struct JsonMeasure {
   bool ok() const noexcept { return problem == Problem::none; }
 };
 
+/// How JsonMeasure::path spells a path: `where.key[2]` (payloads, the C API's `$.a[2]`) or a JSON
+/// Pointer `where/key/2` (rule files, RFC 6901 escapes).
+enum class PathStyle { dotted, pointer };
+
 /// Walks `v` iteratively and stops at the first problem. Containers deeper than `max_depth` are
 /// not entered (`too_deep`), so the work is bounded by the value's size.
-JsonMeasure measure_json(const boost::json::value& v, unsigned max_depth, std::string_view where);
-JsonMeasure measure_json(const boost::json::object& o, unsigned max_depth, std::string_view where);
+JsonMeasure measure_json(const boost::json::value& v, unsigned max_depth, std::string_view where,
+                         PathStyle style = PathStyle::dotted);
+JsonMeasure measure_json(const boost::json::object& o, unsigned max_depth, std::string_view where,
+                         PathStyle style = PathStyle::dotted);
 
 /// The length of `s` as a JSON string literal, quotes and escapes included.
 std::size_t json_string_bytes(std::string_view s) noexcept;

@@ -1,5 +1,6 @@
-// Reading numbers from JSON the same way everywhere (risk ratings, KPI payload fields, the
-// non-finite numbers that JSON text parsed by Boost.JSON may hold).
+// Reading numbers from JSON the same way everywhere (risk ratings, KPI payload fields). The
+// non-finite numbers JSON text parsed by Boost.JSON may hold are found by measure_json
+// (common/json_measure.hpp), without recursion.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -27,27 +28,6 @@ inline std::optional<std::int64_t> as_integer(const boost::json::value& v) noexc
       return static_cast<std::int64_t>(d);
   }
   return std::nullopt;
-}
-
-/// The path of the first number in `v` that is not finite, or "" when there is none. Boost.JSON
-/// 1.81 reads a number beyond double (1e400) as infinity without an error, so text parsed from
-/// outside is checked with this. `member(path, key)` and `element(path, index)` spell a path
-/// (`$.a[2]` for the C API, a JSON Pointer `/a/2` for rule files).
-template <typename Member, typename Element>
-std::string first_non_finite(const boost::json::value& v, const std::string& path,
-                             const Member& member, const Element& element) {
-  if (v.is_double()) return std::isfinite(v.get_double()) ? std::string{} : path;
-  if (v.is_array()) {
-    const auto& a = v.get_array();
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (auto p = first_non_finite(a[i], element(path, i), member, element); !p.empty()) return p;
-  } else if (v.is_object()) {
-    for (const auto& kv : v.get_object())
-      if (auto p = first_non_finite(kv.value(), member(path, kv.key()), member, element);
-          !p.empty())
-        return p;
-  }
-  return {};
 }
 
 }  // namespace undertake::detail

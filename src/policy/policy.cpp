@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/exception_text.hpp"
+#include "common/json_measure.hpp"
 #include "common/json_numbers.hpp"
 #include "policy/json_checker.hpp"
 #include "policy/message_template.hpp"
@@ -14,6 +15,7 @@
 #include "rules/jsonlogic/node.hpp"
 #include "undertake/deadlines.hpp"
 #include "undertake/error.hpp"
+#include "undertake/limits.hpp"
 
 namespace json = boost::json;
 
@@ -21,7 +23,6 @@ namespace undertake {
 namespace {
 
 using detail::CompiledRule;
-using detail::first_non_finite;
 using detail::JsonChecker;
 using detail::PolicyData;
 
@@ -343,17 +344,26 @@ jsonlogic::Operators policy_operators(const Extensions& ext,
 }
 
 /// Checks the `decide` calls of a rule whose table is named by a constant: the table exists and
-/// gets as many inputs as it has columns (or one object of named inputs).
+/// gets as many inputs as it has columns (or one object of named inputs). The walk goes as deep as
+/// the document, which a C++ host may have built: it stops, with a problem, at the depth no JSON
+/// text may exceed (limits.hpp).
 void check_decide_calls(const json::value& logic, const std::string& where, const std::string& path,
                         const detail::TableMap& tables, const std::vector<std::string>& declared,
-                        JsonChecker& check) {
+                        JsonChecker& check, unsigned depth = 0) {
+  if (!logic.is_array() && !logic.is_object()) return;
+  if (depth >= InputLimits::kMaxJsonDepthCeiling) {
+    check.fail(
+        where, path,
+        "nested deeper than " + std::to_string(InputLimits::kMaxJsonDepthCeiling) + " levels");
+    return;
+  }
   if (logic.is_array()) {
     const auto& a = logic.get_array();
     for (std::size_t i = 0; i < a.size(); ++i)
-      check_decide_calls(a[i], where, JsonChecker::index(path, i), tables, declared, check);
+      check_decide_calls(a[i], where, JsonChecker::index(path, i), tables, declared, check,
+                         depth + 1);
     return;
   }
-  if (!logic.is_object()) return;
   const auto& o = logic.get_object();
   if (o.size() == 1 && o.begin()->key() == "decide") {
     const json::value& args = o.begin()->value();
@@ -390,7 +400,7 @@ void check_decide_calls(const json::value& logic, const std::string& where, cons
   }
   for (const auto& kv : o)
     check_decide_calls(kv.value(), where, JsonChecker::join(path, kv.key()), tables, declared,
-                       check);
+                       check, depth + 1);
 }
 
 std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions& ext,
@@ -410,10 +420,11 @@ std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions
                      "\" (expected policy, roles, gates, routes, process, risk, "
                      "kpi, tables or deadlines)");
     // Boost.JSON reads a number beyond double (1e400) as infinity: a threshold nothing reaches.
-    if (const std::string path =
-            first_non_finite(part.document, "", &JsonChecker::join, &JsonChecker::index);
-        !path.empty())
-      check.fail(part.where, path, "a number too large for a double (it reads as infinity)");
+    // The walk is iterative; nesting past the ceiling is check_decide_calls's to report.
+    if (const detail::JsonMeasure m = detail::measure_json(
+            part.document, InputLimits::kMaxJsonDepthCeiling, "", detail::PathStyle::pointer);
+        m.problem == detail::JsonMeasure::Problem::not_finite)
+      check.fail(part.where, m.path, "a number too large for a double (it reads as infinity)");
     data->parts.emplace(part.name, part.document);
   }
   // Order matters: roles before the parts that name roles.

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "undertake/limits.hpp"
 #include "rules/decision_table_detail.hpp"
 
 namespace undertake::detail::dt {
@@ -236,19 +237,24 @@ bool Cell::accepts_value(const json::value& v) const noexcept {
   return negated ? !hit : hit;
 }
 
-bool same_value(const json::value& a, const json::value& b) noexcept {
+namespace {
+
+// Recursion bounded by the depth JSON may have (limits.hpp): values nested deeper than any text
+// the engine reads are never the same as anything.
+bool same_value_at(const json::value& a, const json::value& b, unsigned depth) noexcept {
   double x = 0;
   double y = 0;
   const bool an = number_of(a, x);
   const bool bn = number_of(b, y);
   if (an || bn) return an && bn && x == y;
   if (a.kind() != b.kind()) return false;
+  if ((a.is_array() || a.is_object()) && depth >= InputLimits::kMaxJsonDepthCeiling) return false;
   if (a.is_array()) {
     const auto& p = a.get_array();
     const auto& q = b.get_array();
     if (p.size() != q.size()) return false;
     for (std::size_t i = 0; i < p.size(); ++i)
-      if (!same_value(p[i], q[i])) return false;
+      if (!same_value_at(p[i], q[i], depth + 1)) return false;
     return true;
   }
   if (a.is_object()) {
@@ -257,11 +263,17 @@ bool same_value(const json::value& a, const json::value& b) noexcept {
     if (p.size() != q.size()) return false;
     for (const auto& kv : p) {
       const json::value* other = q.if_contains(kv.key());
-      if (!other || !same_value(kv.value(), *other)) return false;
+      if (!other || !same_value_at(kv.value(), *other, depth + 1)) return false;
     }
     return true;
   }
   return a == b;
+}
+
+}  // namespace
+
+bool same_value(const json::value& a, const json::value& b) noexcept {
+  return same_value_at(a, b, 0);
 }
 
 std::string number_text(double d) {

@@ -11,6 +11,7 @@
 #include "rules/decision_table_detail.hpp"
 #include "undertake/error.hpp"
 #include "undertake/json_text.hpp"
+#include "undertake/limits.hpp"
 
 namespace json = boost::json;
 
@@ -20,12 +21,18 @@ namespace {
 
 using detail::dt::same_value;
 
-json::value merged(const json::value& base, const json::value& over) {
+// `over` merged into `base`, objects key by key. The recursion follows objects both have, which
+// were read within max_json_depth; it is bounded all the same (limits.hpp).
+json::value merged(const json::value& base, const json::value& over, unsigned depth = 0) {
   if (!base.is_object() || !over.is_object()) return over;
+  if (depth >= InputLimits::kMaxJsonDepthCeiling)
+    throw Error(
+        ErrorKind::limit_exceeded, "facts",
+        "nested deeper than " + std::to_string(InputLimits::kMaxJsonDepthCeiling) + " levels");
   json::object out = base.get_object();
   for (const auto& kv : over.get_object()) {
     if (const json::value* b = out.if_contains(kv.key()))
-      out[kv.key()] = merged(*b, kv.value());
+      out[kv.key()] = merged(*b, kv.value(), depth + 1);
     else
       out[kv.key()] = kv.value();
   }
