@@ -85,10 +85,15 @@ std::optional<jsonlogic::Rule> compile_logic(const json::value& logic,
                                              const jsonlogic::Operators& ops,
                                              const std::string& where, const std::string& path,
                                              JsonChecker& check) {
+  const std::string prefix = where + ": ";  // the rule's place, kept for its runtime errors
   try {
-    return jsonlogic::Rule::compile(logic, ops, where + ": " + path);
+    return jsonlogic::Rule::compile(logic, ops, prefix + path);
   } catch (const Error& e) {
-    check.fail(where, path, e.why().empty() ? e.what() : std::string(e.what()));
+    // The error names the rule's place with the JSON path inside it: say it once.
+    if (e.where().compare(0, prefix.size(), prefix) == 0)
+      check.fail(where, std::string_view(e.where()).substr(prefix.size()), e.why());
+    else
+      check.fail(where, path, e.what());
     return std::nullopt;
   }
 }
