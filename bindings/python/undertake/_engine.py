@@ -402,7 +402,8 @@ class Engine:
         return _take_json(out)
 
     def set_limits(self, max_json_bytes=0, max_json_depth=0):
-        """Limits for JSON the engine reads (0 keeps a limit)."""
+        """Limits for JSON the engine reads and accepts (include/undertake/limits.hpp: the depth
+        from 8 to 1000; 0 keeps a limit)."""
         _check(self._lib.ut_engine_set_limits(self._h(), max_json_bytes, max_json_depth))
 
     # -- callbacks -------------------------------------------------------------------------
