@@ -32,7 +32,9 @@ std::optional<json::value> parse_within(const std::string& what, std::string_vie
     return parse_json(text, limits, what);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::invalid_json) throw;
-    why = e.message();
+    // where() is "<what>:<line>:<column>": keep the place, the option is named by the caller.
+    const std::string& place = e.where();
+    why = (place.size() > what.size() ? "at " + place.substr(what.size() + 1) + ": " : "") + e.why();
     return std::nullopt;
   }
 }
