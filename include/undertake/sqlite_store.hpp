@@ -40,6 +40,9 @@ struct SqliteOptions {
   int busy_timeout_ms = 10'000;
   bool create = true;      ///< create the file when it does not exist
   bool read_only = false;  ///< open for reading only (writes fail with Error(io))
+  /// What stored rows are read with (limits.hpp): give the store the limits of the engines whose
+  /// cases it keeps (Engine::limits()), or larger, so that whatever they accepted reads back.
+  InputLimits limits;
 };
 
 class SqliteCaseStore final : public CaseStore {

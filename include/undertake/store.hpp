@@ -49,6 +49,7 @@
 #include "undertake/case.hpp"
 #include "undertake/deadlines.hpp"
 #include "undertake/ledger.hpp"
+#include "undertake/limits.hpp"
 #include "undertake/timestamp.hpp"
 
 namespace undertake {

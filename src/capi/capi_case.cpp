@@ -69,7 +69,7 @@ int fire(ut_case* c, const std::uint64_t* expected_revision, const char* event,
          char** outcome_out) {
   ut_case& h = case_arg(c);
   EngineState& s = *h.state;
-  const JsonLimits limits = s.limits();
+  const InputLimits limits = s.limits();
   const std::string_view name = text_arg(event, "event");
   Actor actor = actor_arg(actor_json, limits);
   json::object payload = parse_object(payload_json, limits, "payload", true);

@@ -157,7 +157,7 @@ int ut_engine_kpi(ut_engine* e, const char* ledgers_json, const char* period_jso
   return guarded([&] {
     EngineState& s = engine_arg(e);
     if (!report_json) fail(UT_E_INVALID_ARGUMENT, "report_json: NULL");
-    const JsonLimits limits = s.limits();
+    const InputLimits limits = s.limits();
     json::object period_doc = parse_object(period_json, limits, "period");
     const auto date = [&](const char* key) {
       const json::value* v = period_doc.if_contains(key);

@@ -22,14 +22,6 @@ std::unique_ptr<SqliteCaseStore> open_store(const Context& ctx, bool create = tr
 /// An engine with the rules directory or policy file `rules` (empty: the built-in policy).
 std::unique_ptr<Engine> open_engine(const std::string& rules);
 
-/// `li:sales,management` or a JSON actor `{"id": "li", "roles": ["sales"]}`.
-Actor parse_actor(const std::string& text);
-
-/// A JSON object from `--payload` text (or `@file.json`), with `--set key=value` pairs merged in
-/// (dotted keys make nested objects; values are JSON when they parse as JSON, else strings).
-boost::json::object parse_payload(const std::string& json_text,
-                                  const std::vector<std::string>& sets);
-
 /// An ISO-8601 instant, or the wall clock when `text` is empty (the CLI may read the clock; the
 /// engine never does).
 Timestamp parse_time(const std::string& text, const char* option);

@@ -13,16 +13,19 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 
 #include "cli/case_cli.hpp"
 #include "cli/commands.hpp"
+#include "cli/json_args.hpp"
+#include "cli/terminal.hpp"
+#include "common/display_width.hpp"
 #include "undertake/deadlines.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/sqlite_store.hpp"
 
 namespace json = boost::json;
@@ -48,65 +51,6 @@ std::unique_ptr<Engine> open_engine(const std::string& rules) {
   return rules.empty() ? std::make_unique<Engine>() : std::make_unique<Engine>(rules);
 }
 
-Actor parse_actor(const std::string& text) {
-  if (!text.empty() && text.front() == '{') {
-    json::error_code ec;
-    const json::value v = json::parse(text, ec);
-    if (ec) throw Error(ErrorKind::invalid_argument, "--actor", "not valid JSON: " + ec.message());
-    return actor_from_json(v, "--actor");
-  }
-  const auto colon = text.find(':');
-  Actor a;
-  a.id = text.substr(0, colon);
-  if (a.id.empty())
-    throw Error(ErrorKind::invalid_argument, "--actor",
-                "expected ID:ROLE[,ROLE...] (li:sales) or a JSON actor");
-  if (colon != std::string::npos) {
-    std::stringstream roles(text.substr(colon + 1));
-    for (std::string role; std::getline(roles, role, ',');)
-      if (!role.empty()) a.roles.push_back(role);
-  }
-  return a;
-}
-
-json::object parse_payload(const std::string& json_text, const std::vector<std::string>& sets) {
-  json::object payload;
-  if (!json_text.empty()) {
-    std::string text = json_text;
-    if (text.front() == '@') {
-      std::ifstream in(text.substr(1), std::ios::binary);
-      if (!in) throw Error(ErrorKind::not_found, text.substr(1), "cannot open the file");
-      std::stringstream ss;
-      ss << in.rdbuf();
-      text = ss.str();
-    }
-    json::error_code ec;
-    json::value v = json::parse(text, ec);
-    if (ec || !v.is_object())
-      throw Error(ErrorKind::invalid_argument, "--payload", "expected a JSON object");
-    payload = std::move(v.get_object());
-  }
-  for (const auto& set : sets) {
-    const auto eq = set.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw Error(ErrorKind::invalid_argument, "--set " + set, "expected KEY=VALUE");
-    const std::string key = set.substr(0, eq), text = set.substr(eq + 1);
-    json::error_code ec;
-    json::value value = json::parse(text, ec);
-    if (ec) value = json::string(text);
-    json::object* target = &payload;
-    std::size_t start = 0;
-    for (std::size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
-      json::value& child = (*target)[key.substr(start, dot - start)];
-      if (!child.is_object()) child = json::object{};
-      target = &child.get_object();
-      start = dot + 1;
-    }
-    (*target)[key.substr(start)] = std::move(value);
-  }
-  return payload;
-}
-
 Timestamp parse_time(const std::string& text, const char* option) {
   if (text.empty())
     return std::chrono::time_point_cast<std::chrono::milliseconds>(
@@ -120,7 +64,8 @@ Timestamp parse_time(const std::string& text, const char* option) {
 
 std::string short_time(Timestamp t) {
   const std::string iso = format_iso8601(t);  // YYYY-MM-DDThh:mm:ss[.fff]Z
-  return iso.substr(0, 10) + " " + iso.substr(11, 5);
+  const std::size_t sep = iso.find('T');      // at 10 but for a C++ host's years past 9999
+  return iso.substr(0, sep) + " " + iso.substr(sep + 1, 5);
 }
 
 std::string relative(Timestamp target, Timestamp now) {
@@ -138,7 +83,13 @@ std::string relative(Timestamp target, Timestamp now) {
 
 namespace {
 
+// Pretty-prints `v`. Recursive, bounded: past the depth no JSON text may exceed (limits.hpp) the
+// rest is written on one line by Boost.JSON's serializer, which keeps its own stack.
 void write_json(std::ostream& out, const json::value& v, int indent) {
+  if (static_cast<unsigned>(indent) >= InputLimits::kMaxJsonDepthCeiling) {
+    out << json::serialize(v);
+    return;
+  }
   const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
   switch (v.kind()) {
     case json::kind::double_: {
@@ -202,18 +153,12 @@ void print_json(std::ostream& out, const json::value& v) {
 
 namespace {
 
+using detail::pad;  // columns in display width (common/display_width.hpp)
+
 std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
   return out;
-}
-
-std::string pad(std::string s, std::size_t width) {
-  // Width in characters, counting UTF-8 code points (close enough for the arrows and dots used).
-  std::size_t chars = 0;
-  for (unsigned char ch : s) chars += (ch & 0xC0) != 0x80;
-  if (chars < width) s.append(width - chars, ' ');
-  return s;
 }
 
 std::string text_of(const json::object& o, std::initializer_list<std::string_view> path) {
@@ -259,9 +204,9 @@ void print_deadlines(std::ostream& out, const std::vector<PendingDeadline>& list
 
 void print_case(std::ostream& out, const Case& c, Timestamp now) {
   const auto& record = c.record();
-  const std::string customer = text_of(record, {"data", "customer", "name"});
+  const std::string customer = one_line(text_of(record, {"data", "customer", "name"}));
   const std::string tier = text_of(record, {"data", "customer", "tier"});
-  const std::string product = text_of(record, {"data", "product", "name"});
+  const std::string product = one_line(text_of(record, {"data", "product", "name"}));
   out << "Case " << c.id();
   if (!customer.empty()) out << " · " << customer << (tier == "key" ? " (key customer)" : "");
   if (!product.empty()) out << " · " << product;
@@ -350,7 +295,11 @@ void add_case_command(CLI::App& app, Context& ctx) {
   create->callback([o, &ctx] {
     auto store = open_store(ctx);
     auto engine = open_engine(o->rules);
-    json::object data = parse_payload(o->data_file.empty() ? o->data : "@" + o->data_file, o->sets);
+    const InputLimits limits = engine->limits();
+    const bool file = !o->data_file.empty();
+    json::object data = object_argument(
+        file ? "--data-file" : "--data",
+        file ? argument_text("--data-file", "@" + o->data_file, limits) : o->data, o->sets, limits);
     Case c = engine->create_case(o->id, std::move(data));
     store->create(c);
     if (o->json)
@@ -371,9 +320,12 @@ void add_case_command(CLI::App& app, Context& ctx) {
   fire->callback([o, &ctx] {
     auto store = open_store(ctx, false);
     auto engine = open_engine(o->rules);
+    const InputLimits limits = engine->limits();
     const Outcome outcome =
-        fire_stored(*store, *engine, o->id, o->event, parse_actor(o->actor),
-                    parse_payload(o->payload, o->sets), parse_time(o->at, "--at"))
+        fire_stored(*store, *engine, o->id, o->event, actor_argument(o->actor, limits),
+                    object_argument("--payload", argument_text("--payload", o->payload, limits),
+                                    o->sets, limits),
+                    parse_time(o->at, "--at"))
             .outcome;
     if (o->json)
       print_json(std::cout, outcome.to_json());
@@ -422,7 +374,8 @@ void add_case_command(CLI::App& app, Context& ctx) {
     auto store = open_store(ctx, false);
     auto engine = open_engine(o->rules);
     Case c = load_case(*store, *engine, o->id);
-    const auto events = c.available(parse_actor(o->actor));
+    const Actor actor = actor_argument(o->actor, engine->limits());
+    const auto events = c.available(actor);
     if (o->json) {
       json::array a;
       for (const auto& e : events)
@@ -431,7 +384,7 @@ void add_case_command(CLI::App& app, Context& ctx) {
       return;
     }
     if (events.empty())
-      std::cout << "Nothing " << parse_actor(o->actor).id << " may fire on " << c.id() << " now.\n";
+      std::cout << "Nothing " << actor.id << " may fire on " << c.id() << " now.\n";
     for (const auto& e : events)
       std::cout << "  " << pad(e.event, 26)
                 << (e.gated ? "(gate rules are checked when fired)" : "") << "\n";
@@ -491,7 +444,8 @@ void add_case_command(CLI::App& app, Context& ctx) {
     for (const auto& s : cases)
       std::cout << pad(s.case_id, 14) << pad(s.stage, 13) << pad(std::to_string(s.revision), 5)
                 << pad(s.updated ? short_time(*s.updated) : "-", 18)
-                << pad(s.attention ? short_time(*s.attention) : "-", 18) << s.customer << "\n";
+                << pad(s.attention ? short_time(*s.attention) : "-", 18) << one_line(s.customer)
+                << "\n";
     std::cout << cases.size() << " case(s)\n";
   });
 }

@@ -3,9 +3,11 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/terminal.hpp"
 #include "undertake/error.hpp"
 
 int main(int argc, char** argv) {
+  const undertake::cli::TerminalGuard terminal;  // no control character from input reaches it
   CLI::App app{"undertake — product undertaking process engine"};
   app.require_subcommand(1);
   undertake::cli::Context ctx;
@@ -21,11 +23,8 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
-  } catch (const undertake::Error& e) {
-    std::cerr << "undertake: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "undertake: " << e.what() << "\n";
+  } catch (const std::exception& e) {  // undertake::Error and the others alike: one line
+    std::cerr << "undertake: " << undertake::cli::one_line(e.what()) << "\n";
     return 2;
   }
   return ctx.exit_status;

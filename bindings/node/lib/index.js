@@ -194,6 +194,9 @@ class Outcome {
     return this.json.state || [];
   }
 
+  /** [{kind, message, rule}]: kind is unknown_event, invalid_payload, role, state, gate,
+   *  segregation, approval, time, or rule_error (a gate rule, route, deadline condition or risk
+   *  scorer could not be evaluated, or a host rule callback threw: fail closed; rule names it). */
   get reasons() {
     return this.json.reasons || [];
   }

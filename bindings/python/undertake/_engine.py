@@ -224,7 +224,11 @@ def _actor(actor):
 
 
 class Reason:
-    """Why an event was refused: kind (role, state, gate, ...), message, rule id."""
+    """Why an event was refused: kind, message, rule id.
+
+    kind is one of unknown_event, invalid_payload, role, state, gate, segregation, approval,
+    time, rule_error (a gate rule, route, deadline condition or risk scorer could not be
+    evaluated, or a host rule callback raised: the event fails closed; rule names it)."""
 
     __slots__ = ("kind", "message", "rule")
 
@@ -398,7 +402,8 @@ class Engine:
         return _take_json(out)
 
     def set_limits(self, max_json_bytes=0, max_json_depth=0):
-        """Limits for JSON the engine reads (0 keeps a limit)."""
+        """Limits for JSON the engine reads and accepts (include/undertake/limits.hpp: the depth
+        from 8 to 1000; 0 keeps a limit)."""
         _check(self._lib.ut_engine_set_limits(self._h(), max_json_bytes, max_json_depth))
 
     # -- callbacks -------------------------------------------------------------------------
