@@ -143,7 +143,13 @@ class Statement {
 // Reads a stored row with the store's limits (SqliteOptions::limits, limits.hpp): what an engine
 // with the same limits accepted was written within them, so it reads back.
 json::value parse_json(std::string_view text, const std::string& where, const InputLimits& limits) {
-  return undertake::parse_json(text, limits, where, ErrorKind::invalid_snapshot);
+  try {
+    return undertake::parse_json(text, limits, where, ErrorKind::invalid_snapshot);
+  } catch (const Error& e) {
+    // Beyond the limits the row cannot be read with them: the case is unreadable to this store.
+    if (e.kind() != ErrorKind::limit_exceeded) throw;
+    throw Error(ErrorKind::invalid_snapshot, e.where(), e.why());
+  }
 }
 
 std::string state_text(const std::vector<std::string>& state) {
