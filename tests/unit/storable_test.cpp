@@ -283,7 +283,7 @@ TEST_CASE("the store reads its rows with its limits and names them", "[storable]
     FAIL("loaded");
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::invalid_snapshot);
-    CHECK_THAT(e.what(), Catch::Contains("max_json_depth 16"));
+    CHECK_THAT(e.what(), Catch::Contains("deeper than the limit of 16 (max_json_depth)"));
   }
   CHECK_NOTHROW(load_case(*open_sqlite_store(t.path()), engine, "Q-1"));
 }
