@@ -123,8 +123,10 @@ class Engine {
   /// evaluated, `max_items` elements of an array built) for the gate rules, routes and deadline
   /// conditions of the cases this engine creates, replays or restores from now on; cases opened
   /// before keep the limits they were opened with. A gate rule, route or condition that needs
-  /// more is refused (kind `rule_error`, fail closed) — also on replay and restore, so a case
-  /// accepted under higher limits may not restore under lower ones (Error(invalid_snapshot)).
+  /// more is refused (kind `rule_error`, fail closed) — also on replay (replay(), verify(), the
+  /// restore of a format 1/2 snapshot), so a case accepted under higher limits may not replay
+  /// under lower ones (Error(invalid_snapshot)); a format-3 snapshot restores from its state and
+  /// runs no rule.
   /// Defaults and ceilings: docs/security.md. Throws Error(invalid_argument) when a limit is 0.
   /// Thread-safe.
   void set_rule_limits(const jsonlogic::Limits& limits);

@@ -216,8 +216,9 @@ UT_API int ut_engine_set_limits(ut_engine* e, size_t max_json_bytes, unsigned ma
  *  (nodes evaluated, every iteration counted, default 10,000,000) and `max_items` (elements of an
  *  array a rule builds, default 1,000,000). 0 keeps a limit unchanged. An event whose rule needs
  *  more is refused (UT_REFUSED, reason kind "rule_error" naming the rule: fail closed), also when
- *  a snapshot is restored, so a case accepted under higher limits may not restore under lower
- *  ones (UT_E_SNAPSHOT). Errors: UT_E_INVALID_ARGUMENT (not an engine). Thread-safe. Out: none. */
+ *  a ledger is replayed (a format 1/2 snapshot, ut_case_replay, ut_case_verify), so such a
+ *  case accepted under higher limits may not replay under lower ones (UT_E_SNAPSHOT); a format-3
+ *  snapshot restores from its state and runs no rule. Errors: UT_E_INVALID_ARGUMENT (not an engine). Thread-safe. Out: none. */
 UT_API int ut_engine_set_rule_limits(ut_engine* e, size_t max_depth, uint64_t max_steps,
                                      size_t max_items);
 

@@ -106,8 +106,8 @@ Engine::Engine(const std::string& policy_path)
 Engine::Engine(std::shared_ptr<const Policy> policy)
     : policy_(std::move(policy)),
       listener_(std::make_shared<std::shared_ptr<const Listener>>()),
-      limits_(std::make_shared<detail::LimitsSlot>(InputLimits{})),
-      seal_(std::make_shared<const detail::Seal>()) {
+      seal_(std::make_shared<const detail::Seal>()),
+      limits_(std::make_shared<detail::LimitsSlot>(InputLimits{})) {
   if (!policy_) throw Error(ErrorKind::invalid_argument, "Engine", "a policy is required");
   versions_[policy_->version()] = policy_;
 }
@@ -188,9 +188,9 @@ Case Engine::make_case(std::string id, json::object data,
     throw Error(ErrorKind::invalid_argument, "case " + impl->id, problem);
   impl->world = detail::initial_record(impl->id, impl->data);
   impl->world.get_object()["risk"] = impl->policy->assess_risks(RiskRegister{}).to_json();
-  detail::check_new_case_size(*impl);
   impl->seal = seal();
-  impl->base = detail::genesis_of(*impl);
+  impl->base = detail::genesis_of(*impl);  // the form checked first: the seal reads it
+  detail::check_new_case_size(*impl);      // measures the sealed snapshot
   return Case(std::move(impl));
 }
 

@@ -17,7 +17,7 @@
 
 #include <unistd.h>
 
-#include "undertake/store.hpp"
+#include "undertake/sqlite_store.hpp"
 #include "undertake/undertake.hpp"
 
 namespace {

@@ -340,12 +340,18 @@ TEST_CASE("rule limits are set per engine, for the cases it opens afterwards", "
   // The raised one accepts.
   CHECK(high.fire("intake.forward", kMarket, payload, at).accepted);
 
-  // Restoring opens the case under the engine's limits of the moment: the accepted event is
-  // replayed under them.
+  // A replay runs under the engine's limits of the moment: the accepted event is refused under
+  // lower ones. A format-3 snapshot restores from its state: no rule runs, and the restored case
+  // has the engine's limits for its next events.
   const json::value snapshot = high.snapshot();
   CHECK(engine.restore(snapshot).revision() == 1);
   engine.set_rule_limits(jsonlogic::Limits{512, 1000, 1'000'000});
-  CHECK_THROWS_WITH(engine.restore(snapshot), Catch::Contains("max_steps (1000)"));
+  CHECK_THROWS_WITH(engine.replay(high.case_ledger()), Catch::Contains("max_steps (1000)"));
+  const VerifyReport report = engine.verify(snapshot);
+  CHECK_FALSE(report.ok());
+  CHECK_THAT(report.problems.at(0).why, Catch::Contains("max_steps (1000)"));
+  Case restored = engine.restore(snapshot);
+  CHECK(restored.revision() == 1);
 
   // Shallower nesting than the rule has refuses too.
   engine.set_rule_limits(jsonlogic::Limits{2, 100'000, 1'000'000});
