@@ -211,8 +211,11 @@ class CaseStore {
 };
 
 /// Opens a store by URI: `sqlite:PATH` or a plain path (the embedded SQLite store, created when
-/// missing). Error(invalid_argument) for a URI of no known kind, Error(io) naming the database
-/// when it cannot be opened. Defined in the undertake::stores library.
+/// missing). `sqlite:PATH?mode=ro` opens it read-only (writes fail with Error(io); it must
+/// exist), `mode=rw` writable but not created; `synchronous=full|normal|off` sets
+/// SqliteOptions::synchronous (default full); parameters join with `&`. A plain path is taken as
+/// it is. Error(invalid_argument) for a URI of no known kind or an unknown parameter, Error(io)
+/// naming the database when it cannot be opened. Defined in the undertake::stores library.
 std::unique_ptr<CaseStore> open_store(const std::string& uri);
 
 /// Loads a stored case onto `engine`: its head, restored without replaying its ledger (a head of

@@ -470,8 +470,12 @@ UT_API int ut_engine_kpi(ut_engine* e, const char* ledgers_json, const char* per
 typedef struct ut_store ut_store;
 
 /** Opens a store: "sqlite:PATH" or a plain PATH (the embedded SQLite store, created when missing,
- *  migrated when an older version wrote it). Errors: UT_E_INVALID_ARGUMENT (NULL, empty or unknown
- *  kind of URI), UT_E_IO (cannot open, not a store, newer schema: the message names the file).
+ *  migrated when an older version wrote it). Parameters after "sqlite:PATH?", joined by "&":
+ *  "mode=ro" (read-only: it must exist, every write fails with UT_E_IO), "mode=rw" (writable, not
+ *  created), "synchronous=full" (default: a commit survives a power cut), "normal" (survives a
+ *  crash of the process; several times faster) or "off" (throw-away stores). Errors:
+ *  UT_E_INVALID_ARGUMENT (NULL, empty, unknown kind of URI or parameter), UT_E_IO (cannot open,
+ *  not a store, newer schema: the message names the file).
  *  *out: a new store owned by the caller (ut_store_close). Thread-safe. */
 UT_API int ut_store_open(const char* uri, ut_store** out);
 
@@ -498,6 +502,7 @@ UT_API int ut_store_save(ut_store* s, ut_case* c, uint64_t expected_revision);
  *  it took). `request_id` (NULL or "": none) makes the fire idempotent: a repeat of a request id
  *  on the same case gets the first outcome back ("repeated": true) and fires nothing.
  *  *outcome_json (may be NULL): as ut_case_fire's, plus "attempts", "repeated" and "request_id".
+ *  The engine's listener hears the fire as it hears ut_case_fire's (a repeat is not heard).
  *  Returns UT_OK (accepted), UT_REFUSED (nothing changed), UT_E_CONFLICT (retries used up:
  *  nothing stored), UT_E_NOT_FOUND, UT_E_SNAPSHOT, UT_E_IO and ut_case_fire's errors.
  *  Thread-safe (concurrent fires on one case are serialised by the revision check). */
@@ -506,13 +511,14 @@ UT_API int ut_store_fire(ut_store* s, ut_engine* e, const char* case_id, const c
                          const char* request_id, char** outcome_json);
 
 /** Summaries of the stored cases: filter_json NULL, "" or `{"stage"?, "open"?: bool,
- *  "attention_by"?: time, "updated_since"?: time, "limit"?: n}`. *cases_json: `[{case_id,
- *  policy_version, revision, stage, state, terminated, customer, updated, attention, due}]` in
- *  case id order, owned by the caller. Thread-safe. */
+ *  "attention_by"?: time, "updated_since"?: time, "limit"?: n}` (another key is refused:
+ *  UT_E_INVALID_ARGUMENT). *cases_json: `[{case_id, policy_version, revision, stage, state,
+ *  terminated, customer, updated, attention, due}]` in case id order, owned by the caller.
+ *  Thread-safe. */
 UT_API int ut_store_list(ut_store* s, const char* filter_json, char** cases_json);
 
 /** The worklist of an actor (`{"id", "roles"}`): the stored cases in which one of its roles may
- * fire an event now, with those events (`gated`: gate rules are checked when fired), answered from
+ *  fire an event now, with those events (`gated`: gate rules are checked when fired), answered from
  *  an index maintained at save. *items_json: `{"items": [{case_id, stage, state, customer,
  *  revision, updated, due, ..., "events": [{event, gated}]}], "next": null}`, at most 100 cases
  *  (ut_store_inbox_query pages and filters). `e` indexes cases saved before the store had a

@@ -147,6 +147,18 @@ int ut_case_replay(ut_engine* e, const char* ledger_json, ut_case** out) {
   });
 }
 
+int ut_case_verify(ut_engine* e, const char* snapshot_json, char** report_json) {
+  reset_out(report_json);
+  return guarded([&] {
+    EngineState& s = engine_arg(e);
+    if (!report_json) fail(UT_E_INVALID_ARGUMENT, "report_json: NULL");
+    const json::value doc = parse_json(snapshot_json, s.limits(), "snapshot");
+    CallGuard guard(s);  // the replay calls the host's rules
+    *report_json = dup_json(s.engine.verify(doc).to_json());
+    return UT_OK;
+  });
+}
+
 int ut_engine_find_case(ut_engine* e, const char* case_id, ut_case** out) {
   reset_out(out);
   return guarded([&] {

@@ -288,6 +288,16 @@ int ut_policy_builtin_json(char** policy_json) {
   });
 }
 
+int ut_engine_set_host_key(ut_engine* e, const void* key, size_t key_size) {
+  return guarded([&] {
+    EngineState& s = engine_arg(e);
+    if (!key) fail(UT_E_INVALID_ARGUMENT, "key: NULL");
+    if (key_size == 0) fail(UT_E_INVALID_ARGUMENT, "key: empty (key_size 0)");
+    s.engine.set_host_key(std::string_view(static_cast<const char*>(key), key_size));
+    return UT_OK;
+  });
+}
+
 int ut_engine_register_rule(ut_engine* e, const char* name, ut_rule_fn fn, void* user_data) {
   return guarded([&] {
     EngineState& s = engine_arg(e);

@@ -19,7 +19,9 @@
 
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
+#include "undertake/kpi.hpp"
 #include "undertake/limits.hpp"
+#include "undertake/store.hpp"
 #include "undertake/undertake.h"
 
 namespace undertake::capi {
@@ -93,6 +95,7 @@ void reset_out(T** out) noexcept {
 
 inline constexpr std::uint32_t kEngineMagic = 0x55544547;  // "UTEG"
 inline constexpr std::uint32_t kCaseMagic = 0x55544353;    // "UTCS"
+inline constexpr std::uint32_t kStoreMagic = 0x55545354;   // "UTST"
 inline constexpr std::uint32_t kDeadMagic = 0xDEADDEAD;
 
 struct Listener {
@@ -161,6 +164,18 @@ class CallGuard {
   bool locked_ = false;
 };
 
+/// Reads a KPI period `{"from", "to", "skip_bad_cases"?}` (dates, both inclusive), as
+/// ut_engine_kpi and ut_store_kpi take it.
+struct KpiRequest {
+  Period period;
+  KpiOptions options;
+};
+KpiRequest kpi_request_arg(const char* period_json, const InputLimits& limits);
+/// The KPI report of the engine's current catalogue (kpi.json with the host's calculators) over
+/// `cases`. Call it with the engine's CallGuard held: host calculators may run.
+boost::json::value kpi_report(EngineState& s, const std::vector<CaseLedger>& cases,
+                              const KpiRequest& request);
+
 }  // namespace undertake::capi
 
 struct ut_engine {
@@ -176,6 +191,11 @@ struct ut_case {
   undertake::Case kase;
 };
 
+struct ut_store {
+  std::uint32_t magic = undertake::capi::kStoreMagic;
+  std::unique_ptr<undertake::CaseStore> store;
+};
+
 struct ut_verdict {
   undertake::RuleVerdict* verdict;
 };
@@ -185,6 +205,8 @@ namespace undertake::capi {
 /// The engine of a handle, or UT_E_INVALID_ARGUMENT.
 EngineState& engine_arg(ut_engine* e);
 ut_case& case_arg(ut_case* c);
+/// The store of a handle, or UT_E_INVALID_ARGUMENT.
+CaseStore& store_arg(ut_store* s);
 
 /// The outcome as ut_case_fire returns it (Outcome::to_json + case_id, revision).
 boost::json::value outcome_json(const Case& c, const Outcome& outcome,
