@@ -164,7 +164,8 @@ int ut_store_fire(ut_store* s, ut_engine* e, const char* case_id, const char* ev
     json::object payload = parse_object(payload_json, limits, "payload", true);
     const Timestamp at = time_arg(at_iso8601, "at");
     FireOptions options;
-    if (request_id) options.request_id = std::string(text_arg(request_id, "request_id", true));
+    if (request_id && *request_id)  // NULL or "": no request id
+      options.request_id = std::string(text_arg(request_id, "request_id", limits));
     CallGuard guard(state);  // the host's rules and listener run
     const StoredFire r =
         fire_stored(store, state.engine, id, name, actor, std::move(payload), at, options);
