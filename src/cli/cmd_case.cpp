@@ -1,11 +1,13 @@
-// `undertake --db FILE case new|fire|show|history|available|tick|list`: cases kept in the embedded
-// SQLite store, for people at a terminal and for scripts (`--json` on every subcommand).
+// `undertake --db URI case new|fire|show|history|available|tick|list`: cases kept in a store
+// (`sqlite:PATH` or a plain path), for people at a terminal and for scripts (`--json` on every
+// subcommand).
 //
 //   undertake --db orders.db case new SO-1 --data-file form.json
 //   undertake --db orders.db case fire SO-1 intake.forward --actor mei:market
-//   undertake --db orders.db case fire SO-1 evaluation.quote --actor li:sales --set price=420000
-//   --set cost=320000 undertake --db orders.db case show SO-1 undertake --db orders.db case tick
-//   --now 2026-04-07
+//   undertake --db orders.db case fire SO-1 evaluation.quote --actor li:sales
+//       --set price=420000 --set cost=320000 --request-id web-7f3a
+//   undertake --db orders.db case show SO-1
+//   undertake --db orders.db case tick --now 2026-04-07
 #include <boost/json.hpp>
 
 #include <charconv>
@@ -13,6 +15,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -35,16 +39,41 @@ namespace undertake::cli {
 // ---------------------------------------------------------------------------------------------
 // Helpers (case_cli.hpp)
 
-std::unique_ptr<SqliteCaseStore> open_store(const Context& ctx, bool create) {
-  std::string path = ctx.db;
-  if (path.empty())
-    if (const char* env = std::getenv("UNDERTAKE_DB")) path = env;
-  if (path.empty())
+namespace {
+
+// The file of an SQLite store URI (`sqlite:PATH` or a plain path), or nothing for a store of
+// another kind.
+std::optional<std::string> sqlite_file(const std::string& uri) {
+  constexpr std::string_view scheme = "sqlite:";
+  if (uri.compare(0, scheme.size(), scheme) == 0) return uri.substr(scheme.size());
+  if (uri.find("://") == std::string::npos) return uri;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::unique_ptr<CaseStore> open_store(const Context& ctx, bool create) {
+  std::string uri = ctx.db;
+  if (uri.empty())
+    if (const char* env = std::getenv("UNDERTAKE_DB")) uri = env;
+  if (uri.empty())
     throw Error(ErrorKind::invalid_argument, "--db",
-                "name the case store: undertake --db FILE ... (or set UNDERTAKE_DB)");
-  SqliteOptions options;
-  options.create = create;
-  return open_sqlite_store(path, options);
+                "name the case store: undertake --db URI ... (sqlite:PATH or a plain path; or "
+                "set UNDERTAKE_DB)");
+  if (!create)
+    if (const auto file = sqlite_file(uri);
+        file && !file->empty() && !std::filesystem::exists(*file))
+      throw Error(ErrorKind::not_found, "--db " + uri,
+                  "no such store (a store is created by `undertake --db " + uri + " case new`)");
+  return undertake::open_store(uri);
+}
+
+SqliteCaseStore& sqlite_store(CaseStore& store, std::string_view command) {
+  auto* sqlite = dynamic_cast<SqliteCaseStore*>(&store);
+  if (!sqlite)
+    throw Error(ErrorKind::invalid_argument, std::string(command),
+                "only for SQLite stores (--db sqlite:PATH or a plain path)");
+  return *sqlite;
 }
 
 std::unique_ptr<Engine> open_engine(const std::string& rules) {
@@ -151,15 +180,13 @@ void print_json(std::ostream& out, const json::value& v) {
 // ---------------------------------------------------------------------------------------------
 // The `case` command
 
-namespace {
-
-using detail::pad;  // columns in display width (common/display_width.hpp)
-
-std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
+std::string join(const std::vector<std::string>& items, const char* sep) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
   return out;
 }
+
+namespace {
 
 std::string text_of(const json::object& o, std::initializer_list<std::string_view> path) {
   const json::value* v = nullptr;
@@ -270,11 +297,12 @@ void print_history(std::ostream& out, const Case& c) {
 
 void add_case_command(CLI::App& app, Context& ctx) {
   if (!app.get_option_no_throw("--db"))
-    app.add_option("--db", ctx.db, "The case store (SQLite file; created when missing)")
+    app.add_option("--db", ctx.db,
+                   "The case store: sqlite:PATH or a plain path (SQLite; created by `case new`)")
         ->envname("UNDERTAKE_DB");
 
   struct Options {
-    std::string id, event, actor, payload, at, rules, data, data_file, stage;
+    std::string id, event, actor, payload, at, rules, data, data_file, stage, request_id;
     std::vector<std::string> sets;
     bool json = false, open_only = false;
   };
@@ -316,22 +344,34 @@ void add_case_command(CLI::App& app, Context& ctx) {
   fire->add_option("--payload", o->payload, "Payload JSON object (or @file.json)");
   fire->add_option("--set", o->sets, "KEY=VALUE payload fields (price=420000)");
   fire->add_option("--at", o->at, "When (ISO-8601; default: now)");
-  fire->add_flag("--json", o->json, "Print the outcome as JSON");
+  fire->add_option("--request-id", o->request_id,
+                   "Names the request: a repeat of it (a retry after a timeout) gets the first "
+                   "outcome back and fires nothing");
+  fire->add_flag("--json", o->json,
+                 "Print the outcome as JSON (with revision, attempts, repeated)");
   fire->callback([o, &ctx] {
     auto store = open_store(ctx, false);
     auto engine = open_engine(o->rules);
     const InputLimits limits = engine->limits();
-    const Outcome outcome =
+    FireOptions options;
+    options.request_id = o->request_id;
+    const StoredFire r =
         fire_stored(*store, *engine, o->id, o->event, actor_argument(o->actor, limits),
                     object_argument("--payload", argument_text("--payload", o->payload, limits),
                                     o->sets, limits),
-                    parse_time(o->at, "--at"))
-            .outcome;
-    if (o->json)
-      print_json(std::cout, outcome.to_json());
-    else
-      std::cout << o->id << ": " << outcome.summary() << "\n";
-    ctx.exit_status = outcome.accepted ? 0 : 1;
+                    parse_time(o->at, "--at"), options);
+    if (o->json) {
+      print_json(std::cout, r.to_json(o->id, o->request_id));
+    } else {
+      std::cout << o->id << ": " << r.outcome.summary() << "\n";
+      std::cout << "  revision " << r.revision << ", " << r.attempts
+                << (r.attempts == 1 ? " attempt" : " attempts");
+      if (r.repeated)
+        std::cout << "; a repeat of request " << o->request_id
+                  << ": its first outcome, nothing fired";
+      std::cout << "\n";
+    }
+    ctx.exit_status = r.outcome.accepted ? 0 : 1;
   });
 
   auto* show =

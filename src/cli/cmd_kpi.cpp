@@ -14,7 +14,6 @@
 #include "cli/case_cli.hpp"
 #include "cli/commands.hpp"
 #include "cli/scenario.hpp"
-#include "undertake/sqlite_store.hpp"
 #include "undertake/error.hpp"
 #include "undertake/json_text.hpp"
 #include "undertake/kpi.hpp"
@@ -87,11 +86,10 @@ void add_kpi_command(CLI::App& app, Context& ctx) {
     const KpiCatalogue catalogue = load_catalogue(opts->policy);
     std::vector<CaseLedger> cases;
     if (opts->files.empty() && ctx.db.empty())
-      throw Error(ErrorKind::invalid_argument, "kpi",
-                  "give scenario or ledger files, or --db FILE");
+      throw Error(ErrorKind::invalid_argument, "kpi", "give scenario or ledger files, or --db URI");
     if (!ctx.db.empty()) {
       const Engine engine = opts->policy.empty() ? Engine() : Engine(opts->policy);
-      cases = load_ledgers(*open_sqlite_store(ctx.db), engine);
+      cases = load_ledgers(*open_store(ctx, false), engine);
     }
     for (const auto& file : opts->files) {
       const json::value doc = read_json_file(file, InputLimits{});

@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
   undertake::cli::add_run_command(app, ctx);
   undertake::cli::add_jsonlogic_commands(app, ctx);
   undertake::cli::add_case_command(app, ctx);  // registers the global --db option (ctx.db)
+  undertake::cli::add_inbox_command(app, ctx);
+  undertake::cli::add_changes_command(app, ctx);
+  undertake::cli::add_verify_command(app, ctx);
+  undertake::cli::add_store_command(app, ctx);
   undertake::cli::add_kpi_command(app, ctx);
   undertake::cli::add_diagram_command(app, ctx);
   undertake::cli::add_demo_command(app, ctx);

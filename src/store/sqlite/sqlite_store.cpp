@@ -121,6 +121,7 @@ struct StoredRow {
 
 struct SqliteCaseStore::Impl : Connection {
   std::string path;
+  int opened_version = 0;  // the schema version of the file before open_schema
   mutable std::recursive_mutex mutex;
   InputLimits limits;  // what stored rows are read with
   std::unique_ptr<Prepared> prepared;
@@ -350,7 +351,7 @@ SqliteCaseStore::SqliteCaseStore(const std::string& path, SqliteOptions options)
                 std::string("cannot open: ") + (s.db ? sqlite3_errmsg(s.db) : "out of memory"));
   sqlite3_busy_timeout(s.db, options.busy_timeout_ms);
   sqlite3_extended_result_codes(s.db, 1);
-  detail::sqlite::open_schema(s, options);
+  s.opened_version = detail::sqlite::open_schema(s, options);
   s.prepared = std::make_unique<Prepared>(s);
 }
 
@@ -364,6 +365,10 @@ int SqliteCaseStore::schema_version() const {
   Impl& s = *impl_;
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
   return detail::sqlite::stored_schema_version(s);
+}
+
+int SqliteCaseStore::opened_schema_version() const noexcept {
+  return impl_->opened_version;
 }
 
 void SqliteCaseStore::create(const Case& c) {
@@ -604,6 +609,21 @@ std::vector<std::string> SqliteCaseStore::check() const {
   std::vector<std::string> problems = detail::sqlite::check_invariants(s);
   tx.commit();
   return problems;
+}
+
+std::vector<WorkItem> SqliteCaseStore::worklist(std::string_view case_id) const {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  std::vector<WorkItem> items;
+  Statement st(s, "SELECT event, gated, role FROM worklist WHERE case_id = ? ORDER BY event, role");
+  auto q = st.use();
+  q.bind(1, case_id);
+  while (q.step()) {
+    if (items.empty() || items.back().event != q.text(0))
+      items.push_back(WorkItem{std::string(q.text(0)), q.integer(1) != 0, {}});
+    items.back().roles.emplace_back(q.text(2));
+  }
+  return items;
 }
 
 std::uint64_t SqliteCaseStore::case_count() const {
