@@ -1,9 +1,12 @@
 """A host that keeps cases in a database of its own instead of the engine's store.
 
-Each order row holds the case's snapshot (Case.snapshot_json) and its revision; a change is written
-with `UPDATE ... WHERE revision = <the revision read>`, so two clerks cannot overwrite each other.
-After a restart the engine restores the cases from their snapshots (without replaying their
-ledgers: the snapshot's digest says whether it is the one the engine wrote).
+Two tables, as the built-in store keeps them: `orders` holds each case's head (Case.head_json: the
+snapshot without its ledger) and revision, updated with `UPDATE ... WHERE revision = <the revision
+read>` so that two clerks cannot overwrite each other; `order_entries` is append-only, one row per
+ledger entry (Case.entries: each with its seq and hash). A save writes what changed — the new head
+and the entries after the revision read — never the whole history, and a load restores the head
+alone, in time independent of the ledger's length. The rows come back with the head to be checked
+against their hash chain (Engine.restore_entries) or audited by replay (Engine.verify_entries).
 
     python3 own_database.py [database-file]     (UNDERTAKE_LIBRARY names libundertake_c)
 
@@ -11,6 +14,7 @@ The built-in store (erp_sqlite.py) does all of this and more (worklists, a chang
 ids); this is the shape of the work for a host whose database the engine does not know.
 """
 
+import json
 import os
 import sqlite3
 import sys
@@ -29,27 +33,43 @@ FORM = {"customer": {"name": "Hengda Machinery", "tier": "regular"},
 class Orders:
     def __init__(self, path):
         self.db = sqlite3.connect(path)
-        self.db.execute("CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY,"
-                        " revision INTEGER NOT NULL, snapshot TEXT NOT NULL)")
+        self.db.executescript(
+            "CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY, revision INTEGER NOT NULL,"
+            " head TEXT NOT NULL);"
+            "CREATE TABLE IF NOT EXISTS order_entries (order_id TEXT NOT NULL,"
+            " seq INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (order_id, seq))")
+
+    def _append(self, case, after):
+        self.db.executemany("INSERT INTO order_entries VALUES (?, ?, ?)",
+                            [(case.id, e["seq"], json.dumps(e)) for e in case.entries(after)])
 
     def insert(self, case):
         with self.db:
             self.db.execute("INSERT INTO orders VALUES (?, ?, ?)",
-                            (case.id, case.revision, case.snapshot_json()))
+                            (case.id, case.revision, case.head_json()))
+            self._append(case, 0)
 
     def load(self, engine, order_id):
-        """The case and the revision it was read at."""
-        revision, snapshot = self.db.execute(
-            "SELECT revision, snapshot FROM orders WHERE id = ?", (order_id,)).fetchone()
-        return engine.restore(snapshot), revision
+        """The case (from its head: no ledger read) and the revision it was read at."""
+        revision, head = self.db.execute(
+            "SELECT revision, head FROM orders WHERE id = ?", (order_id,)).fetchone()
+        return engine.restore(head), revision
 
     def save(self, case, read_revision):
+        """The new head and the entries after the revision read, in one transaction."""
         with self.db:
-            cur = self.db.execute("UPDATE orders SET revision = ?, snapshot = ?"
+            cur = self.db.execute("UPDATE orders SET revision = ?, head = ?"
                                   " WHERE id = ? AND revision = ?",
-                                  (case.revision, case.snapshot_json(), case.id, read_revision))
+                                  (case.revision, case.head_json(), case.id, read_revision))
             if cur.rowcount != 1:
                 raise undertake.Conflict(f"order {case.id}: changed by someone else; reload it")
+            self._append(case, read_revision)
+
+    def head_and_rows(self, order_id):
+        head = self.db.execute("SELECT head FROM orders WHERE id = ?", (order_id,)).fetchone()[0]
+        rows = [r for (r,) in self.db.execute(
+            "SELECT entry FROM order_entries WHERE order_id = ? ORDER BY seq", (order_id,))]
+        return head, rows
 
 
 def main():
@@ -84,6 +104,19 @@ def main():
         print(f"SO-201 at revision {revision}: {', '.join(case.state)}")
         assert revision == 2 and case.stage == "Evaluation", (revision, case.state)
         case.close()
+
+        # The rows checked against their hash chain and audited by replay; an edited row is caught.
+        head, rows = orders.head_and_rows("SO-201")
+        with engine.restore_entries(head, rows) as whole:
+            print(f"{len(whole.ledger()['ledger'])} entries, chain intact;"
+                  f" audit ok: {engine.verify_entries(head, rows)['ok']}")
+        with orders.db:
+            orders.db.execute("UPDATE order_entries SET entry = replace(entry, 'mei', 'wei')")
+        try:
+            engine.restore_entries(*orders.head_and_rows("SO-201"))
+            raise AssertionError("an edited row went through")
+        except undertake.SnapshotError as e:
+            print(f"edited row refused: {e}")
     orders.db.close()
     print("ok")
 

@@ -465,8 +465,10 @@ UT_API int ut_case_snapshot(ut_case* c, char** snapshot_json);
 UT_API int ut_case_available(ut_case* c, const char* actor_json, char** events_json);
 
 /** The case's ledger: `{"case_id", "policy_version", "data", "ledger": [{seq, at, event, actor,
- *  payload, state}, ...]}` — what KPIs read (ut_engine_kpi) and ut_case_replay rebuilds from.
- *  *ledger_json owned by the caller. Threads: one at a time per case. */
+ *  payload, state, hash}, ...]}` — what KPIs read (ut_engine_kpi) and ut_case_replay rebuilds
+ *  from. UT_E_INVALID_ARGUMENT for a case restored from its head (ut_case_head), which does not
+ *  hold its whole ledger (ut_case_entries gives what it holds; ut_case_restore_entries restores
+ *  it with every entry). *ledger_json owned by the caller. Threads: one at a time per case. */
 UT_API int ut_case_ledger(ut_case* c, char** ledger_json);
 
 /** The case's record: the facts rules read (`data`, `evaluation`, `risk`, `contract`,
@@ -478,6 +480,59 @@ UT_API int ut_case_record(ut_case* c, char** record_json);
  *  "critical", "unmitigated_high", "risks": [{id, category, status, score, level, response,
  *  owner}], ...}`. *risk_json owned by the caller. Threads: one at a time per case. */
 UT_API int ut_case_risk(ut_case* c, char** risk_json);
+
+/* ---------------------------------------------------------------------------------------------
+ * Cases in the host's own database: a head and its ledger entries (design.md §9)
+ *
+ * A host that keeps cases in a database the engine does not know stores what ut_store_* stores:
+ * one row per case holding its head (the snapshot without the ledger, updated in place) and an
+ * append-only table of ledger entries, one row per entry keyed by (case id, seq). A save then
+ * writes what changed (the new head and the entries after the revision it read) instead of the
+ * whole history, and a load restores the head alone (ut_case_restore) in time independent of the
+ * ledger's length. The entries come back together with the head when the rows are to be checked
+ * (ut_case_restore_entries: the hash chain) or audited (ut_case_verify_entries: a full replay). */
+
+/** The case's head: its snapshot (as ut_case_snapshot) without the ledger — state, record, risk
+ *  register, deadlines, `revision`, `ledger_head` ({seq, hash, at} of the last entry) and the
+ *  digest sealing them. ut_case_restore restores it without the ledger; the case then holds
+ *  (and ut_case_entries gives) the entries it adds from that revision on. *head_json owned by
+ *  the caller (ut_free). Errors: UT_E_INVALID_ARGUMENT (NULL), UT_E_NO_MEMORY.
+ *  Threads: one at a time per case. */
+UT_API int ut_case_head(ut_case* c, char** head_json);
+
+/** The sealed ledger entries after revision `after_seq` (0: all of them), oldest first:
+ *  `[{"seq", "at", "event", "actor", "payload", "state", "hash", "kind"?: "escalation"}]` —
+ *  one row each for the host's append-only table, never changed once written. `hash` (64
+ *  hexadecimal digits) links each entry to the one before it; the head's `ledger_head.hash` is
+ *  the last one's. A host that read revision N and fired writes ut_case_entries(c, N) and the
+ *  new head in one transaction. Errors: UT_E_INVALID_ARGUMENT (NULL; `after_seq` beyond the
+ *  case's revision; or before the revision the case was restored at from a head, whose earlier
+ *  entries it does not hold: the message says from where it holds them), UT_E_NO_MEMORY.
+ *  *entries_json owned by the caller (ut_free). Threads: one at a time per case. */
+UT_API int ut_case_entries(ut_case* c, uint64_t after_seq, char** entries_json);
+
+/** Restores a case from its head (ut_case_head) and every entry of its ledger (the rows
+ *  ut_case_entries gave, seq 1 to the head's, in order), checking the rows: the head's digest,
+ *  and the entries' hash chain from the case's creation to the head's ledger_head. The case
+ *  then holds its whole ledger (ut_case_ledger, ut_case_snapshot with the ledger, ut_engine_kpi).
+ *  No rule is called. Errors: UT_E_SNAPSHOT (a damaged or edited head or row, a missing or extra
+ *  row, rows sealed under another host key: the message names the JSON path, the entries as
+ *  `/ledger/<index>` with index 0 the entry of seq 1), UT_E_INVALID_ARGUMENT (NULL, a head that
+ *  holds a ledger already), UT_E_INVALID_JSON (head_json not an object, entries_json not an
+ *  array), UT_E_LIMIT (the head and entries together beyond the engine's limits), UT_E_CONFLICT
+ *  (the case id is open on this engine). *out: a new case owned by the caller (ut_case_free).
+ *  Thread-safe. */
+UT_API int ut_case_restore_entries(ut_engine* e, const char* head_json, const char* entries_json,
+                                   ut_case** out);
+
+/** The audit of a case kept as a head and its entries: ut_case_verify of the snapshot they make
+ *  together (digest, hash chain, a full replay compared with the head). *report_json: `{case_id,
+ *  revision, ok, problems: [{where, why}]}` (`where` names an entry as `/ledger/<index>`); UT_OK
+ *  whatever it finds. Errors: UT_E_INVALID_ARGUMENT, UT_E_INVALID_JSON and UT_E_LIMIT as
+ *  ut_case_restore_entries, UT_E_SNAPSHOT only for a head it cannot read at all. *report_json
+ *  owned by the caller. Thread-safe (the replay calls the engine's custom rules). */
+UT_API int ut_case_verify_entries(ut_engine* e, const char* head_json, const char* entries_json,
+                                  char** report_json);
 
 /* ---------------------------------------------------------------------------------------------
  * Deadlines and escalation (rules/…/deadlines.json) */

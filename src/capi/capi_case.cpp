@@ -49,11 +49,10 @@ std::string named_id(const json::value& doc) {
   return {};
 }
 
+// Opens the case `open(engine, doc)` makes of a parsed snapshot or ledger, registered under the id
+// the document names.
 template <class Open>
-int open_case(ut_engine* e, const char* text, const char* what, ut_case** out, Open&& open) {
-  EngineState& s = engine_arg(e);
-  if (!out) fail(UT_E_INVALID_ARGUMENT, "out: NULL");
-  const json::value doc = parse_json(text, s.limits(), what);
+int open_case(EngineState& s, ut_engine* e, json::value doc, ut_case** out, Open&& open) {
   const std::string id = named_id(doc);
   std::optional<Reservation> reservation;
   if (!id.empty()) reservation.emplace(s, id);
@@ -62,6 +61,50 @@ int open_case(ut_engine* e, const char* text, const char* what, ut_case** out, O
   if (reservation) reservation->commit(handle.get());
   *out = handle.release();
   return UT_OK;
+}
+
+template <class Open>
+int open_case(ut_engine* e, const char* text, const char* what, ut_case** out, Open&& open) {
+  EngineState& s = engine_arg(e);
+  if (!out) fail(UT_E_INVALID_ARGUMENT, "out: NULL");
+  return open_case(s, e, parse_json(text, s.limits(), what), out, std::forward<Open>(open));
+}
+
+// A head (ut_case_head) and the entries a host stored beside it, as the one snapshot they make
+// together: restore checks the entries' hash chain against the head, verify replays them.
+json::value head_with_entries(EngineState& s, const char* head_json, const char* entries_json) {
+  json::value head = parse_json(head_json, s.limits(), "head");
+  json::value entries = parse_json(entries_json, s.limits(), "entries");
+  if (!head.is_object()) fail(UT_E_INVALID_JSON, "head: expected a JSON object (ut_case_head)");
+  if (!entries.is_array())
+    fail(UT_E_INVALID_JSON, "entries: expected a JSON array of ledger entries (ut_case_entries)");
+  if (head.get_object().contains("ledger"))
+    fail(UT_E_INVALID_ARGUMENT,
+         "head: holds a ledger already (a snapshot, not a head: restore it with "
+         "ut_case_restore, or take the head with ut_case_head)");
+  head.get_object()["ledger"] = std::move(entries);
+  return head;
+}
+
+// The entries of `c` after revision `after`, as JSON rows.
+json::array entries_after(const Case& c, std::uint64_t after) {
+  if (after > c.revision())
+    fail(UT_E_INVALID_ARGUMENT, "case " + c.id() + ": after_seq " + std::to_string(after) +
+                                    " is beyond the case's revision " +
+                                    std::to_string(c.revision()));
+  const std::vector<LedgerEntry>& ledger = c.ledger();  // seals the entries not yet hashed
+  const std::uint64_t held_after = c.revision() - ledger.size();
+  if (after < held_after)
+    fail(UT_E_INVALID_ARGUMENT,
+         "case " + c.id() + ": restored from its head at revision " + std::to_string(held_after) +
+             ", it holds the entries after seq " + std::to_string(held_after) +
+             " only (after_seq " + std::to_string(after) +
+             "): the earlier ones are where the host stored them");
+  json::array rows;
+  rows.reserve(static_cast<std::size_t>(c.revision() - after));
+  for (std::size_t i = static_cast<std::size_t>(after - held_after); i < ledger.size(); ++i)
+    rows.push_back(to_json(ledger[i]));
+  return rows;
 }
 
 int fire(ut_case* c, const std::uint64_t* expected_revision, const char* event,
@@ -155,6 +198,31 @@ int ut_case_verify(ut_engine* e, const char* snapshot_json, char** report_json) 
   });
 }
 
+int ut_case_restore_entries(ut_engine* e, const char* head_json, const char* entries_json,
+                            ut_case** out) {
+  reset_out(out);
+  return guarded([&] {
+    EngineState& s = engine_arg(e);
+    if (!out) fail(UT_E_INVALID_ARGUMENT, "out: NULL");
+    return open_case(
+        s, e, head_with_entries(s, head_json, entries_json), out,
+        [](const Engine& engine, json::value& doc) { return engine.restore(std::move(doc)); });
+  });
+}
+
+int ut_case_verify_entries(ut_engine* e, const char* head_json, const char* entries_json,
+                           char** report_json) {
+  reset_out(report_json);
+  return guarded([&] {
+    EngineState& s = engine_arg(e);
+    if (!report_json) fail(UT_E_INVALID_ARGUMENT, "report_json: NULL");
+    const json::value doc = head_with_entries(s, head_json, entries_json);
+    CallGuard guard(s);  // the replay calls the host's rules
+    *report_json = dup_json(s.engine.verify(doc).to_json());
+    return UT_OK;
+  });
+}
+
 int ut_engine_find_case(ut_engine* e, const char* case_id, ut_case** out) {
   reset_out(out);
   return guarded([&] {
@@ -232,6 +300,16 @@ int ut_case_revision(ut_case* c, uint64_t* revision) {
 
 int ut_case_snapshot(ut_case* c, char** snapshot_json) {
   return read_json(c, snapshot_json, "snapshot_json", [](const Case& k) { return k.snapshot(); });
+}
+
+int ut_case_head(ut_case* c, char** head_json) {
+  return read_json(c, head_json, "head_json",
+                   [](const Case& k) { return k.snapshot(SnapshotOptions{false}); });
+}
+
+int ut_case_entries(ut_case* c, uint64_t after_seq, char** entries_json) {
+  return read_json(c, entries_json, "entries_json",
+                   [&](const Case& k) { return json::value(entries_after(k, after_seq)); });
 }
 
 int ut_case_available(ut_case* c, const char* actor_json, char** events_json) {

@@ -53,16 +53,6 @@ static int run_sql(const char* name, const char* sql) {
   return changed;
 }
 
-static int count_of(const char* text, const char* part) {
-  int n = 0;
-  const char* p = text;
-  while (p && (p = strstr(p, part)) != NULL) {
-    ++n;
-    p += strlen(part);
-  }
-  return n;
-}
-
 /* A complete requirement form for `customer`. */
 static void form_of(char* out, size_t n, const char* customer) {
   snprintf(out, n,
@@ -432,9 +422,9 @@ static void test_list_and_inbox(ut_engine* e) {
   /* The market's worklist: every open case (anyone may hand a case over), in id order, and the
    * three registered ones to forward. */
   CHECK_STATUS(ut_store_inbox(s, e, market, &out), UT_OK);
-  CHECK(count_of(out, "\"case_id\"") == 5);
-  CHECK(count_of(out, "\"event\":\"intake.forward\"") == 3);
-  CHECK(count_of(out, "\"event\":\"case.handover\"") == 5);
+  CHECK(ut_count_of(out, "\"case_id\"") == 5);
+  CHECK(ut_count_of(out, "\"event\":\"intake.forward\"") == 3);
+  CHECK(ut_count_of(out, "\"event\":\"case.handover\"") == 5);
   CHECK(out && strstr(out, "IN-1") < strstr(out, "IN-2") &&
         strstr(out, "IN-4") < strstr(out, "IN-5"));
   CHECK(out && strstr(out, "intake.forward") > strstr(out, "\"case_id\":\"IN-3\""));
@@ -443,12 +433,12 @@ static void test_list_and_inbox(ut_engine* e) {
 
   /* Sales may confirm IN-2; the technical department assesses IN-1. */
   CHECK_STATUS(ut_store_inbox(s, e, sales, &out), UT_OK);
-  CHECK(count_of(out, "\"event\":\"intake.confirm\"") == 1);
+  CHECK(ut_count_of(out, "\"event\":\"intake.confirm\"") == 1);
   CHECK(out && strstr(out, "intake.confirm") > strstr(out, "\"case_id\":\"IN-2\"") &&
         strstr(out, "intake.confirm") < strstr(out, "\"case_id\":\"IN-3\""));
   ut_free(out);
   CHECK_STATUS(ut_store_inbox(s, e, technical, &out), UT_OK);
-  CHECK(count_of(out, "\"event\":\"evaluation.technical\"") == 1);
+  CHECK(ut_count_of(out, "\"event\":\"evaluation.technical\"") == 1);
   CHECK(out && strstr(out, "evaluation.technical") < strstr(out, "\"case_id\":\"IN-2\""));
   ut_free(out);
   CHECK_STATUS(ut_store_inbox(s, e, "{\"id\":\"wu\",\"roles\":[\"legal\"]}", &out), UT_OK);
@@ -460,14 +450,14 @@ static void test_list_and_inbox(ut_engine* e) {
       ut_store_inbox_query(
           s, e, "{\"actor\":{\"id\":\"mei\",\"roles\":[\"market\"]},\"customer\":\"Acme\"}", &out),
       UT_OK);
-  CHECK(count_of(out, "\"case_id\"") == 3);
-  CHECK(count_of(out, "\"customer\":\"Acme\"") == 3);
-  CHECK(count_of(out, "\"event\":\"intake.forward\"") == 2);
+  CHECK(ut_count_of(out, "\"case_id\"") == 3);
+  CHECK(ut_count_of(out, "\"customer\":\"Acme\"") == 3);
+  CHECK(ut_count_of(out, "\"event\":\"intake.forward\"") == 2);
   ut_free(out);
   CHECK_STATUS(ut_store_inbox_query(
                    s, e, "{\"actor\":{\"id\":\"mei\",\"roles\":[\"market\"]},\"limit\":2}", &out),
                UT_OK);
-  CHECK(count_of(out, "\"case_id\"") == 2);
+  CHECK(ut_count_of(out, "\"case_id\"") == 2);
   CHECK_CONTAINS(out, "\"next\":\"IN-2\"");
   ut_free(out);
   CHECK_STATUS(
@@ -476,7 +466,7 @@ static void test_list_and_inbox(ut_engine* e) {
           "{\"actor\":{\"id\":\"mei\",\"roles\":[\"market\"]},\"limit\":2,\"after\":\"IN-4\"}",
           &out),
       UT_OK);
-  CHECK(count_of(out, "\"case_id\"") == 1);
+  CHECK(ut_count_of(out, "\"case_id\"") == 1);
   CHECK_CONTAINS(out, "\"case_id\":\"IN-5\"");
   CHECK_CONTAINS(out, "\"next\":null");
   ut_free(out);
@@ -484,20 +474,20 @@ static void test_list_and_inbox(ut_engine* e) {
       ut_store_inbox_query(
           s, e, "{\"actor\":{\"id\":\"mei\",\"roles\":[\"market\"]},\"stage\":\"Intake\"}", &out),
       UT_OK);
-  CHECK(count_of(out, "\"case_id\"") == 4);
+  CHECK(ut_count_of(out, "\"case_id\"") == 4);
   ut_free(out);
   CHECK_STATUS(
       ut_store_inbox_query(
           s, e, "{\"actor\":{\"id\":\"mei\",\"roles\":[\"market\"]},\"stage\":\"Contract\"}", &out),
       UT_OK);
-  CHECK(count_of(out, "\"case_id\"") == 0);
+  CHECK(ut_count_of(out, "\"case_id\"") == 0);
   ut_free(out);
   CHECK_STATUS(ut_store_inbox_query(s, e,
                                     "{\"actor\":{\"id\":\"zhao\",\"roles\":[\"technical\"]},"
                                     "\"due_by\":\"2026-03-20\"}",
                                     &out),
                UT_OK);
-  CHECK(count_of(out, "\"case_id\"") == 1);
+  CHECK(ut_count_of(out, "\"case_id\"") == 1);
   CHECK_CONTAINS(out, "\"case_id\":\"IN-1\"");
   CHECK_CONTAINS(out, "\"due\":\"2026-03-17");
   ut_free(out);
@@ -506,7 +496,7 @@ static void test_list_and_inbox(ut_engine* e) {
                                     "\"due_by\":\"2026-03-10\"}",
                                     &out),
                UT_OK);
-  CHECK(count_of(out, "\"case_id\"") == 0);
+  CHECK(ut_count_of(out, "\"case_id\"") == 0);
   ut_free(out);
 
   /* Bad queries. */
@@ -523,21 +513,21 @@ static void test_list_and_inbox(ut_engine* e) {
 
   /* Lists. */
   CHECK_STATUS(ut_store_list(s, NULL, &out), UT_OK);
-  CHECK(count_of(out, "\"case_id\"") == 5);
+  CHECK(ut_count_of(out, "\"case_id\"") == 5);
   ut_free(out);
   CHECK_STATUS(ut_store_list(s, "{\"stage\":\"Evaluation\"}", &out), UT_OK);
-  CHECK(count_of(out, "\"case_id\"") == 1);
+  CHECK(ut_count_of(out, "\"case_id\"") == 1);
   CHECK_CONTAINS(out, "\"case_id\":\"IN-1\"");
   CHECK_CONTAINS(out, "\"customer\":\"Acme\"");
   ut_free(out);
   CHECK_STATUS(ut_store_list(s, "{\"open\":true,\"limit\":2}", &out), UT_OK);
-  CHECK(count_of(out, "\"case_id\"") == 2);
+  CHECK(ut_count_of(out, "\"case_id\"") == 2);
   ut_free(out);
   CHECK_STATUS(ut_store_list(s, "{\"attention_by\":\"2026-03-20\"}", &out), UT_OK);
-  CHECK(count_of(out, "\"case_id\"") == 1);
+  CHECK(ut_count_of(out, "\"case_id\"") == 1);
   ut_free(out);
   CHECK_STATUS(ut_store_list(s, "{\"updated_since\":\"2026-03-03\"}", &out), UT_OK);
-  CHECK(count_of(out, "\"case_id\"") == 1);
+  CHECK(ut_count_of(out, "\"case_id\"") == 1);
   ut_free(out);
   CHECK_STATUS(ut_store_list(s, "{\"stag\":\"Evaluation\"}", &out), UT_E_INVALID_ARGUMENT);
   CHECK_CONTAINS(ut_last_error(), "filter.stag");
@@ -574,7 +564,7 @@ static void test_changes_and_tick(ut_engine* e) {
 
   /* Every accepted event once, in commit order, at positions 1, 2, 3, 4. */
   CHECK_STATUS(ut_store_changes(s, 0, 100, &out), UT_OK);
-  CHECK(count_of(out, "\"position\"") == 4);
+  CHECK(ut_count_of(out, "\"position\"") == 4);
   for (position = 1; position <= 4; ++position) {
     snprintf(key, sizeof key, "\"position\":%d,", position);
     CHECK_CONTAINS(out, key);
@@ -585,7 +575,7 @@ static void test_changes_and_tick(ut_engine* e) {
   CHECK_CONTAINS(out, "\"event\":\"intake.confirm\"");
   ut_free(out);
   CHECK_STATUS(ut_store_changes(s, 2, 1, &out), UT_OK);
-  CHECK(count_of(out, "\"position\"") == 1);
+  CHECK(ut_count_of(out, "\"position\"") == 1);
   CHECK_CONTAINS(out, "\"position\":3,");
   CHECK_CONTAINS(out, "\"case_id\":\"CH-1\"");
   CHECK_CONTAINS(out, "\"event\":\"intake.confirm\"");
@@ -615,7 +605,7 @@ static void test_changes_and_tick(ut_engine* e) {
   CHECK_STATUS(ut_store_tick(s, e, "2026-03-21", NULL), UT_OK);
   CHECK(h.calls == 2);
   CHECK_STATUS(ut_store_changes(s, 4, 100, &out), UT_OK);
-  CHECK(count_of(out, "\"position\"") == 2);
+  CHECK(ut_count_of(out, "\"position\"") == 2);
   CHECK_CONTAINS(out, "\"position\":5,");
   CHECK_CONTAINS(out, "\"position\":6,");
   ut_free(out);
@@ -850,7 +840,7 @@ static void run_race(ut_engine* e, ut_store* s, const char* race_id, int shared)
   CHECK(c && revision_of(c) == 1);
   ut_case_free(c);
   CHECK_STATUS(ut_store_ledger(s, race_id, &out), UT_OK);
-  CHECK(count_of(out, "\"event\":\"intake.forward\"") == 1);
+  CHECK(ut_count_of(out, "\"event\":\"intake.forward\"") == 1);
   ut_free(out);
 }
 
@@ -860,7 +850,7 @@ static void test_threads(ut_engine* e) {
   run_race(e, s, "RACE-1", 1);
   run_race(e, s, "RACE-2", 0);
   CHECK_STATUS(ut_store_list(s, "{\"stage\":\"Evaluation\"}", &out), UT_OK);
-  CHECK(count_of(out, "\"case_id\":\"OWN-") == 2 * THREADS);
+  CHECK(ut_count_of(out, "\"case_id\":\"OWN-") == 2 * THREADS);
   ut_free(out);
   ut_store_close(s);
 }

@@ -46,6 +46,17 @@ static int ut_test_failed = 0;
     }                                                                                        \
   } while (0)
 
+/* How many times `part` occurs in `text` (NULL: 0). */
+static inline int ut_count_of(const char* text, const char* part) {
+  int n = 0;
+  const char* p = text;
+  while (p && (p = strstr(p, part)) != NULL) {
+    ++n;
+    p += strlen(part);
+  }
+  return n;
+}
+
 /* Prints the summary line CTest logs and returns the exit status. */
 static int ut_test_summary(const char* name) {
   printf("%s: %d passed, %d failed\n", name, ut_test_passed, ut_test_failed);

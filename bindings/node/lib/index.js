@@ -142,6 +142,15 @@ function toJson(value, what) {
   }
 }
 
+// Ledger entries (Case#entries) as one JSON array: an array of objects and/or the JSON text of
+// single rows as a host's table gives them back, or the JSON text of the whole array.
+function entriesJson(entries) {
+  if (typeof entries === 'string') return entries;
+  if (!Array.isArray(entries))
+    throw new InvalidArgument('entries: expected an array of entries or JSON text');
+  return `[${entries.map((row, i) => toJson(row, `entries[${i}]`)).join(',')}]`;
+}
+
 function iso(at) {
   if (at === undefined || at === null) return new Date().toISOString();
   if (at instanceof Date) {
@@ -436,6 +445,23 @@ class Engine {
     return this._adopt(out[0]);
   }
 
+  /** A case from its head (Case#head) and every entry of its ledger (the rows Case#entries gave:
+   *  objects or JSON texts, seq 1 to the head's, in order), the rows checked against their hash
+   *  chain (SnapshotError names the entry at fault as /ledger/<index>). The case holds its whole
+   *  ledger. */
+  restoreEntries(head, entries) {
+    const out = [null];
+    check(
+      this._api.ut_case_restore_entries(
+        this._h(),
+        toJson(head, 'head'),
+        entriesJson(entries),
+        out,
+      ),
+    );
+    return this._adopt(out[0]);
+  }
+
   replay(ledger) {
     const out = [null];
     check(this._api.ut_case_replay(this._h(), toJson(ledger, 'ledger'), out));
@@ -468,6 +494,15 @@ class Engine {
   verify(snapshot) {
     const out = [null];
     check(this._api.ut_case_verify(this._h(), toJson(snapshot, 'snapshot'), out));
+    return takeJson(out[0]);
+  }
+
+  /** verify() of a case kept as its head and its ledger's rows (as restoreEntries takes them). */
+  verifyEntries(head, entries) {
+    const out = [null];
+    check(
+      this._api.ut_case_verify_entries(this._h(), toJson(head, 'head'), entriesJson(entries), out),
+    );
     return takeJson(out[0]);
   }
 
@@ -565,6 +600,28 @@ class Case {
 
   snapshot() {
     return this._read(this._api.ut_case_snapshot);
+  }
+
+  /** The snapshot without the ledger: what a host's own table keeps per case (updated in
+   *  place) beside an append-only table of entries; Engine#restore reads it back. */
+  head() {
+    return this._read(this._api.ut_case_head);
+  }
+
+  /** head() as the library wrote it (JSON text). */
+  headJson() {
+    const out = [null];
+    check(this._api.ut_case_head(this._h(), out));
+    return take(out[0]);
+  }
+
+  /** The sealed ledger entries after revision `after` (0: all), oldest first: [{seq, at, event,
+   *  actor, payload, state, hash, ...}], one row each for the host's append-only table. A case
+   *  restored from its head holds the entries from its revision on only (InvalidArgument). */
+  entries(after = 0) {
+    const out = [null];
+    check(this._api.ut_case_entries(this._h(), after, out));
+    return takeJson(out[0]);
   }
 
   ledger() {

@@ -134,6 +134,16 @@ function load() {
       'int ut_engine_kpi(void *e, const char *ledgers, const char *period, _Out_ void **out)',
     ),
     ut_case_verify: f('int ut_case_verify(void *e, const char *snapshot, _Out_ void **out)'),
+    ut_case_head: f('int ut_case_head(void *c, _Out_ void **out)'),
+    ut_case_entries: f('int ut_case_entries(void *c, uint64_t after, _Out_ void **out)'),
+    ut_case_restore_entries: f(
+      'int ut_case_restore_entries(void *e, const char *head, const char *entries, ' +
+        '_Out_ void **out)',
+    ),
+    ut_case_verify_entries: f(
+      'int ut_case_verify_entries(void *e, const char *head, const char *entries, ' +
+        '_Out_ void **out)',
+    ),
     ut_engine_set_host_key: f(
       'int ut_engine_set_host_key(void *e, const uint8_t *key, size_t key_size)',
     ),

@@ -175,6 +175,18 @@ def _json(value, what):
         raise InvalidArgument(f"{what}: not encodable as UTF-8 ({e.reason})") from None
 
 
+def _entries(entries):
+    """Ledger entries (Case.entries()) as one JSON array: a list of dicts and/or the JSON text of
+    single rows as a host's table gives them back, or the JSON text of the whole array."""
+    if isinstance(entries, (str, bytes, bytearray)):
+        return _json(entries, "entries")
+    if not isinstance(entries, (list, tuple)):
+        raise InvalidArgument(f"entries: expected a list of entries or JSON text, "
+                              f"got {type(entries).__name__}")
+    rows = [_json(row, f"entries[{i}]") for i, row in enumerate(entries)]
+    return b"[" + b",".join(rows) + b"]"
+
+
 def _json_default(value):
     if isinstance(value, (_dt.datetime, _dt.date)):
         return _iso(value)
@@ -522,6 +534,16 @@ class Engine(_Handle):
                                          ctypes.byref(out)))
         return self._adopt(out)
 
+    def restore_entries(self, head, entries):
+        """A case from its head (Case.head()) and every entry of its ledger (the rows
+        Case.entries() gave: a list of dicts or of JSON texts, seq 1 to the head's, in order),
+        the rows checked against their hash chain (SnapshotError names the entry at fault as
+        `/ledger/<index>`). The case holds its whole ledger (Case.ledger(), Engine.kpi)."""
+        out = ctypes.c_void_p()
+        _check(self._lib.ut_case_restore_entries(self._h(), _json(head, "head"),
+                                                 _entries(entries), ctypes.byref(out)))
+        return self._adopt(out)
+
     def replay(self, ledger):
         """A case rebuilt from its ledger (Case.ledger())."""
         out = ctypes.c_void_p()
@@ -557,6 +579,14 @@ class Engine(_Handle):
         finds is in the report, it raises only for a snapshot it cannot read (SnapshotError)."""
         out = ctypes.c_void_p()
         _check(self._lib.ut_case_verify(self._h(), _json(snapshot, "snapshot"), ctypes.byref(out)))
+        return _take_json(out)
+
+    def verify_entries(self, head, entries):
+        """verify() of a case kept as its head and its ledger's rows (as restore_entries takes
+        them): `{"case_id", "revision", "ok", "problems": [{"where", "why"}]}`."""
+        out = ctypes.c_void_p()
+        _check(self._lib.ut_case_verify_entries(self._h(), _json(head, "head"), _entries(entries),
+                                                ctypes.byref(out)))
         return _take_json(out)
 
     # -- KPIs ------------------------------------------------------------------------------
@@ -670,6 +700,27 @@ class Case(_Handle):
         out = ctypes.c_void_p()
         _check(self._lib.ut_case_snapshot(self._h(), ctypes.byref(out)))
         return _take(out)
+
+    def head(self):
+        """The snapshot without the ledger, as a dict: what a host's own table keeps per case
+        (updated in place) beside an append-only table of entries; Engine.restore reads it back
+        without the ledger."""
+        return self._read(self._lib.ut_case_head)
+
+    def head_json(self):
+        """head() as the library wrote it (JSON text)."""
+        out = ctypes.c_void_p()
+        _check(self._lib.ut_case_head(self._h(), ctypes.byref(out)))
+        return _take(out)
+
+    def entries(self, after=0):
+        """The sealed ledger entries after revision `after` (0: all), oldest first: `[{"seq",
+        "at", "event", "actor", "payload", "state", "hash", ...}]`, one row each for the host's
+        append-only table. A case restored from its head holds the entries from its revision on
+        only (InvalidArgument for earlier ones)."""
+        out = ctypes.c_void_p()
+        _check(self._lib.ut_case_entries(self._h(), int(after), ctypes.byref(out)))
+        return _take_json(out)
 
     def ledger(self):
         return self._read(self._lib.ut_case_ledger)
