@@ -11,6 +11,10 @@
 //   5. restore from state = replay = live, event after event: a case restored from its snapshot
 //      without the ledger (format 3: no replay) and a case replayed from its ledger answer every
 //      operation exactly as the live case does, and their snapshots stay equal to its snapshot.
+//
+// Besides the holds the simulator plans, every lifecycle is put on hold and resumed at random
+// points (hold()), so that over a run (1,000 lifecycles a property in CTest) every stage is
+// suspended in and resumed from: the run fails if one never is.
 #include <rapidcheck.h>
 
 #include <boost/json.hpp>
@@ -18,6 +22,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <map>
 
 #include "cli/simulate.hpp"
 #include "diagram/diagram.hpp"
@@ -58,6 +63,31 @@ void apply(Case& c, const Op& op) {
     c.fire(op.action.event, op.action.actor, op.action.payload, op.action.at);
 }
 
+// The stages in which a generated lifecycle was put on hold (an accepted case.suspend), over the
+// whole run: every stage of the process must have been suspended in and resumed from.
+std::map<std::string, int>& held_in() {
+  static std::map<std::string, int> stages;
+  return stages;
+}
+
+// Puts the case on hold where it stands and, some days later, resumes it (what a customer's budget
+// review does in any stage), so that every stage, substate and parallel region is left and
+// re-entered through the machine's history. Returns the operations, refused ones too.
+std::vector<Op> hold(Case& c, Timestamp not_before) {
+  const Timestamp last = c.ledger().empty() ? not_before : c.ledger().back().at;
+  const Timestamp at = std::max(not_before, last) + std::chrono::hours(*rc::gen::inRange(1, 72));
+  const std::string stage = c.stage();
+  std::vector<Op> ops;
+  ops.push_back(
+      Op{false, {"case.suspend", sim::Staff::sales(), {{"reason", "budget review"}}, at}, {}});
+  if (!c.fire("case.suspend", ops[0].action.actor, ops[0].action.payload, at).accepted) return ops;
+  ++held_in()[stage];
+  const Timestamp back = at + std::chrono::hours(*rc::gen::inRange(1, 24 * 20));
+  ops.push_back(Op{false, {"case.resume", sim::Staff::sales(), {}, back}, {}});
+  c.fire("case.resume", ops[1].action.actor, {}, back);
+  return ops;
+}
+
 // A generated lifecycle: the operations and the live case they produced.
 struct Lifecycle {
   std::vector<Op> ops;
@@ -83,6 +113,8 @@ Lifecycle generate(const Engine& engine, Case*& live_out, std::optional<Case>& h
       not_before = tick.now;
       l.ops.push_back(std::move(tick));
     }
+    if (c.stage() != "Suspended" && ch.chance(0.15))  // a hold the script did not plan
+      for (Op& op : hold(c, not_before)) l.ops.push_back(std::move(op));
     auto next = script.next(c, not_before, ch);
     if (!next) break;
     Op op{false, *next, {}};
@@ -155,7 +187,8 @@ int main() {
     const Lifecycle l = generate(engine, live, holder);
     Case fresh = engine.create_case(l.id, l.form);
     const std::vector<Actor> everyone = {
-        {"probe", {"market", "sales", "technical", "production", "quality", "legal", "management"}}};
+        {"probe",
+         {"market", "sales", "technical", "production", "quality", "legal", "management"}}};
     bool suspended = false;
     for (const Op& op : l.ops) {
       // The case restored from its state alone, and the case rebuilt from its whole ledger.
@@ -196,6 +229,16 @@ int main() {
     RC_CLASSIFY(live->stage() == "Closed", "closed");
   });
 
+  // Every stage was put on hold and resumed from somewhere in the run.
+  for (const char* stage : {"Intake", "Evaluation", "Contract", "Kickoff", "Design", "Preparation",
+                            "Production", "Delivery", "AfterSales"}) {
+    const int n = held_in()[stage];
+    std::cout << "suspended and resumed in " << stage << ": " << n << " times\n";
+    if (n == 0) {
+      std::cerr << "no lifecycle was suspended in " << stage << "\n";
+      ok = false;
+    }
+  }
   if (!ok) std::cerr << "property tests FAILED\n";
   return ok ? 0 : 1;
 }
