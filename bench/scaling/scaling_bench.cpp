@@ -15,6 +15,11 @@
 //       middle (1) or last (2) row; kind 0: number intervals, 1: string literals (both indexed),
 //       2: JsonLogic cells (tested row by row, by design: UNIQUE tests every row), 3: the same
 //       JsonLogic cells with hit policy FIRST (stops at the first match). Time per lookup.
+//   BM_TableLoad/<kind>/<rows>  DecisionTable::compile() and gaps() of a table of <rows> rows (what
+//       `undertake check` does with it after parsing): kind 0 one column of adjacent intervals,
+//       1 product key × quantity bands (two columns), 2 string keys and a catch-all. Counter
+//       ns/row (CPU): expected about flat (n log n); `gaps` counts the gaps found (kind 0: below
+//       0 and above the last row; kind 1: none; kind 2: none).
 //   BM_KpiReport/<cases>  compute_kpi_report() of the default catalogue over <cases> ledgers of
 //       full lifecycles (36 entries). The ledgers are 10,000 distinct copies, reused by pointer
 //       beyond that (10^6 distinct ledgers would take ~11 GB; 10,000 are 110 MB, far beyond any
@@ -296,6 +301,67 @@ void BM_DecisionTable(benchmark::State& state) {
 BENCHMARK(BM_DecisionTable)
     ->ArgsProduct({{0, 1, 2, 3}, {1000, 10000}, {0, 1, 2}})
     ->ArgNames({"kind", "rows", "where"});
+
+// Loading a large table: what `undertake check` does with one (compile: validate, index, overlap
+// check; then the gap check), from the parsed definition. kind 0: one column of adjacent number
+// intervals; 1: two columns, a product key (1,000 of them, declared as the input's values) ×
+// adjacent quantity bands, as in a price list; 2: one column of string keys with a catch-all row.
+
+json::value load_definition(int kind, std::size_t rows) {
+  json::array list;
+  list.reserve(rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const auto n = static_cast<std::int64_t>(i);
+    json::array when;
+    if (kind == 0) {
+      when.emplace_back("[" + std::to_string(n * 10) + ".." + std::to_string(n * 10 + 10) + ")");
+    } else if (kind == 1) {
+      const std::int64_t band = n / 1000;  // rows of one band are the 1,000 products
+      when.emplace_back("\"p" + std::to_string(n % 1000) + "\"");
+      when.emplace_back(band == 0 ? "< 10" : ">= " + std::to_string(band * 10));
+      if (band > 0 && i + 1000 < rows)
+        when.back() = "[" + std::to_string(band * 10) + ".." + std::to_string(band * 10 + 10) + ")";
+    } else {
+      when.emplace_back(i + 1 == rows ? json::value("-")
+                                      : json::value("\"k" + std::to_string(n) + "\""));
+    }
+    list.push_back(json::object{
+        {"id", "r" + std::to_string(n)}, {"when", std::move(when)}, {"then", json::array{n}}});
+  }
+  json::array inputs;
+  if (kind == 1) {
+    json::array products;
+    for (int p = 0; p < 1000; ++p) products.emplace_back("p" + std::to_string(p));
+    inputs.push_back(
+        json::object{{"name", "product"}, {"type", "string"}, {"values", std::move(products)}});
+  }
+  inputs.push_back(json::object{{"name", "x"}, {"type", kind == 2 ? "string" : "number"}});
+  return json::object{{"hit_policy", kind == 2 ? "FIRST" : "UNIQUE"},
+                      {"inputs", std::move(inputs)},
+                      {"outputs", json::array{json::object{{"name", "y"}, {"type", "number"}}}},
+                      {"rules", std::move(list)}};
+}
+
+void BM_TableLoad(benchmark::State& state) {
+  const int kind = static_cast<int>(state.range(0));
+  const auto rows = static_cast<std::size_t>(state.range(1));
+  const json::value def = load_definition(kind, rows);
+  std::size_t gaps = 0;
+  const double t0 = thread_cpu_ns();
+  for (auto _ : state) {
+    const auto table = DecisionTable::compile("load", def, "bench_scaling");
+    gaps = table->gaps().size();
+    benchmark::DoNotOptimize(table);
+  }
+  const double ns = thread_cpu_ns() - t0;
+  state.counters["ns/row"] =
+      ns / static_cast<double>(state.iterations()) / static_cast<double>(rows);
+  state.counters["gaps"] = static_cast<double>(gaps);
+}
+BENCHMARK(BM_TableLoad)
+    ->ArgsProduct({{0, 1, 2}, {10'000, 100'000, 1'000'000}})
+    ->ArgNames({"kind", "rows"})
+    ->Unit(benchmark::kMillisecond);
 
 // ---------------------------------------------------------------------------------------------
 // KPI reports over many cases.

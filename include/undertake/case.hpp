@@ -36,11 +36,20 @@ namespace undertake {
 ///   gate            — a gate rule of severity deny failed
 ///   segregation     — a segregation-of-duties rule failed
 ///   approval        — a rule needs an override by an authorised actor with a reason
-///   time            — the event's time is before the case's last event
+///   time            — the event's time is before the case's last event, or past year 9999
+///   limit           — the event would break an input limit (limits.hpp): a payload nested too
+///                     deep, a snapshot grown past max_json_bytes
+///   rule_error      — something that decides the event could not be evaluated: a gate rule (a
+///                     JsonLogic error, a rule limit, anything a custom rule or operator threw,
+///                     whatever the rule's severity: fail closed), a route ("route <name>"), a
+///                     deadline's condition ("deadline <id>") or the risk scorer ("risk scorer
+///                     <name>"); `rule` names it
+/// A number the record would compute that JSON cannot hold (a margin of -Infinity, a sum beyond
+/// 1.8e308) is refused as invalid_payload, naming the record's field and the value.
 struct Reason {
   std::string kind;
   std::string message;
-  std::string rule;  ///< the rule id, for gate/segregation/approval reasons
+  std::string rule;  ///< the rule id (gate/segregation/approval), or what failed (rule_error)
 
   boost::json::value to_json(boost::json::storage_ptr sp = {}) const;
 };
@@ -96,8 +105,12 @@ class Case {
   const std::string& policy_version() const noexcept;
   const std::shared_ptr<const Policy>& policy() const noexcept;
 
-  /// Fires an event. Never throws for a refusal (see Outcome::reasons); throws Error only when
-  /// the policy itself fails (a route rule that cannot be evaluated) — and changes nothing then.
+  /// Fires an event. Never throws for a refusal (see Outcome::reasons), nor for host code that
+  /// fails while the event is decided: whatever a custom rule, operator or risk scorer throws
+  /// refuses the event (kind rule_error). Throws std::bad_alloc when memory runs out, including
+  /// a std::bad_alloc thrown by host code (out of memory is not the rule's answer). Strong
+  /// guarantee: when it throws or refuses, the case is exactly as it was (state, record, ledger,
+  /// deadlines, risk register, snapshot); when it accepts, the whole event is applied.
   Outcome fire(std::string_view event, const Actor& actor, boost::json::object payload,
                Timestamp at);
 

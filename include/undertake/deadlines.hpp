@@ -58,9 +58,10 @@
 // entry, not a burst. Escalations are ordinary ledger entries, so replaying a ledger reproduces
 // them exactly and a tick after a replay records nothing twice.
 //
-// Conditions are compiled with the standard and date operators (jsonlogic::Operators::with_dates);
-// a condition that fails while it runs counts as false (an accepted event is never undone by a
-// deadline).
+// Conditions are compiled with the standard and date operators (jsonlogic::Operators::with_dates)
+// and evaluated before the event is accepted: a condition that fails while it runs (an error, a
+// rule limit) refuses the event with a reason of kind `rule_error` naming the deadline (fail
+// closed: a deadline is never silently not started or not satisfied).
 #pragma once
 
 #include <boost/json/value.hpp>

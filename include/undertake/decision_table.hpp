@@ -30,9 +30,33 @@
 //
 // What a table answers (`TableResult::output`): the output value for a one-output table, an
 // object {output name: value} otherwise; for COLLECT and RULE ORDER an array of those; for COLLECT
-// with an aggregation a number (count and sum of no rows: 0, min and max of no rows: null). When
-// no row matches a single-hit table, the outputs' `default` values when every output has one,
-// else null.
+// with an aggregation a number (count and sum of no rows: 0).
+//
+// When no row matches: a COLLECT or RULE ORDER table answers [] (count and sum: 0). A single-hit
+// table (UNIQUE, FIRST, PRIORITY, ANY) or a COLLECT min or max answers the outputs' `default`
+// values when they have them (every output or none has one); without defaults an input no row
+// matches is an error (Error rule_failed naming the table and the inputs), so a gate that reads
+// the table refuses the event instead of reading null: gates fail closed.
+//
+// Inputs: `type` is "number", "integer" (a whole number), "string", "boolean" or "any" (checked
+// on every evaluation); `values` (optional) lists the values the input may take, written like a
+// cell of literals and intervals ("[1..25]", ["key", "regular"]): any other value is an error.
+// Both tell the gap check below which inputs can come.
+//
+// Checks when a table loads (errors: the table does not load): bad cells, types and names, and
+// rows that overlap in a UNIQUE table (or with different outputs in an ANY table). Checked by
+// `undertake check` (Policy::check) but not stopping a load: gaps(), the inputs no row covers in
+// a table that must match. Both checks are exact for cells of literals, intervals, comparisons
+// with numbers and not(...) of those, in any number of columns (they sweep the rows column by
+// column: O(n log n) for n rows). Of cells they cannot analyse — JsonLogic and string
+// comparisons (`< "m"`) — the overlap check leaves their rows out and the gap check takes them as
+// covering every value, so neither reports what is not there. Of the strings (and other non-number
+// values) of a column without `values`, the gap check considers those the column names and "any
+// other", so a string column without a catch-all row ("-" or not(...)) has a gap for the strings it
+// does not name; a number column is considered over all numbers (integers for "integer"), or its
+// `values`. A check that would exceed a fixed amount of work (tens of millions of row visits:
+// intervals nested deeply in several columns) stops there: what it reported holds, the rest is
+// unchecked.
 //
 // Performance: tables are indexed when they load. Columns whose cells are literals, intervals or
 // comparisons with numbers get a sorted segment index (numbers) and a sorted value index
@@ -78,12 +102,13 @@ class DecisionTable {
   struct Input {
     std::string name;
     std::string description;
-    std::string type;  ///< "number", "string", "boolean" or "any"
+    std::string type;           ///< "number", "integer", "string", "boolean" or "any"
+    boost::json::value values;  ///< the values it may take, as written (null: any of its type)
   };
   struct Output {
     std::string name;
     std::string description;
-    std::string type;  ///< "number", "string", "boolean" or "any"
+    std::string type;  ///< "number", "integer", "string", "boolean" or "any"
     std::vector<boost::json::value>
         values;  ///< allowed values, highest priority first (may be empty)
     bool has_default = false;
@@ -132,8 +157,10 @@ class DecisionTable {
   /// Evaluates the table. `inputs` is an object {input name: value} (missing inputs are null,
   /// other members are ignored), an array of the values in column order, or, for a table with one
   /// input, the value itself. Throws Error(rule_failed) naming the table and the rows when a
-  /// UNIQUE table has two matches or an ANY table's matches disagree, or an input has the wrong
-  /// type or count; a JsonLogic cell may throw jsonlogic::RuleError.
+  /// UNIQUE table has two matches or an ANY table's matches disagree; naming the table and the
+  /// inputs when no row matches a table without defaults that must match (see the header
+  /// comment), or an input has the wrong type, value or count; a JsonLogic cell may throw
+  /// jsonlogic::RuleError.
   TableResult evaluate(const boost::json::value& inputs,
                        const jsonlogic::Limits& limits = {}) const;
   /// Evaluates with the values in column order (`count` must equal inputs().size()).
@@ -142,6 +169,13 @@ class DecisionTable {
 
   /// The inputs as an object {name: value}, from any form `evaluate` accepts.
   boost::json::object input_object(const boost::json::value& inputs) const;
+  /// The inputs no row covers, when the table must match (no defaults; see the header comment):
+  /// "<file>: <JSON path>/rules: no row covers amount in [100000, 200000) ...", at most 10 and a
+  /// line saying there are more. Empty when every input is covered, or what is left is beyond
+  /// the check. Policy::check (`undertake check`) reports them; loading does not stop for them,
+  /// as such inputs are refused when they come.
+  std::vector<std::string> gaps() const;
+
   /// An explanation for traces: {"table", "inputs", "hit_policy", "matched": [{"row", "id",
   /// "output"}], "output"}; rows are 1-based there.
   boost::json::value explain(const boost::json::object& inputs, const TableResult& result) const;

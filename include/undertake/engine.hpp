@@ -19,12 +19,14 @@
 
 #include "undertake/case.hpp"
 #include "undertake/ledger.hpp"
+#include "undertake/limits.hpp"
 #include "undertake/policy.hpp"
 #include "undertake/rules.hpp"
 
 namespace undertake {
 
 namespace detail {
+class LimitsSlot;
 class Seal;
 }
 
@@ -60,8 +62,17 @@ class Engine {
   void load_policy(const std::string& policy_path);
   std::shared_ptr<const Policy> policy() const;
 
+  /// The limits on what this engine and its cases accept (limits.hpp; InputLimits{} by default).
+  InputLimits limits() const noexcept;
+  /// Replaces them for this engine and every case it created or restored, from their next call
+  /// on. A store that keeps the cases must read with limits at least as large (SqliteOptions).
+  /// Throws Error(invalid_argument) for limits that limits_problem() refuses.
+  void set_limits(const InputLimits& limits);
+
   /// Creates a case in `Intake.Registered` with the requirement form as its data. Throws
-  /// Error(invalid_argument) for an empty id or data that is not a valid requirement form.
+  /// Error(invalid_argument) for an id that breaks the identifier rules (limits.hpp) or data that
+  /// is not a valid requirement form, Error(limit_exceeded) for a form nested deeper than
+  /// limits().max_form_depth() or too large to store.
   Case create_case(std::string id, boost::json::object data) const;
 
   /// Rebuilds a case by replaying its ledger under the policy version it names (or, when the
@@ -108,6 +119,19 @@ class Engine {
   /// can be restored under it.
   std::shared_ptr<const Policy> policy_version(std::string_view version) const;
 
+  /// Bounds on rule evaluation (jsonlogic::Limits: `max_depth` nesting, `max_steps` nodes
+  /// evaluated, `max_items` elements of an array built) for the gate rules, routes and deadline
+  /// conditions of the cases this engine creates, replays or restores from now on; cases opened
+  /// before keep the limits they were opened with. A gate rule, route or condition that needs
+  /// more is refused (kind `rule_error`, fail closed) — also on replay (replay(), verify(), the
+  /// restore of a format 1/2 snapshot), so a case accepted under higher limits may not replay
+  /// under lower ones (Error(invalid_snapshot)); a format-3 snapshot restores from its state and
+  /// runs no rule.
+  /// Defaults and ceilings: docs/security.md. Throws Error(invalid_argument) when a limit is 0.
+  /// Thread-safe.
+  void set_rule_limits(const jsonlogic::Limits& limits);
+  jsonlogic::Limits rule_limits() const;
+
   /// Called after every fire() of every case created or restored by this engine, accepted or
   /// refused (for the notifications of policy §二(三)2 and §五). Runs on the thread that fired;
   /// must not throw (an exception from it is caught and discarded: the event stands).
@@ -121,11 +145,13 @@ class Engine {
   Case restore_from(const boost::json::value& snapshot, boost::json::object* movable) const;
 
   Extensions extensions_;
-  mutable std::mutex mutex_;  // guards policy_ and versions_ (pointers, not the immutable policies)
+  mutable std::mutex mutex_;  // guards policy_, versions_ and rule_limits_
   std::shared_ptr<const Policy> policy_;
+  jsonlogic::Limits rule_limits_;
   std::map<std::string, std::shared_ptr<const Policy>, std::less<>> versions_;
   std::shared_ptr<std::shared_ptr<const Listener>> listener_;  // shared with every case
   std::shared_ptr<const detail::Seal> seal_;                   // guarded by mutex_
+  std::shared_ptr<detail::LimitsSlot> limits_;                 // shared with every case
 };
 
 /// Reads a policy from a path: a rules directory, or a JSON file holding a single policy document.

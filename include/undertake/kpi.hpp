@@ -28,7 +28,9 @@
 //                              a rejection shows up as a complaint, not as a missing delivery).
 //                              Contract amount = the amount in force at the case's last
 //                              `contract.sign`; actual cost = Σ `cost` of every `production.report`
-//                              of the case.
+//                              and every `production.rectify` (rework, policy §二(七)2; a
+//                              rectification without `cost` costs 0) of the case — the same sum
+//                              as the case record's `production.actual_cost`.
 //   sales.satisfaction         mean `score` (1–5) of `service.feedback` entries in the period.
 //   sales.contract_timeliness  signs in the period at most `max_days` (default 30, parameter) days
 //                              after the latest `evaluation.approve` before them ÷ signs in the
@@ -52,6 +54,7 @@
 //                              `quantity` of its `production.report` entries before its first
 //                              inspection; passed quantity = `quantity_passed`, or when absent the
 //                              whole batch if `passed` else 0. Batches are matched by `batch`.
+//                              Rectifications and re-inspections do not change it.
 //   production.cost_control    Σ actual cost ÷ Σ budgeted cost over cases whose first
 //                              `production.complete` is in the period (≤ 1 is good). Actual cost
 //                              as for sales.profit; budget = `production_plan.budget_cost` of the

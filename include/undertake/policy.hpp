@@ -47,9 +47,13 @@ class Policy {
  public:
   /// Validates and compiles a policy. Throws Error(invalid_policy) naming file, JSON path and
   /// reason for the first problem; `problems()` style checking of every problem is `check()`.
+  /// A number beyond double anywhere in a part (1e400, which Boost.JSON reads as infinity) is
+  /// such a problem.
   static std::shared_ptr<const Policy> load(const PolicySource& source,
                                             const Extensions& extensions = Extensions{});
-  /// Validates without throwing: every problem found, one message each (empty: valid).
+  /// Validates without throwing: every problem found, one message each (empty: valid). Beyond
+  /// what stops load(), it reports the inputs no row of a decision table covers
+  /// (DecisionTable::gaps): such a policy loads, and refuses those inputs when they come.
   static std::vector<std::string> check(const PolicySource& source,
                                         const Extensions& extensions = Extensions{});
 
@@ -62,13 +66,16 @@ class Policy {
   const std::vector<std::string>& roles_for(EventId event) const noexcept;
   bool permits(EventId event, const Actor& actor) const noexcept;
 
-  /// Evaluates the gate of `event` against the case's facts.
+  /// Evaluates the gate of `event` against the case's facts. Never throws for a rule: a rule that
+  /// cannot be evaluated (a JsonLogic error, a limit, anything a custom rule or operator throws)
+  /// is traced with `error` set and denies the gate. Only std::bad_alloc propagates.
   GateDecision decide(EventId event, const boost::json::value& facts, const Actor& actor,
                       const jsonlogic::Limits& limits = {}) const;
   /// Whether an event has any gate rule.
   bool has_gate(EventId event) const noexcept;
 
-  /// A route of the process (`strategy_meeting_required`, `design_required`).
+  /// A route of the process (`strategy_meeting_required`, `design_required`). Throws what the
+  /// route's rule throws (Error, or anything a host operator throws).
   bool route(std::string_view name, const boost::json::value& facts,
              const jsonlogic::Limits& limits = {}) const;
 

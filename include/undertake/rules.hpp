@@ -23,6 +23,8 @@
 
 namespace undertake {
 
+/// What a rule that does not hold does to the event. A rule that cannot be evaluated at all (an
+/// error, a limit, an exception from host code) refuses the event whatever its severity.
 enum class Severity {
   deny,      ///< the event is refused while the rule fails
   warn,      ///< the event is accepted; the failure is reported as a warning
@@ -94,7 +96,10 @@ struct RuleTrace {
   std::string category;  ///< "gate" or "segregation"
   bool applicable = true;
   bool passed = true;
-  bool overridden = false;   ///< failed, but overridden by an authorised actor with a reason
+  bool overridden = false;  ///< failed, but overridden by an authorised actor with a reason
+  /// Could not be evaluated (a JsonLogic error, a limit, an exception from a custom rule or
+  /// operator): `passed` is false and the gate denies, whatever the severity (fail closed).
+  bool error = false;
   std::string message;       ///< the failure message with the facts filled in (empty when passed)
   boost::json::array reads;  ///< [{"path": "...", "value": ...}] the values the rule read
   boost::json::value details;

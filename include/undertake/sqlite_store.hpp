@@ -40,6 +40,9 @@ struct SqliteOptions {
   int busy_timeout_ms = 10'000;
   bool create = true;      ///< create the file when it does not exist
   bool read_only = false;  ///< open for reading only (writes fail with Error(io))
+  /// What stored rows are read with (limits.hpp): give the store the limits of the engines whose
+  /// cases it keeps (Engine::limits()), or larger, so that whatever they accepted reads back.
+  InputLimits limits;
 };
 
 class SqliteCaseStore final : public CaseStore {
@@ -84,6 +87,14 @@ class SqliteCaseStore final : public CaseStore {
   std::uint64_t entry_count() const;
   /// The schema version of the file (this library writes kSqliteSchemaVersion).
   int schema_version() const;
+  /// The schema version the file had when this store opened it, before any migration: 0 for a
+  /// file it created, 1 for a file it migrated (`undertake store migrate` reports it).
+  int opened_schema_version() const noexcept;
+
+  /// The worklist rows stored for a case, one WorkItem per event (events and their roles in name
+  /// order): what inbox() answers from, for comparing with work_items() of the loaded case
+  /// (`undertake store check`). Empty when the case has none or is not stored.
+  std::vector<WorkItem> worklist(std::string_view case_id) const;
 
   const std::string& path() const noexcept;
 

@@ -52,6 +52,7 @@
 #include "undertake/case.hpp"
 #include "undertake/deadlines.hpp"
 #include "undertake/ledger.hpp"
+#include "undertake/limits.hpp"
 #include "undertake/timestamp.hpp"
 
 namespace undertake {
@@ -239,11 +240,14 @@ class CaseStore {
 };
 
 /// Opens a store by URI: `sqlite:PATH` or a plain path (the embedded SQLite store, created when
-/// missing); `postgresql://...` or `postgres://...` (a libpq connection URI) or `postgresql:`
+/// missing). `sqlite:PATH?mode=ro` opens it read-only (writes fail with Error(io); it must
+/// exist), `mode=rw` writable but not created; `synchronous=full|normal|off` sets
+/// SqliteOptions::synchronous (default full); parameters join with `&`. A plain path is taken as
+/// it is. `postgresql://...` or `postgres://...` (a libpq connection URI) or `postgresql:`
 /// followed by libpq keyword/value settings (`postgresql:host=/run/pg dbname=erp`): the
-/// PostgreSQL store, its tables created in the connection's schema on first open.
-/// Error(invalid_argument) for a URI of no known kind, Error(io) naming the database when it
-/// cannot be opened. Defined in the undertake::stores library.
+/// PostgreSQL store (postgres_store.hpp), its tables created on first open.
+/// Error(invalid_argument) for a URI of no known kind or an unknown parameter, Error(io) naming
+/// the database when it cannot be opened. Defined in the undertake::stores library.
 std::unique_ptr<CaseStore> open_store(const std::string& uri);
 
 /// Loads a stored case onto `engine`: its head, restored without replaying its ledger (a head of

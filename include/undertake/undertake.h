@@ -13,11 +13,17 @@
  *   error. On any status other than `UT_OK`, `ut_last_error()` says what and why (file, JSON path,
  *   event, rule) in one UTF-8 line that a person can read.
  * - Output parameters are set to NULL / 0 first, so on an error they hold nothing to free.
- * - Strings in and out are NUL-terminated UTF-8. Strings coming in are validated: invalid UTF-8
- *   is refused with `UT_E_INVALID_ARGUMENT` (case ids, event names, times, names) or
- *   `UT_E_INVALID_JSON` (JSON text).
+ * - Strings in and out are NUL-terminated UTF-8. Strings coming in are validated: case ids,
+ *   event names, times and names follow the identifier rules (non-empty, at most 4096 bytes,
+ *   valid UTF-8, no control character: `UT_E_INVALID_ARGUMENT`); invalid UTF-8 in JSON text is
+ *   `UT_E_INVALID_JSON`.
  * - JSON text coming in is parsed with limits (see `ut_engine_set_limits`): larger or deeper
- *   documents give `UT_E_LIMIT`, never a crash or unbounded recursion.
+ *   documents give `UT_E_LIMIT`, never a crash or unbounded recursion. The limits are the
+ *   engine's own (include/undertake/limits.hpp), the same the C++ API, the CLI and the store use:
+ *   what is accepted can always be snapshotted and restored. A payload may nest 4 levels less
+ *   than the limit and a requirement form 2 less (the levels of the snapshot around them), and a
+ *   case is refused the event (UT_REFUSED, reason kind `limit`) that would make its snapshot
+ *   larger than the byte limit.
  * - Every `char*` the library returns is owned by the caller and freed with `ut_free()`. Strings
  *   passed to callbacks are borrowed: valid only during the call.
  * - Times are ISO-8601 strings: `2026-03-02` (midnight UTC) or `2026-03-02T09:00:00Z` (optional
@@ -103,12 +109,15 @@ enum {
                              the evaluation limits */
   UT_E_RULE = -8,       /**< a KPI calculation or a process route rule failed while it ran (a
                              host KPI calculator reported an error, bad data in a ledger). A gate
-                             rule that fails to run refuses the event instead (fail closed) */
+                             rule, route, deadline condition or risk scorer that fails while an
+                             event is fired refuses the event instead (UT_REFUSED, reason kind
+                             "rule_error": fail closed) */
   UT_E_IO = -9,         /**< the file system or the store's database failed or cannot be
                              reached (the message has the database's own words), or the store
                              is locked beyond its busy timeout, read-only, or of a newer schema */
-  UT_E_NO_MEMORY = -10, /**< out of memory (std::bad_alloc). The case is unchanged, except when
-                             only writing ut_case_fire's outcome failed: check the revision */
+  UT_E_NO_MEMORY = -10, /**< out of memory (std::bad_alloc, also when a host rule or scorer threw
+                             it: not a refusal). The case is unchanged, except when only writing
+                             ut_case_fire's outcome failed: check the revision */
   UT_E_CLOSED = -11,  /**< the case's engine was closed (ut_engine_close): the case is read-only */
   UT_E_INTERNAL = -12 /**< a bug: an unexpected exception inside the library */
 };
@@ -192,11 +201,26 @@ UT_API int ut_engine_policy_info(ut_engine* e, char** info_json);
  *  start a customised policy from. *policy_json: owned by the caller (ut_free). Thread-safe. */
 UT_API int ut_policy_builtin_json(char** policy_json);
 
-/** Sets the limits for JSON text this engine (and its cases) reads: `max_json_bytes` (default
- *  64 MiB) and `max_json_depth` (nesting of arrays/objects, default 64, at most 10000). 0 keeps a
- *  limit unchanged. Snapshots and ledgers larger than the byte limit are refused with UT_E_LIMIT.
- *  Thread-safe; applies to calls that start afterwards. Out: none. */
+/** Sets the limits for JSON text this engine (and its cases) reads and accepts: `max_json_bytes`
+ *  (default 64 MiB) and `max_json_depth` (nesting of arrays/objects, default 64, from 8 to 1000).
+ *  0 keeps a limit unchanged. Snapshots and ledgers larger than the byte limit are refused with
+ *  UT_E_LIMIT, and so an event that would make a case's snapshot larger is refused (UT_REFUSED,
+ *  kind `limit`). Errors: UT_E_INVALID_ARGUMENT (a depth out of range). Thread-safe; applies to
+ *  calls that start afterwards, on every case of the engine. Out: none. */
 UT_API int ut_engine_set_limits(ut_engine* e, size_t max_json_bytes, unsigned max_json_depth);
+
+/** Sets the bounds on rule evaluation for the gate rules, process routes and deadline conditions
+ *  of the cases this engine creates, restores or replays from now on (cases already open keep
+ *  theirs): `max_depth` (nesting of a rule and its iterator scopes, default 512; rules are
+ *  compiled with at most 512 levels when the policy loads, so more has no effect), `max_steps`
+ *  (nodes evaluated, every iteration counted, default 10,000,000) and `max_items` (elements of an
+ *  array a rule builds, default 1,000,000). 0 keeps a limit unchanged. An event whose rule needs
+ *  more is refused (UT_REFUSED, reason kind "rule_error" naming the rule: fail closed), also when
+ *  a ledger is replayed (a format 1/2 snapshot, ut_case_replay, ut_case_verify), so such a
+ *  case accepted under higher limits may not replay under lower ones (UT_E_SNAPSHOT); a format-3
+ *  snapshot restores from its state and runs no rule. Errors: UT_E_INVALID_ARGUMENT (not an engine). Thread-safe. Out: none. */
+UT_API int ut_engine_set_rule_limits(ut_engine* e, size_t max_depth, uint64_t max_steps,
+                                     size_t max_items);
 
 /* ---------------------------------------------------------------------------------------------
  * Custom rules written by the host (design.md §3 "pluggable" (c))
@@ -270,8 +294,9 @@ UT_API int ut_engine_set_listener(ut_engine* e, ut_listener_fn fn, void* user_da
 
 /** Creates a case in `Intake.Registered` with the requirement form `data_json` (an object:
  *  customer, product, spec, quantity, delivery_date, quality_requirements, channel,
- *  estimated_amount; design.md §2). `case_id`: non-empty UTF-8, unique among the cases open on
- *  this engine (UT_E_CONFLICT otherwise). Errors: UT_E_INVALID_ARGUMENT (bad id or form),
+ *  estimated_amount; design.md §2). `case_id`: an identifier (non-empty UTF-8, at most 4096
+ *  bytes, no control character), unique among the cases open on this engine (UT_E_CONFLICT
+ *  otherwise). Errors: UT_E_INVALID_ARGUMENT (bad id or form),
  *  UT_E_INVALID_JSON, UT_E_LIMIT. *out: a new case, owned by the caller (ut_case_free).
  *  Thread-safe (on a shared engine). */
 UT_API int ut_case_create(ut_engine* e, const char* case_id, const char* data_json, ut_case** out);
@@ -306,17 +331,25 @@ UT_API void ut_case_free(ut_case* c);
 /** Fires an event.
  *  - event: `stage.action` (design.md §2), e.g. "contract.sign".
  *  - actor_json: `{"id": "li", "roles": ["sales"]}` (the host authenticates; the engine checks
- *    roles).
- *  - payload_json: a JSON object, or NULL / "" for `{}`.
+ *    roles). Text that is not JSON is UT_E_INVALID_JSON; JSON that is not an actor (not an
+ *    object, no non-empty string `id`, `roles` not an array of strings) is UT_E_INVALID_ARGUMENT
+ *    naming the field (`actor.id`, `actor.roles[0]`); an actor whose roles (none, unknown or
+ *    forged) do not permit the event is UT_REFUSED with a reason of kind "role".
+ *  - payload_json: a JSON object, or NULL / "" for `{}`. A number too large for a double (1e400,
+ *    which would read as infinity) is UT_E_INVALID_JSON naming its place (`payload:1:11: /notes`).
  *  - at_iso8601: when it happened (required; not earlier than the case's last event).
  *  - outcome_json: may be NULL (no outcome wanted). Otherwise receives, for UT_OK and UT_REFUSED,
  *    `{"accepted": bool, "event", "seq" (accepted only), "state": [...], "reasons": [{kind,
  *    message, rule}], "warnings": [...], "trace": {"verdict", "rules": [...]}, "case_id",
- *    "revision"}`, owned by the caller (ut_free); NULL on errors.
+ *    "revision"}`, owned by the caller (ut_free); NULL on errors. A reason's kind is one of
+ *    "unknown_event", "invalid_payload" (also a number the record would compute that JSON cannot
+ *    hold, e.g. a margin of -Infinity: the message names the field), "role", "state", "gate",
+ *    "segregation", "approval", "time", "rule_error" (a gate rule, route, deadline condition or
+ *    risk scorer could not be evaluated or a host callback failed; `rule` names it).
  *  Returns UT_OK (accepted), UT_REFUSED (nothing changed; ut_last_error() also holds a summary
  *  of the reasons), or an error: UT_E_INVALID_ARGUMENT (NULL, invalid UTF-8, bad actor or time),
- *  UT_E_INVALID_JSON, UT_E_LIMIT, UT_E_CLOSED, UT_E_RULE (the policy itself failed). Atomic: a
- *  refused or failing event changes nothing. One thread at a time per case. */
+ *  UT_E_INVALID_JSON, UT_E_LIMIT, UT_E_CLOSED, UT_E_NO_MEMORY. Atomic: a refused or failing
+ *  event changes nothing. One thread at a time per case. */
 UT_API int ut_case_fire(ut_case* c, const char* event, const char* actor_json,
                         const char* payload_json, const char* at_iso8601, char** outcome_json);
 
@@ -437,8 +470,12 @@ UT_API int ut_engine_kpi(ut_engine* e, const char* ledgers_json, const char* per
 typedef struct ut_store ut_store;
 
 /** Opens a store: "sqlite:PATH" or a plain PATH (the embedded SQLite store, created when missing,
- *  migrated when an older version wrote it). Errors: UT_E_INVALID_ARGUMENT (NULL, empty or unknown
- *  kind of URI), UT_E_IO (cannot open, not a store, newer schema: the message names the file).
+ *  migrated when an older version wrote it). Parameters after "sqlite:PATH?", joined by "&":
+ *  "mode=ro" (read-only: it must exist, every write fails with UT_E_IO), "mode=rw" (writable, not
+ *  created), "synchronous=full" (default: a commit survives a power cut), "normal" (survives a
+ *  crash of the process; several times faster) or "off" (throw-away stores). Errors:
+ *  UT_E_INVALID_ARGUMENT (NULL, empty, unknown kind of URI or parameter), UT_E_IO (cannot open,
+ *  not a store, newer schema: the message names the file).
  *  *out: a new store owned by the caller (ut_store_close). Thread-safe. */
 UT_API int ut_store_open(const char* uri, ut_store** out);
 
@@ -465,6 +502,7 @@ UT_API int ut_store_save(ut_store* s, ut_case* c, uint64_t expected_revision);
  *  it took). `request_id` (NULL or "": none) makes the fire idempotent: a repeat of a request id
  *  on the same case gets the first outcome back ("repeated": true) and fires nothing.
  *  *outcome_json (may be NULL): as ut_case_fire's, plus "attempts", "repeated" and "request_id".
+ *  The engine's listener hears the fire as it hears ut_case_fire's (a repeat is not heard).
  *  Returns UT_OK (accepted), UT_REFUSED (nothing changed), UT_E_CONFLICT (retries used up:
  *  nothing stored), UT_E_NOT_FOUND, UT_E_SNAPSHOT, UT_E_IO and ut_case_fire's errors.
  *  Thread-safe (concurrent fires on one case are serialised by the revision check). */
@@ -473,13 +511,14 @@ UT_API int ut_store_fire(ut_store* s, ut_engine* e, const char* case_id, const c
                          const char* request_id, char** outcome_json);
 
 /** Summaries of the stored cases: filter_json NULL, "" or `{"stage"?, "open"?: bool,
- *  "attention_by"?: time, "updated_since"?: time, "limit"?: n}`. *cases_json: `[{case_id,
- *  policy_version, revision, stage, state, terminated, customer, updated, attention, due}]` in
- *  case id order, owned by the caller. Thread-safe. */
+ *  "attention_by"?: time, "updated_since"?: time, "limit"?: n}` (another key is refused:
+ *  UT_E_INVALID_ARGUMENT). *cases_json: `[{case_id, policy_version, revision, stage, state,
+ *  terminated, customer, updated, attention, due}]` in case id order, owned by the caller.
+ *  Thread-safe. */
 UT_API int ut_store_list(ut_store* s, const char* filter_json, char** cases_json);
 
 /** The worklist of an actor (`{"id", "roles"}`): the stored cases in which one of its roles may
- * fire an event now, with those events (`gated`: gate rules are checked when fired), answered from
+ *  fire an event now, with those events (`gated`: gate rules are checked when fired), answered from
  *  an index maintained at save. *items_json: `{"items": [{case_id, stage, state, customer,
  *  revision, updated, due, ..., "events": [{event, gated}]}], "next": null}`, at most 100 cases
  *  (ut_store_inbox_query pages and filters). `e` indexes cases saved before the store had a

@@ -6,6 +6,7 @@
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
 #include "undertake/events.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/jsonlogic.hpp"
 #include "undertake/ledger.hpp"
 #include "undertake/policy.hpp"

@@ -69,7 +69,7 @@ int fire(ut_case* c, const std::uint64_t* expected_revision, const char* event,
          char** outcome_out) {
   ut_case& h = case_arg(c);
   EngineState& s = *h.state;
-  const JsonLimits limits = s.limits();
+  const InputLimits limits = s.limits();
   const std::string_view name = text_arg(event, "event");
   Actor actor = actor_arg(actor_json, limits);
   json::object payload = parse_object(payload_json, limits, "payload", true);
@@ -144,6 +144,18 @@ int ut_case_replay(ut_engine* e, const char* ledger_json, ut_case** out) {
                        }
                        return engine.replay(ledger);
                      });
+  });
+}
+
+int ut_case_verify(ut_engine* e, const char* snapshot_json, char** report_json) {
+  reset_out(report_json);
+  return guarded([&] {
+    EngineState& s = engine_arg(e);
+    if (!report_json) fail(UT_E_INVALID_ARGUMENT, "report_json: NULL");
+    const json::value doc = parse_json(snapshot_json, s.limits(), "snapshot");
+    CallGuard guard(s);  // the replay calls the host's rules
+    *report_json = dup_json(s.engine.verify(doc).to_json());
+    return UT_OK;
   });
 }
 

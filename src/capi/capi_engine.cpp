@@ -40,19 +40,24 @@ class HostRule final : public CustomRule {
   void* user_data_;
 };
 
-// RFC 7386 JSON merge patch.
-void merge_patch(json::value& target, const json::value& patch) {
+// RFC 7386 JSON merge patch. The recursion follows the patch, which was parsed within the
+// engine's max_json_depth; the depth is checked all the same (limits.hpp: no recursion bounded
+// only by its input).
+void merge_patch(json::value& target, const json::value& patch, unsigned depth = 0) {
   if (!patch.is_object()) {
     target = patch;
     return;
   }
+  if (depth >= InputLimits::kMaxJsonDepthCeiling)
+    fail(UT_E_LIMIT, "patch: nested deeper than " +
+                         std::to_string(InputLimits::kMaxJsonDepthCeiling) + " levels");
   if (!target.is_object()) target = json::object{};
   json::object& t = target.get_object();
   for (const auto& kv : patch.get_object()) {
     if (kv.value().is_null()) {
       t.erase(kv.key());
     } else {
-      merge_patch(t[kv.key()], kv.value());
+      merge_patch(t[kv.key()], kv.value(), depth + 1);
     }
   }
 }
@@ -99,7 +104,7 @@ std::string path_arg(const char* path) {
   return p;
 }
 
-PolicyOrigin document_origin(const char* policy_json, const JsonLimits& limits) {
+PolicyOrigin document_origin(const char* policy_json, const InputLimits& limits) {
   json::value doc = parse_json(policy_json, limits, "policy");
   if (!doc.is_object())
     fail(UT_E_INVALID_JSON, "policy: expected a JSON object whose keys are the policy's parts");
@@ -164,7 +169,7 @@ int ut_engine_open(const char* policy_path, ut_engine** out) {
 
 int ut_engine_open_json(const char* policy_json, ut_engine** out) {
   reset_out(out);
-  return guarded([&] { return open_engine(document_origin(policy_json, JsonLimits{}), out); });
+  return guarded([&] { return open_engine(document_origin(policy_json, InputLimits{}), out); });
 }
 
 void ut_engine_close(ut_engine* e) {
@@ -237,6 +242,20 @@ int ut_engine_load_policy_patch(ut_engine* e, const char* merge_patch_json) {
   });
 }
 
+int ut_engine_set_rule_limits(ut_engine* e, size_t max_depth, uint64_t max_steps,
+                              size_t max_items) {
+  return guarded([&] {
+    EngineState& s = engine_arg(e);
+    std::lock_guard<std::mutex> lock(s.policy_mutex);  // one read-modify-write at a time
+    jsonlogic::Limits limits = s.engine.rule_limits();
+    if (max_depth) limits.max_depth = max_depth;
+    if (max_steps) limits.max_steps = max_steps;
+    if (max_items) limits.max_items = max_items;
+    s.engine.set_rule_limits(limits);
+    return UT_OK;
+  });
+}
+
 int ut_engine_policy_info(ut_engine* e, char** info_json) {
   reset_out(info_json);
   return guarded([&] {
@@ -269,6 +288,16 @@ int ut_policy_builtin_json(char** policy_json) {
   });
 }
 
+int ut_engine_set_host_key(ut_engine* e, const void* key, size_t key_size) {
+  return guarded([&] {
+    EngineState& s = engine_arg(e);
+    if (!key) fail(UT_E_INVALID_ARGUMENT, "key: NULL");
+    if (key_size == 0) fail(UT_E_INVALID_ARGUMENT, "key: empty (key_size 0)");
+    s.engine.set_host_key(std::string_view(static_cast<const char*>(key), key_size));
+    return UT_OK;
+  });
+}
+
 int ut_engine_register_rule(ut_engine* e, const char* name, ut_rule_fn fn, void* user_data) {
   return guarded([&] {
     EngineState& s = engine_arg(e);
@@ -295,7 +324,7 @@ int ut_verdict_set_message(ut_verdict* v, const char* message) {
 int ut_verdict_set_details(ut_verdict* v, const char* details_json) {
   return guarded([&] {
     if (!v || !v->verdict) fail(UT_E_INVALID_ARGUMENT, "verdict: NULL");
-    v->verdict->details = parse_json(details_json, JsonLimits{}, "details");
+    v->verdict->details = parse_json(details_json, InputLimits{}, "details");
     return UT_OK;
   });
 }

@@ -19,6 +19,9 @@
 
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
+#include "undertake/kpi.hpp"
+#include "undertake/limits.hpp"
+#include "undertake/store.hpp"
 #include "undertake/undertake.h"
 
 namespace undertake::capi {
@@ -58,27 +61,22 @@ int guarded(Body&& body) noexcept {
 // ---------------------------------------------------------------------------------------------
 // Input checks
 
-/// Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
-bool valid_utf8(std::string_view text) noexcept;
+/// A NUL-terminated identifier-like string (case id, event, name, time): not NULL, and the
+/// identifier rules of limits.hpp (not empty, at most max_id_bytes, valid UTF-8, no control
+/// character). `what` names it in the error (UT_E_INVALID_ARGUMENT).
+std::string_view text_arg(const char* text, const char* what,
+                          const InputLimits& limits = InputLimits{});
 
-/// A NUL-terminated identifier-like string (case id, event, name): not NULL, not empty (unless
-/// allowed), at most 4096 bytes, valid UTF-8. `what` names it in the error.
-std::string_view text_arg(const char* text, const char* what, bool allow_empty = false);
-
-struct JsonLimits {
-  std::size_t max_bytes = std::size_t{64} << 20;
-  unsigned max_depth = 64;
-};
-
-/// Parses JSON text with limits: UT_E_INVALID_ARGUMENT for NULL, UT_E_LIMIT for too large or too
-/// deep, UT_E_INVALID_JSON for text that is not JSON or not UTF-8. `what` names it in errors.
-boost::json::value parse_json(const char* text, const JsonLimits& limits, const char* what);
+/// Parses JSON text with the engine's limits (limits.hpp): UT_E_INVALID_ARGUMENT for NULL,
+/// UT_E_LIMIT for too large or too deep, UT_E_INVALID_JSON for text that is not JSON or not UTF-8.
+/// `what` names it in errors.
+boost::json::value parse_json(const char* text, const InputLimits& limits, const char* what);
 /// As parse_json, and the value must be an object (NULL or "" give {} when `optional`).
-boost::json::object parse_object(const char* text, const JsonLimits& limits, const char* what,
+boost::json::object parse_object(const char* text, const InputLimits& limits, const char* what,
                                  bool optional = false);
 
 Timestamp time_arg(const char* text, const char* what);
-Actor actor_arg(const char* text, const JsonLimits& limits);
+Actor actor_arg(const char* text, const InputLimits& limits);
 
 // ---------------------------------------------------------------------------------------------
 // Output
@@ -97,6 +95,7 @@ void reset_out(T** out) noexcept {
 
 inline constexpr std::uint32_t kEngineMagic = 0x55544547;  // "UTEG"
 inline constexpr std::uint32_t kCaseMagic = 0x55544353;    // "UTCS"
+inline constexpr std::uint32_t kStoreMagic = 0x55545354;   // "UTST"
 inline constexpr std::uint32_t kDeadMagic = 0xDEADDEAD;
 
 struct Listener {
@@ -140,12 +139,8 @@ struct EngineState {
 
   std::shared_ptr<const Listener> listener;  ///< read and written with std::atomic_load/store
 
-  std::atomic<std::size_t> max_bytes{JsonLimits{}.max_bytes};
-  std::atomic<unsigned> max_depth{JsonLimits{}.max_depth};
-  JsonLimits limits() const noexcept {
-    return JsonLimits{max_bytes.load(std::memory_order_relaxed),
-                      max_depth.load(std::memory_order_relaxed)};
-  }
+  /// What the C API reads with: the engine's own limits (Engine::set_limits).
+  InputLimits limits() const noexcept { return engine.limits(); }
 
   std::mutex kpi_mutex;
   std::vector<KpiRegistration> kpis;  ///< guarded by kpi_mutex
@@ -169,6 +164,18 @@ class CallGuard {
   bool locked_ = false;
 };
 
+/// Reads a KPI period `{"from", "to", "skip_bad_cases"?}` (dates, both inclusive), as
+/// ut_engine_kpi and ut_store_kpi take it.
+struct KpiRequest {
+  Period period;
+  KpiOptions options;
+};
+KpiRequest kpi_request_arg(const char* period_json, const InputLimits& limits);
+/// The KPI report of the engine's current catalogue (kpi.json with the host's calculators) over
+/// `cases`. Call it with the engine's CallGuard held: host calculators may run.
+boost::json::value kpi_report(EngineState& s, const std::vector<CaseLedger>& cases,
+                              const KpiRequest& request);
+
 }  // namespace undertake::capi
 
 struct ut_engine {
@@ -184,6 +191,11 @@ struct ut_case {
   undertake::Case kase;
 };
 
+struct ut_store {
+  std::uint32_t magic = undertake::capi::kStoreMagic;
+  std::unique_ptr<undertake::CaseStore> store;
+};
+
 struct ut_verdict {
   undertake::RuleVerdict* verdict;
 };
@@ -193,6 +205,8 @@ namespace undertake::capi {
 /// The engine of a handle, or UT_E_INVALID_ARGUMENT.
 EngineState& engine_arg(ut_engine* e);
 ut_case& case_arg(ut_case* c);
+/// The store of a handle, or UT_E_INVALID_ARGUMENT.
+CaseStore& store_arg(ut_store* s);
 
 /// The outcome as ut_case_fire returns it (Outcome::to_json + case_id, revision).
 boost::json::value outcome_json(const Case& c, const Outcome& outcome,

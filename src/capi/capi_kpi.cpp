@@ -119,6 +119,28 @@ json::value as_ledgers(json::value doc) {
 }
 
 }  // namespace
+
+KpiRequest kpi_request_arg(const char* period_json, const InputLimits& limits) {
+  const json::object period = parse_object(period_json, limits, "period");
+  const auto date = [&](const char* key) {
+    const json::value* v = period.if_contains(key);
+    if (!v || !v->is_string())
+      fail(UT_E_INVALID_ARGUMENT,
+           std::string("period.") + key + ": expected a date string YYYY-MM-DD");
+    return std::string(v->get_string());
+  };
+  KpiRequest request{Period::days(date("from"), date("to")), KpiOptions{}};
+  if (const json::value* skip = period.if_contains("skip_bad_cases"))
+    request.options.skip_bad_cases = skip->is_bool() && skip->get_bool();
+  return request;
+}
+
+json::value kpi_report(EngineState& s, const std::vector<CaseLedger>& cases,
+                       const KpiRequest& request) {
+  const KpiCatalogue catalogue = catalogue_of(s);
+  return compute_kpi_report(catalogue, cases, request.period, request.options).to_json();
+}
+
 }  // namespace undertake::capi
 
 using namespace undertake;
@@ -157,24 +179,12 @@ int ut_engine_kpi(ut_engine* e, const char* ledgers_json, const char* period_jso
   return guarded([&] {
     EngineState& s = engine_arg(e);
     if (!report_json) fail(UT_E_INVALID_ARGUMENT, "report_json: NULL");
-    const JsonLimits limits = s.limits();
-    json::object period_doc = parse_object(period_json, limits, "period");
-    const auto date = [&](const char* key) {
-      const json::value* v = period_doc.if_contains(key);
-      if (!v || !v->is_string())
-        fail(UT_E_INVALID_ARGUMENT,
-             std::string("period.") + key + ": expected a date string YYYY-MM-DD");
-      return std::string(v->get_string());
-    };
-    const Period period = Period::days(date("from"), date("to"));
-    KpiOptions options;
-    if (const json::value* skip = period_doc.if_contains("skip_bad_cases"))
-      options.skip_bad_cases = skip->is_bool() && skip->get_bool();
+    const InputLimits limits = s.limits();
+    const KpiRequest request = kpi_request_arg(period_json, limits);
     const std::vector<CaseLedger> cases =
         case_ledgers_from_json(as_ledgers(parse_json(ledgers_json, limits, "ledgers")), "ledgers");
     CallGuard guard(s);  // host calculators may run
-    const KpiCatalogue catalogue = catalogue_of(s);
-    *report_json = dup_json(compute_kpi_report(catalogue, cases, period, options).to_json());
+    *report_json = dup_json(kpi_report(s, cases, request));
     return UT_OK;
   });
 }

@@ -1,12 +1,12 @@
 // The C API's plumbing: statuses and the last error, input validation, JSON with limits, output
 // strings, and the re-entrant call guard.
-#include <cmath>
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 
 #include "capi/capi_internal.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/timestamp.hpp"
 
 namespace json = boost::json;
@@ -23,9 +23,6 @@ thread_local LastError tl_error;
 
 // The engines whose gate this thread holds (calls nest when a callback calls back in).
 thread_local std::vector<const EngineState*> tl_held;
-
-constexpr std::size_t kMaxIdentifierBytes = 4096;
-constexpr unsigned kMaxDepthCeiling = 10000;
 
 }  // namespace
 
@@ -94,99 +91,28 @@ int report_current_exception() noexcept {
   }
 }
 
-bool valid_utf8(std::string_view text) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = p + text.size();
-  while (p < end) {
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    std::size_t n = 0;
-    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      if (c == 0xE0) lo = 0xA0;  // no overlong forms
-      if (c == 0xED) hi = 0x9F;  // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      if (c == 0xF0) lo = 0x90;  // no overlong forms
-      if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-    } else {
-      return false;
-    }
-    if (static_cast<std::size_t>(end - p) <= n) return false;
-    if (p[1] < lo || p[1] > hi) return false;
-    for (std::size_t i = 2; i <= n; ++i)
-      if ((p[i] & 0xC0) != 0x80) return false;
-    p += n + 1;
-  }
-  return true;
-}
-
-std::string_view text_arg(const char* text, const char* what, bool allow_empty) {
+std::string_view text_arg(const char* text, const char* what, const InputLimits& limits) {
   if (!text) fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": NULL where a string is required");
-  const std::size_t n = ::strnlen(text, kMaxIdentifierBytes + 1);
-  if (n > kMaxIdentifierBytes)
-    fail(UT_E_INVALID_ARGUMENT,
-         std::string(what) + ": longer than " + std::to_string(kMaxIdentifierBytes) + " bytes");
-  if (n == 0 && !allow_empty) fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": empty");
-  std::string_view view(text, n);
-  if (!valid_utf8(view)) fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": not valid UTF-8");
+  // Read no further than the limit allows: a host may pass a string of any length.
+  const std::string_view view(text, ::strnlen(text, limits.max_id_bytes + 1));
+  if (std::string problem = identifier_problem(view, limits); !problem.empty())
+    fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": " + problem);
   return view;
 }
 
-// The JSON path of the first number that is not finite (Boost.JSON reads 1e400 as infinity
-// without an error), or an empty string.
-std::string first_non_finite(const json::value& v, const std::string& path) {
-  if (v.is_double()) return std::isfinite(v.get_double()) ? std::string{} : path;
-  if (v.is_array()) {
-    const auto& a = v.get_array();
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (auto p = first_non_finite(a[i], path + "[" + std::to_string(i) + "]"); !p.empty())
-        return p;
-  } else if (v.is_object()) {
-    for (const auto& kv : v.get_object())
-      if (auto p = first_non_finite(kv.value(), path + "." + std::string(kv.key())); !p.empty())
-        return p;
-  }
-  return {};
-}
-
-json::value parse_json(const char* text, const JsonLimits& limits, const char* what) {
+json::value parse_json(const char* text, const InputLimits& limits, const char* what) {
   if (!text) fail(UT_E_INVALID_ARGUMENT, std::string(what) + ": NULL where JSON text is required");
-  const std::size_t n = ::strnlen(text, limits.max_bytes + 1);
-  if (n > limits.max_bytes)
-    fail(UT_E_LIMIT, std::string(what) + ": larger than the limit of " +
-                         std::to_string(limits.max_bytes) + " bytes (ut_engine_set_limits)");
-  json::parse_options options;
-  options.max_depth = limits.max_depth;
-  options.allow_invalid_utf8 = false;
-  json::parser parser(json::storage_ptr(), options);
-  json::error_code ec;
-  const std::size_t used = parser.write(text, n, ec);
-  if (ec) {
-    if (ec == json::error::too_deep)
-      fail(UT_E_LIMIT, std::string(what) + ": nested deeper than the limit of " +
-                           std::to_string(limits.max_depth) + " (ut_engine_set_limits)");
-    if (ec == json::error::exponent_overflow || ec == json::error::object_too_large ||
-        ec == json::error::array_too_large || ec == json::error::key_too_large ||
-        ec == json::error::string_too_large)
-      fail(UT_E_LIMIT, std::string(what) + ": " + ec.message());
-    fail(UT_E_INVALID_JSON, std::string(what) + ": not valid JSON at byte " +
-                                std::to_string(std::min(used, n)) + ": " + ec.message());
+  // Never scan past the limit: a 100 MB string is refused after max_json_bytes + 1 bytes.
+  const std::size_t n = ::strnlen(text, limits.max_json_bytes + 1);
+  try {
+    return undertake::parse_json(std::string_view(text, n), limits, what);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::limit_exceeded) throw;
+    fail(UT_E_LIMIT, std::string(e.what()) + " (ut_engine_set_limits)");  // how a C host sets them
   }
-  json::value value = parser.release();
-  if (const std::string path = first_non_finite(value, "$"); !path.empty())
-    fail(UT_E_INVALID_JSON, std::string(what) + ": " + path +
-                                " is a number too large for JSON (it reads as infinity)");
-  return value;
 }
 
-json::object parse_object(const char* text, const JsonLimits& limits, const char* what,
+json::object parse_object(const char* text, const InputLimits& limits, const char* what,
                           bool optional) {
   if (optional && (!text || !*text)) return {};
   json::value v = parse_json(text, limits, what);
@@ -204,7 +130,7 @@ Timestamp time_arg(const char* text, const char* what) {
   return *t;
 }
 
-Actor actor_arg(const char* text, const JsonLimits& limits) {
+Actor actor_arg(const char* text, const InputLimits& limits) {
   return actor_from_json(parse_json(text, limits, "actor"), "actor");
 }
 
@@ -357,10 +283,12 @@ void ut_free(void* p) {
 int ut_engine_set_limits(ut_engine* e, size_t max_json_bytes, unsigned max_json_depth) {
   return guarded([&] {
     EngineState& s = engine_arg(e);
-    if (max_json_depth > kMaxDepthCeiling)
-      fail(UT_E_INVALID_ARGUMENT, "max_json_depth: at most " + std::to_string(kMaxDepthCeiling));
-    if (max_json_bytes) s.max_bytes.store(max_json_bytes);
-    if (max_json_depth) s.max_depth.store(max_json_depth);
+    undertake::InputLimits limits = s.engine.limits();
+    if (max_json_bytes) limits.max_json_bytes = max_json_bytes;
+    if (max_json_depth) limits.max_json_depth = max_json_depth;
+    if (std::string problem = undertake::limits_problem(limits); !problem.empty())
+      fail(UT_E_INVALID_ARGUMENT, problem);
+    s.engine.set_limits(limits);
     return UT_OK;
   });
 }

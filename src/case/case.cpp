@@ -7,9 +7,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <optional>
+#include <type_traits>
 
 #include "case/case_impl.hpp"
+#include "common/exception_text.hpp"
 #include "policy/message_template.hpp"
 #include "policy/policy_data.hpp"
 #include "undertake/error.hpp"
@@ -30,11 +33,22 @@ class CaseContext final : public detail::MachineContext {
               const jsonlogic::Limits& limits)
       : policy_(policy), facts_(facts), payload_(payload), limits_(limits) {}
 
+  // A route that cannot be evaluated (an error, a limit, anything a host operator throws) aborts
+  // the dispatch as a RuleFailure: the event is refused naming the route (fail closed).
   bool route(Route r) const override {
-    return policy_.route(
-        r == Route::strategy_meeting_required ? "strategy_meeting_required" : "design_required",
-        facts_, limits_);
+    const char* name =
+        r == Route::strategy_meeting_required ? "strategy_meeting_required" : "design_required";
+    try {
+      return policy_.route(name, facts_, limits_);
+    } catch (...) {
+      const std::string rule = std::string("route ") + name;
+      throw detail::RuleFailure{
+          rule, rule + " could not be evaluated: " + detail::current_exception_text()};
+    }
   }
+  // After the gate the payload moves into the ledger entry; the record's facts then read `{}`,
+  // and the record may grow (keys added by the event), so no pointer into it is kept.
+  void forget_payload() noexcept { payload_ = nullptr; }
   bool payload_flag(std::string_view field) const override {
     if (!payload_) return false;
     const json::value* v = payload_->if_contains(field);
@@ -54,7 +68,7 @@ class CaseContext final : public detail::MachineContext {
   }
   bool suspended_stage_cancellable() const override {
     const json::value* s = facts_.get_object().if_contains("suspension");
-    return s && stage_is_cancellable(s->at("stage").get_string());
+    return s && s->is_object() && stage_is_cancellable(s->at("stage").get_string());
   }
 
  private:
@@ -98,18 +112,18 @@ class EventFacts {
     assign_string(a["id"], actor.id);
     assign_strings(a["roles"], actor.roles);
     assign_strings(storage_.state, state);
-    record_["event"] = std::move(storage_.event);
-    record_["actor"] = std::move(storage_.actor);
-    record_["state"] = std::move(storage_.state);
-    record_["payload"] = std::move(payload);
-    detail::add_event_facts(event, record_["payload"].get_object(), record_);
+    try {
+      record_["event"] = std::move(storage_.event);
+      record_["actor"] = std::move(storage_.actor);
+      record_["state"] = std::move(storage_.state);
+      record_["payload"] = std::move(payload);
+      detail::add_event_facts(event, record_["payload"].get_object(), record_);
+    } catch (...) {
+      remove();  // out of memory half-way: the record must not keep the facts added so far
+      throw;
+    }
   }
-  ~EventFacts() {
-    keep("event", storage_.event);
-    keep("actor", storage_.actor);
-    keep("state", storage_.state);
-    for (auto key : {"payload", "batch", "complaint"}) record_.erase(key);
-  }
+  ~EventFacts() { remove(); }
   EventFacts(const EventFacts&) = delete;
   EventFacts& operator=(const EventFacts&) = delete;
 
@@ -117,6 +131,13 @@ class EventFacts {
   json::object take_payload() { return std::move(record_["payload"].as_object()); }
 
  private:
+  void remove() noexcept {
+    keep("event", storage_.event);
+    keep("actor", storage_.actor);
+    keep("state", storage_.state);
+    for (auto key : {"payload", "batch", "complaint"}) record_.erase(key);
+  }
+
   // Takes a fact's value back into the storage (a move: same memory resource) and removes the key.
   void keep(std::string_view key, json::value& into) noexcept {
     const auto it = record_.find(key);
@@ -141,6 +162,118 @@ std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
   return out.empty() ? "(none)" : out;
+}
+
+// The reasons and warnings of a gate decision. A rule that could not be evaluated refuses the
+// event whatever its severity (Policy::decide denied the gate for it).
+void add_gate_reasons(Outcome& outcome, const Policy& policy, EventId event) {
+  for (const auto& rule : outcome.gate.rules) {
+    if (rule.error) {
+      outcome.reasons.push_back(
+          Reason{"rule_error", outcome.event + ": " + rule.id + ": " + rule.message, rule.id});
+      continue;
+    }
+    if (rule.passed || !rule.applicable) continue;
+    if (rule.severity == Severity::warn) {
+      outcome.warnings.push_back(rule.id + ": " + rule.message);
+    } else if (rule.severity == Severity::deny) {
+      outcome.reasons.push_back(Reason{rule.category, rule.message, rule.id});
+    } else if (!rule.overridden) {
+      std::string who;
+      for (const auto& r : policy.data().gates[static_cast<std::size_t>(event)])
+        if (r.id == rule.id) who = join(r.override_roles);
+      outcome.reasons.push_back(
+          Reason{"approval",
+                 rule.message + " — needs an override by " + who + " with payload.override.reason",
+                 rule.id});
+    }
+  }
+}
+
+std::string unstorable_message(const detail::UnstorableNumber& n) {
+  const char* value = std::isnan(n.value) ? "NaN" : n.value > 0 ? "Infinity" : "-Infinity";
+  return "the record's " + n.field + " would be " + value +
+         ", which JSON cannot hold (a computed number must be finite)";
+}
+
+// What decide_and_apply hands to accept(): the event the gate allowed and what was built for it.
+struct Accepted {
+  EventId event;
+  const Actor& actor;
+  Timestamp at;
+  std::string_view when;
+  EventFacts& facts;
+  CaseContext& context;
+  detail::ProcessMachine& next;  ///< the machine advanced by the event, not yet settled
+  std::optional<RiskRegister>& risks;
+};
+
+// The gate allowed the event. Everything that can fail — out of memory, a computed number the
+// record cannot hold, the risk scorer, a route taken by settle(), a deadline's condition — is
+// done first, on copies or on a staged change that is taken back; then the case changes by moves
+// and swaps that cannot fail. So fire() gives the strong guarantee: the event is applied whole, or
+// it is refused or throws std::bad_alloc and the case is exactly as it was.
+Outcome accept(Case::Impl& c, Outcome&& outcome, Accepted& a) {
+  static_assert(std::is_nothrow_move_constructible_v<LedgerEntry> &&
+                    std::is_nothrow_move_assignable_v<RiskRegister>,
+                "the commit below must not throw");
+  const Policy& policy = *c.policy;
+  LedgerEntry entry;
+  entry.seq = c.head.seq + 1;
+  entry.at = a.at;
+  entry.event = a.event;
+  entry.actor = a.actor;
+  entry.payload = a.facts.take_payload();
+  a.context.forget_payload();
+
+  detail::RecordChange change(c.record());
+  try {
+    detail::apply_to_record(a.event, entry.payload, a.actor, a.when, c.machine.stage(), policy,
+                            change);
+  } catch (const detail::UnstorableNumber& n) {
+    return refused(std::move(outcome), "invalid_payload",
+                   outcome.event + ": " + unstorable_message(n));
+  }
+  if (a.risks) {
+    const std::string& scorer = policy.risk_model().scorer;
+    try {
+      const RiskAssessment assessment = policy.assess_risks(*a.risks);
+      detail::finite_number(assessment.index, "risk.index");
+      change.replace("risk") = assessment.to_json();
+    } catch (const detail::UnstorableNumber& n) {
+      return refused(std::move(outcome), "rule_error",
+                     outcome.event + ": risk scorer " + scorer + ": " + unstorable_message(n),
+                     "risk scorer " + scorer);
+    } catch (...) {
+      return refused(std::move(outcome), "rule_error",
+                     outcome.event + ": risk scorer " + scorer +
+                         " could not assess the register: " + detail::current_exception_text(),
+                     "risk scorer " + scorer);
+    }
+  }
+
+  detail::StagedChange staged(change, c.record());
+  detail::DeadlinePlan deadlines;
+  try {
+    a.next.settle(a.context);  // completion transitions read the record as the event leaves it
+    entry.state = a.next.configuration();
+    detail::plan_deadlines(c, entry, deadlines);
+  } catch (const detail::RuleFailure& f) {
+    return refused(std::move(outcome), "rule_error", outcome.event + ": " + f.message, f.rule);
+  }
+  outcome.state = entry.state;
+  outcome.seq = entry.seq;
+  if (c.ledger.size() == c.ledger.capacity())
+    c.ledger.reserve(std::max<std::size_t>(16, 2 * c.ledger.capacity()));
+
+  // Commit: nothing below can fail.
+  outcome.accepted = true;
+  staged.commit();
+  if (a.risks) c.risks = std::move(*a.risks);
+  c.machine = std::move(a.next);
+  detail::append_entry(c, std::move(entry));  // cannot fail: room reserved above
+  detail::apply_deadlines(c, deadlines);  // deadlines started, satisfied or moved by the event
+  return std::move(outcome);
 }
 
 }  // namespace
@@ -316,19 +449,21 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
   if (!event)
     return refused(std::move(outcome), "unknown_event",
                    "\"" + std::string(event_text) + "\" is not an event of the process");
+  if (std::string problem = detail::check_time(at); !problem.empty())
+    return refused(std::move(outcome), "time", outcome.event + ": " + problem);
   if (c.head.at && at < *c.head.at)
     return refused(std::move(outcome), "time",
                    outcome.event + " at " + format_iso8601(at) +
                        " is earlier than the case's last event (" + format_iso8601(*c.head.at) +
                        ")");
-  if (std::string problem = detail::check_utf8(actor); !problem.empty())
+  if (std::string problem = detail::check_actor(actor, c.input_limits->load()); !problem.empty())
     return refused(std::move(outcome), "role", outcome.event + ": " + problem);
   if (!policy.permits(*event, actor))
     return refused(std::move(outcome), "role",
                    "actor " + actor.id + " (roles: " + join(actor.roles) + ") may not fire " +
                        outcome.event + "; permitted roles: " + join(policy.roles_for(*event)));
-  if (std::string problem = detail::check_storable(payload, "payload"); !problem.empty())
-    return refused(std::move(outcome), "invalid_payload", outcome.event + ": " + problem);
+  if (auto problem = detail::check_storable(c, payload, actor); !problem.message.empty())
+    return refused(std::move(outcome), problem.kind, outcome.event + ": " + problem.message);
   if (std::string problem = detail::validate_payload(*event, payload, c.record(), actor, policy);
       !problem.empty())
     return refused(std::move(outcome), "invalid_payload", outcome.event + ": " + problem);
@@ -349,55 +484,22 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
   CaseContext context(policy, c.world, &facts.payload(), c.limits);
 
   detail::ProcessMachine next = c.machine;
-  if (!next.dispatch(*event, context))
-    return refused(std::move(outcome), "state",
-                   outcome.event + " is not accepted in state " + join(before));
+  try {
+    if (!next.dispatch(*event, context))
+      return refused(std::move(outcome), "state",
+                     outcome.event + " is not accepted in state " + join(before));
+  } catch (const detail::RuleFailure& f) {
+    return refused(std::move(outcome), "rule_error", outcome.event + ": " + f.message, f.rule);
+  }
 
   outcome.gate = policy.decide(*event, c.world, actor, c.limits);
-  for (const auto& rule : outcome.gate.rules) {
-    if (rule.passed || !rule.applicable) continue;
-    if (rule.severity == Severity::warn) {
-      outcome.warnings.push_back(rule.id + ": " + rule.message);
-    } else if (rule.severity == Severity::deny) {
-      outcome.reasons.push_back(Reason{rule.category, rule.message, rule.id});
-    } else if (!rule.overridden) {
-      std::string who;
-      for (const auto& r : c.policy->data().gates[static_cast<std::size_t>(*event)])
-        if (r.id == rule.id) who = join(r.override_roles);
-      outcome.reasons.push_back(
-          Reason{"approval",
-                 rule.message + " — needs an override by " + who + " with payload.override.reason",
-                 rule.id});
-    }
-  }
+  add_gate_reasons(outcome, policy, *event);
   if (outcome.gate.verdict != Verdict::allowed) {
     outcome.accepted = false;
     return outcome;
   }
-
-  // Accepted: from here on nothing may fail on the event's content.
-  const std::string_view stage_before = c.machine.stage();
-  json::object accepted_payload = facts.take_payload();
-  detail::apply_to_record(*event, accepted_payload, actor, when, stage_before, policy, c.record());
-  if (risks) {
-    c.record()["risk"] = policy.assess_risks(*risks).to_json();
-    c.risks = std::move(*risks);
-  }
-  c.machine = std::move(next);
-  c.machine.settle(context);
-
-  LedgerEntry entry;
-  entry.at = at;
-  entry.event = *event;
-  entry.actor = actor;
-  entry.payload = std::move(accepted_payload);
-  entry.state = c.machine.configuration();
-  outcome.accepted = true;
-  outcome.state = entry.state;
-  detail::append_entry(c, std::move(entry));
-  outcome.seq = c.head.seq;
-  detail::deadlines_after_event(c);  // deadlines started, satisfied or moved by the event
-  return outcome;
+  Accepted accepted{*event, actor, at, when, facts, context, next, risks};
+  return accept(c, std::move(outcome), accepted);
 }
 
 std::vector<AvailableEvent> Case::available(const Actor& actor) const {

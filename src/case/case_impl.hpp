@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -10,13 +11,59 @@
 
 #include "case/deadline_book.hpp"
 #include "integrity/seal.hpp"
+#include "case/record_change.hpp"
 #include "process/process_machine.hpp"
 #include "undertake/case.hpp"
 #include "undertake/ledger.hpp"
+#include "undertake/limits.hpp"
 #include "undertake/policy.hpp"
 #include "undertake/risk.hpp"
 
 namespace undertake {
+namespace detail {
+
+/// The engine's input limits as the engine and its cases read them: Engine::set_limits may
+/// change them while cases fire (each field is valid on its own, so a reader that sees one new
+/// and one old field still checks against sound limits).
+class LimitsSlot {
+ public:
+  explicit LimitsSlot(const InputLimits& l) { store(l); }
+  InputLimits load() const noexcept {
+    InputLimits l;
+    l.max_json_bytes = bytes_.load(std::memory_order_relaxed);
+    l.max_json_depth = depth_.load(std::memory_order_relaxed);
+    l.max_id_bytes = id_.load(std::memory_order_relaxed);
+    return l;
+  }
+  void store(const InputLimits& l) noexcept {
+    bytes_.store(l.max_json_bytes, std::memory_order_relaxed);
+    depth_.store(l.max_json_depth, std::memory_order_relaxed);
+    id_.store(l.max_id_bytes, std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<std::size_t> bytes_{0};
+  std::atomic<unsigned> depth_{0};
+  std::atomic<std::size_t> id_{0};
+};
+
+/// What the case's snapshot may weigh as JSON text, kept up to date without writing it
+/// (case_storable.cpp): an upper bound grown by a generous estimate per ledger entry, measured
+/// exactly again only when the estimate comes near max_json_bytes.
+struct SnapshotBytes {
+  std::size_t bound = 0;           ///< an upper bound, the first `counted` ledger entries included
+  std::size_t counted = 0;         ///< ledger entries included in `bound`
+  std::size_t data = 0;            ///< the requirement form's JSON length
+  std::size_t deadline_rules = 0;  ///< what one event may add to the pending deadlines (less keys)
+  std::size_t exact_entries = 0;  ///< ledger entries whose exact lengths are summed in exact_ledger
+  std::size_t exact_ledger = 0;
+  /// The estimate for the event last checked, and the ledger index its entry gets if accepted:
+  /// catching up uses it instead of measuring the entry's payload again.
+  std::size_t pending_index = static_cast<std::size_t>(-1);
+  std::size_t pending_growth = 0;
+};
+
+}  // namespace detail
 
 struct Case::Impl {
   std::string id;
@@ -39,6 +86,8 @@ struct Case::Impl {
   std::shared_ptr<const detail::Seal> seal;  ///< the engine's: SHA-256, or HMAC under a host key
   detail::DeadlineBook deadlines;            ///< pending deadlines, kept in step with the ledger
   jsonlogic::Limits limits;
+  std::shared_ptr<const detail::LimitsSlot> input_limits;  ///< the engine's (limits.hpp)
+  detail::SnapshotBytes snapshot_bytes;
   /// The event facts' values (`event`, `actor`, `state`) kept between events: fire() moves them
   /// into the record while the rules run and back out afterwards, and overwrites them in place,
   /// so an event allocates nothing for them once the strings have their size.
@@ -61,21 +110,67 @@ std::string validate_payload(EventId event, const boost::json::object& payload,
                              const boost::json::object& record, const Actor& actor,
                              const Policy& policy);
 
-/// Checks that every string of a payload or form (keys and values) is valid UTF-8 and every number
-/// is finite: a C++ host can build other values, and a ledger holding them could not be written
-/// as JSON and read back. Returns the problem naming the JSON path under `where`, or "".
-std::string check_storable(const boost::json::object& object, std::string_view where);
-/// The same for the actor's id and roles (an actor that is not UTF-8 holds no role of the policy).
-std::string check_utf8(const Actor& actor);
+/// Why a check before acceptance failed: the Reason kind (`invalid_payload`, `limit`) and message.
+struct StorableProblem {
+  std::string kind;
+  std::string message;  ///< empty: no problem
+};
+
+/// Checks that an event's payload can be written where the case stores it and read back
+/// (limits.hpp): every string and key valid UTF-8, every number finite, nested no deeper than
+/// max_payload_depth, and the case's snapshot, with the ledger entry and what the event may add to
+/// the record, within max_json_bytes. A C++ host can build values JSON text cannot hold, and a
+/// ledger holding them could not be read back. Messages name the JSON path or the limit.
+StorableProblem check_storable(Case::Impl& c, const boost::json::object& payload,
+                               const Actor& actor);
+/// The identifier rules (limits.hpp) for the actor's id and every role.
+std::string check_actor(const Actor& actor, const InputLimits& limits);
+/// An event time must be one ISO-8601 can write with four-digit years (timestamp.hpp).
+std::string check_time(Timestamp at);
+/// The checks of a new case, before anything copies its form: its id (identifier rules) and its
+/// form (as check_storable, with max_form_depth). Throws Error(invalid_argument or
+/// limit_exceeded) naming the case; sets up c.snapshot_bytes.
+void check_new_case(Case::Impl& c);
+/// Once the case is built: its first snapshot within max_json_bytes (Error(limit_exceeded)).
+void check_new_case_size(Case::Impl& c);
+/// Sets up c.snapshot_bytes for a case restored from a snapshot of `snapshot_bytes` bytes of
+/// JSON (at most: JsonMeasure::bytes); the ledger entries c holds are the ones it carried.
+void restored_snapshot_bytes(Case::Impl& c, std::size_t snapshot_bytes);
+
+/// The case's snapshot (format 3, sealed), with its ledger when `with_ledger` and the case holds
+/// the whole ledger (Case::snapshot).
+boost::json::value snapshot_of(const Case::Impl& c, bool with_ledger);
+/// The snapshot without its `ledger` (the size check measures this).
+boost::json::value snapshot_head(const Case::Impl& c);
 
 /// Validates the requirement form given at creation (and by intake.register).
 std::string validate_requirement_form(const boost::json::object& form, std::string_view where);
 
-/// Applies an accepted event to the record. Called only after validation and the gate passed, so
-/// it does not fail on the payload's shape. `when` is the event's time, ISO-8601 formatted.
+/// Host code or a rule that failed while an event was being decided, outside the gate's rules
+/// (a route, a deadline's condition, a risk scorer): fire() refuses the event with a reason of
+/// kind `rule_error` naming `rule`.
+struct RuleFailure {
+  std::string rule;
+  std::string message;
+};
+
+/// A number the record would hold that JSON cannot (an infinity or NaN: a margin from a price of
+/// 1e-320, costs summed past 1.8e308): fire() refuses the event (kind `invalid_payload`).
+struct UnstorableNumber {
+  std::string field;  ///< the record path, e.g. `evaluation.quote.margin`
+  double value;
+};
+
+/// `d`, when it is finite; throws UnstorableNumber naming `field` otherwise. Every number the
+/// record computes goes through here.
+double finite_number(double d, std::string_view field);
+
+/// Builds what an accepted event changes in the record. Called only after validation and the gate
+/// passed, so it does not fail on the payload's shape; throws UnstorableNumber for a computed
+/// number that JSON cannot hold. `when` is the event's time, ISO-8601 formatted.
 void apply_to_record(EventId event, const boost::json::object& payload, const Actor& actor,
                      std::string_view when, std::string_view stage, const Policy& policy,
-                     boost::json::object& record);
+                     RecordChange& record);
 
 /// Appends `entry` to the ledger as the entry after the head (sets its seq; its hash is computed
 /// by seal_entries). Strong guarantee: when it throws, the ledger and the head are unchanged.

@@ -123,74 +123,7 @@ const json::object* child(const json::object& o, std::string_view key) {
   return v && v->is_object() ? &v->get_object() : nullptr;
 }
 
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if ((c >> 5) == 0x6) {
-      n = 1, cp = c & 0x1F;
-    } else if ((c >> 4) == 0xE) {
-      n = 2, cp = c & 0x0F;
-    } else if ((c >> 3) == 0x1E) {
-      n = 3, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (s.size() - i <= n) return false;  // truncated sequence
-    for (std::size_t k = 1; k <= n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc >> 6) != 0x2) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-      return false;
-    i += n + 1;
-  }
-  return true;
-}
-
-// The path of the first string that is not UTF-8 or number that is not finite, with what is wrong.
-std::string first_unstorable(const json::value& v, const std::string& path) {
-  if (v.is_string())
-    return valid_utf8(v.get_string()) ? std::string{} : path + " is not valid UTF-8";
-  if (v.is_double())
-    return std::isfinite(v.get_double()) ? std::string{}
-                                         : path + " is not a finite number (JSON has no infinity)";
-  if (v.is_array()) {
-    const auto& a = v.get_array();
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (auto p = first_unstorable(a[i], path + "[" + std::to_string(i) + "]"); !p.empty())
-        return p;
-  } else if (v.is_object()) {
-    for (const auto& kv : v.get_object()) {
-      if (!valid_utf8(kv.key())) return path + " has a key that is not valid UTF-8";
-      if (auto p = first_unstorable(kv.value(), path + "." + std::string(kv.key())); !p.empty())
-        return p;
-    }
-  }
-  return {};
-}
-
 }  // namespace
-
-std::string check_utf8(const Actor& actor) {
-  if (!valid_utf8(actor.id)) return "actor.id is not valid UTF-8";
-  for (const auto& role : actor.roles)
-    if (!valid_utf8(role)) return "actor.roles holds a string that is not valid UTF-8";
-  return {};
-}
-
-std::string check_storable(const json::object& object, std::string_view where) {
-  return first_unstorable(object, std::string(where));
-}
 
 std::string validate_requirement_form(const json::object& form, std::string_view where) {
   const std::string prefix = std::string(where) + ".";
@@ -332,7 +265,11 @@ std::string validate_payload(EventId event, const json::object& payload, const j
                                            {"passed", Type::boolean, true},
                                            {"quantity_passed", Type::non_negative, false}},
                                           p)
-                           : check_fields(payload, {{"batch", Type::text, true}}, p);
+                           : check_fields(payload,
+                                          {{"batch", Type::text, true},
+                                           {"cost", Type::non_negative, false},
+                                           {"quantity", Type::count, false}},
+                                          p);
           !e.empty())
         return e;
       const auto& batches = record.at("production").at("batches").get_object();
@@ -347,6 +284,15 @@ std::string validate_payload(EventId event, const json::object& payload, const j
             passed > quantity)
           return "payload.quantity_passed " + json::serialize(*q) +
                  " exceeds the batch's quantity " + json::serialize(batch->at("quantity"));
+      } else {
+        // The units reworked are units of this batch (policy §二(七)2): never more than it has.
+        double reworked = 0, quantity = 0;
+        if (const json::value* q = payload.if_contains("quantity");
+            q && finite_number(*q, reworked) && finite_number(batch->at("quantity"), quantity) &&
+            reworked > quantity)
+          return "payload.quantity " + json::serialize(*q) +
+                 " (units reworked) exceeds the batch's reported quantity " +
+                 json::serialize(batch->at("quantity"));
       }
       return {};
     }

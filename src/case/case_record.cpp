@@ -2,6 +2,10 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
 
 #include "case/case_impl.hpp"
 
@@ -16,9 +20,17 @@ double number(const json::value& v) {
   return v.is_double() ? v.get_double() : 0.0;
 }
 
+// Whether `d` is a whole number an int64 holds (checked before the cast: casting a double out of
+// range is undefined behaviour).
+bool whole_int64(double d) {
+  constexpr double kTwo63 = 9223372036854775808.0;
+  return d >= -kTwo63 && d < kTwo63 && d == static_cast<double>(static_cast<std::int64_t>(d));
+}
+
 // A computed amount as JSON: a whole number when it is one (readable records and snapshots).
-json::value amount(double d) {
-  if (d == static_cast<double>(static_cast<std::int64_t>(d))) return static_cast<std::int64_t>(d);
+json::value amount(double d, std::string_view field) {
+  d = finite_number(d, field);
+  if (whole_int64(d)) return static_cast<std::int64_t>(d);
   return d;
 }
 
@@ -36,18 +48,27 @@ json::object with_stamp(const json::object& payload, const Actor& actor, std::st
   return o;
 }
 
-json::object& obj(json::object& record, std::string_view key) {
-  return record[key].as_object();
+RecordChange::Section& obj(RecordChange& record, std::string_view key) {
+  return record.section(key);
 }
 
-// Counters stay whole numbers (the record reads `2`, not `2E0`); amounts may be fractional.
-void add_number(json::object& o, std::string_view key, double delta) {
+// Counters stay whole numbers (the record reads `2`, not `2E0`) while the sum fits an int64;
+// amounts may be fractional, and sums beyond an int64 (or a double) are doubles checked finite.
+// `field` names the member in the record, for the refusal.
+template <class Object>  // a json::object or a RecordChange::Section
+void add_number(Object& o, std::string_view key, double delta, std::string_view field) {
   json::value& v = o[key];
-  const double whole = static_cast<double>(static_cast<std::int64_t>(delta));
-  if ((v.is_int64() || v.is_null()) && whole == delta)
-    v = (v.is_int64() ? v.get_int64() : 0) + static_cast<std::int64_t>(delta);
-  else
-    v = number(v) + delta;
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  if ((v.is_int64() || v.is_null()) && whole_int64(delta)) {
+    const std::int64_t a = v.is_int64() ? v.get_int64() : 0;
+    const auto b = static_cast<std::int64_t>(delta);
+    if ((b >= 0 && a <= kMax - b) || (b < 0 && a >= kMin - b)) {
+      v = a + b;
+      return;
+    }
+  }
+  v = finite_number(number(v) + delta, field);
 }
 
 // The department a kickoff.assign is for: named in the payload, or the actor's first kickoff
@@ -61,6 +82,11 @@ std::string assigning_department(const json::object& payload, const Actor& actor
 }
 
 }  // namespace
+
+double finite_number(double d, std::string_view field) {
+  if (!std::isfinite(d)) throw UnstorableNumber{std::string(field), d};
+  return d;
+}
 
 json::value initial_record(const std::string& case_id, const json::object& data) {
   return json::object{
@@ -120,10 +146,10 @@ void add_event_facts(EventId event, const json::object& payload, json::object& f
 
 void apply_to_record(EventId event, const json::object& payload, const Actor& actor,
                      std::string_view when, std::string_view stage, const Policy& policy,
-                     json::object& record) {
+                     RecordChange& record) {
   switch (event) {
     case EventId::intake_register: {
-      auto& data = obj(record, "data");
+      auto& data = record["data"].as_object();  // whole: a form may have any number of fields
       for (const auto& kv : payload) data[kv.key()] = kv.value();
       break;
     }
@@ -139,7 +165,8 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
     case EventId::evaluation_quote: {
       json::object quote = with_stamp(payload, actor, when);
       const double price = number(payload.at("price"));
-      quote["margin"] = (price - number(payload.at("cost"))) / price;
+      quote["margin"] =
+          finite_number((price - number(payload.at("cost"))) / price, "evaluation.quote.margin");
       obj(record, "evaluation")["quote"] = std::move(quote);
       break;
     }
@@ -169,8 +196,8 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
     case EventId::contract_draft:
     case EventId::contract_revise: {
       auto& c = obj(record, "contract");
-      add_number(c, "version", 1);
-      if (event == EventId::contract_revise) add_number(c, "revisions", 1);
+      add_number(c, "version", 1, "contract.version");
+      if (event == EventId::contract_revise) add_number(c, "revisions", 1, "contract.revisions");
       c["draft"] = json::object{{"amount", payload.at("amount")},
                                 {"delivery_date", payload.at("delivery_date")},
                                 {"payment_terms", payload.at("payment_terms")}};
@@ -264,24 +291,24 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
     }
     case EventId::design_submit: {
       auto& d = obj(record, "design");
-      add_number(d, "submissions", 1);
+      add_number(d, "submissions", 1, "design.submissions");
       if (const json::value* n = payload.if_contains("innovations"))
-        add_number(d, "innovations", number(*n));
+        add_number(d, "innovations", number(*n), "design.innovations");
       d["submitted"] = stamp(actor, when);
       break;
     }
     case EventId::design_review: {
       auto& d = obj(record, "design");
-      add_number(d, "reviews", 1);
+      add_number(d, "reviews", 1, "design.reviews");
       d["last_review_passed"] = payload.at("passed");
       break;
     }
     case EventId::sample_build:
-      add_number(obj(record, "sample"), "builds", 1);
+      add_number(obj(record, "sample"), "builds", 1, "sample.builds");
       break;
     case EventId::sample_test: {
       auto& s = obj(record, "sample");
-      add_number(s, "tests", 1);
+      add_number(s, "tests", 1, "sample.tests");
       if (!s.contains("first_test_passed")) s["first_test_passed"] = payload.at("passed");
       s["last_test_passed"] = payload.at("passed");
       break;
@@ -323,34 +350,45 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
                        {"passed", false},
                        {"quantity_passed", 0},
                        {"rectifications", 0}};
-      add_number(p, "reported_quantity", quantity);
-      add_number(p, "actual_cost", cost);
+      add_number(p, "reported_quantity", quantity, "production.reported_quantity");
+      add_number(p, "actual_cost", cost, "production.actual_cost");
       break;
     }
     case EventId::production_inspect: {
       auto& p = obj(record, "production");
       auto& batch = p["batches"].as_object()[payload.at("batch").get_string()].as_object();
       const bool passed = payload.at("passed").as_bool();
-      add_number(batch, "inspections", 1);
+      add_number(batch, "inspections", 1, "production.batches.*.inspections");
       batch["passed"] = passed;
       batch["inspected_by"] = actor.id;
       double quantity_passed = passed ? number(batch.at("quantity")) : 0.0;
       if (const json::value* q = payload.if_contains("quantity_passed"))
         quantity_passed = number(*q);
-      batch["quantity_passed"] = amount(quantity_passed);
-      add_number(p, "inspections", 1);
+      batch["quantity_passed"] = amount(quantity_passed, "production.batches.*.quantity_passed");
+      add_number(p, "inspections", 1, "production.inspections");
       p["last_inspection_passed"] = passed;
       double total = 0;
       for (const auto& kv : p["batches"].as_object())
         if (kv.value().at("passed").as_bool()) total += number(kv.value().at("quantity_passed"));
-      p["passed_quantity"] = amount(total);
+      p["passed_quantity"] = amount(total, "production.passed_quantity");
       break;
     }
     case EventId::production_rectify: {
-      auto& batch = obj(record, "production")["batches"]
-                        .as_object()[payload.at("batch").get_string()]
-                        .as_object();
-      add_number(batch, "rectifications", 1);
+      // Rework costs money (policy §二(七)2): the batch keeps its own rework, and actual_cost —
+      // Σ cost of every report and every rectification, as the KPIs of kpi.hpp read it — grows.
+      // The batch's rework fields appear with the first rectification that gives them, so the
+      // records (and snapshots) of cases that never gave one stay as they were.
+      auto& p = obj(record, "production");
+      auto& batch = p["batches"].as_object()[payload.at("batch").get_string()].as_object();
+      add_number(batch, "rectifications", 1, "production.batches.*.rectifications");
+      if (const json::value* cost = payload.if_contains("cost"); cost && !cost->is_null()) {
+        add_number(batch, "rectification_cost", number(*cost),
+                   "production.batches.*.rectification_cost");
+        add_number(p, "actual_cost", number(*cost), "production.actual_cost");
+      }
+      if (const json::value* q = payload.if_contains("quantity"); q && !q->is_null())
+        add_number(batch, "reworked_quantity", number(*q),
+                   "production.batches.*.reworked_quantity");
       break;
     }
     case EventId::production_complete: {
@@ -382,7 +420,7 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
       complaint["status"] = "open";
       complaint["opened_at"] = when;
       s["complaints"].as_object()[payload.at("id").get_string()] = std::move(complaint);
-      add_number(s, "open_complaints", 1);
+      add_number(s, "open_complaints", 1, "service.open_complaints");
       break;
     }
     case EventId::service_investigate:
@@ -399,7 +437,7 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
       } else if (payload.at("satisfied").as_bool()) {
         complaint["status"] = "closed";
         complaint["closed_at"] = when;
-        add_number(s, "open_complaints", -1);
+        add_number(s, "open_complaints", -1, "service.open_complaints");
       } else {
         complaint["status"] = "reopened";
       }

@@ -124,7 +124,14 @@ std::vector<LedgerEntry> chained_ledger(const json::value& v, const Case::Impl& 
 }  // namespace
 
 json::value Case::snapshot(const SnapshotOptions& options) const {
-  const Impl& c = *impl_;
+  return detail::snapshot_of(*impl_, options.ledger);
+}
+
+json::value detail::snapshot_head(const Case::Impl& c) {
+  return snapshot_of(c, false);
+}
+
+json::value detail::snapshot_of(const Case::Impl& c, bool with_ledger) {
   detail::seal_entries(c);
   json::object o;
   o.reserve(17);
@@ -142,7 +149,7 @@ json::value Case::snapshot(const SnapshotOptions& options) const {
   o["risk_register"] = c.risks.to_json();
   o["deadlines"] = detail::deadlines_json(c);
   o["ledger_head"] = head_json(c.head);
-  if (options.ledger && c.ledger_complete) {
+  if (with_ledger && c.ledger_complete) {
     json::array ledger;
     ledger.reserve(c.ledger.size());
     for (const auto& e : c.ledger) ledger.push_back(to_json(e));

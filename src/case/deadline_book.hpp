@@ -3,6 +3,7 @@
 // the rule language and its semantics.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <boost/json/value.hpp>
 
 #include <array>
@@ -69,9 +70,31 @@ struct DeadlineBook {
   std::vector<PendingDeadline> pending;        ///< in the order they started
 };
 
-/// Updates the book after the accepted event that is now the last ledger entry (never throws on
-/// the event's content).
-void deadlines_after_event(Case::Impl& c);
+/// What an accepted event does to the pending deadlines, worked out before the case changes: the
+/// rules' conditions are evaluated and the deadlines the event starts are allocated here, so that
+/// apply_deadlines() cannot fail.
+struct DeadlinePlan {
+  struct Step {
+    std::size_t rule;                ///< index into DeadlineRules::rules
+    std::optional<std::string> key;  ///< the instance key from the payload (keyed rules)
+    bool satisfied = false;          ///< satisfied_by holds
+    bool started = false;            ///< start holds; `fresh` has its new deadline
+  };
+  // Inline room for what the events of a usual policy touch (at most two rules): most events
+  // then plan without allocating.
+  boost::container::small_vector<Step, 4> steps;  ///< the rules the event touches, in order
+  boost::container::small_vector<PendingDeadline, 2> fresh;  ///< one per started step
+};
+
+/// Plans (into `plan`, empty) the deadlines for `entry`, the accepted event about to be appended,
+/// while the case's record already reads as the event leaves it (a staged RecordChange). Reserves
+/// room in the book for what it may add. Throws RuleFailure naming the deadline for a condition that cannot be
+/// evaluated (fail closed), std::bad_alloc when memory runs out; the case is unchanged either way.
+void plan_deadlines(Case::Impl& c, const LedgerEntry& entry, DeadlinePlan& plan);
+
+/// Updates the book by the plan, for the event that is now the last ledger entry and the machine
+/// it left. Cannot fail.
+void apply_deadlines(Case::Impl& c, DeadlinePlan& plan) noexcept;
 
 /// Applies an escalation entry found in a ledger being replayed. Throws Error(invalid_snapshot)
 /// at `where` when the entry escalates a deadline that is not pending or not yet due, or out of

@@ -12,6 +12,7 @@
 
 #include "case/case_impl.hpp"
 #include "case/deadline_book.hpp"
+#include "common/exception_text.hpp"
 #include "common/json_numbers.hpp"
 #include "policy/json_checker.hpp"
 #include "undertake/error.hpp"
@@ -268,22 +269,29 @@ class Compiler {
 class ConditionFacts {
  public:
   ConditionFacts(json::object& record, const LedgerEntry& e) : record_(record) {
-    record_["event"] = json::object{{"name", event_name(e.event)}, {"at", format_iso8601(e.at)}};
-    record_["actor"] = to_json(e.actor);
-    json::array state;
-    for (const auto& s : e.state) state.emplace_back(s);
-    record_["state"] = std::move(state);
-    record_["payload"] = e.payload;
-    detail::add_event_facts(e.event, e.payload, record_);
+    try {
+      record_["event"] = json::object{{"name", event_name(e.event)}, {"at", format_iso8601(e.at)}};
+      record_["actor"] = to_json(e.actor);
+      json::array state;
+      for (const auto& s : e.state) state.emplace_back(s);
+      record_["state"] = std::move(state);
+      record_["payload"] = e.payload;
+      detail::add_event_facts(e.event, e.payload, record_);
+    } catch (...) {
+      remove();  // out of memory half-way: the record must not keep the facts added so far
+      throw;
+    }
   }
-  ~ConditionFacts() {
-    for (auto key : {"event", "actor", "state", "payload", "batch", "complaint"})
-      record_.erase(key);
-  }
+  ~ConditionFacts() { remove(); }
   ConditionFacts(const ConditionFacts&) = delete;
   ConditionFacts& operator=(const ConditionFacts&) = delete;
 
  private:
+  void remove() noexcept {
+    for (auto key : {"event", "actor", "state", "payload", "batch", "complaint"})
+      record_.erase(key);
+  }
+
   json::object& record_;
 };
 
@@ -317,8 +325,8 @@ std::optional<Timestamp> record_due(const DeadlineRule& r, const json::value& re
   if (!v->is_string()) return std::nullopt;
   auto t = parse_iso8601(v->get_string());
   if (!t) return std::nullopt;
-  if (v->get_string().size() == 10) *t += kDay;  // YYYY-MM-DD: due by the end of the day
-  return *t + r.offset.length;
+  if (v->get_string().size() == 10) *t += kDay;         // YYYY-MM-DD: due by the end of the day
+  return clamp_to_iso8601_range(*t + r.offset.length);  // 9999-12-31 is due at its last instant
 }
 
 // When tick() escalates next: the due, then every remind interval after the last escalation.
@@ -328,12 +336,15 @@ std::optional<Timestamp> next_escalation(const DeadlineRule& r, const PendingDea
   if (!r.remind_every.set) return std::nullopt;
   const auto step = r.remind_every.length;
   const auto n = (*p.last_escalated - *p.due) / step + 1;
-  return *p.due + n * step;
+  const Timestamp next = clamp_to_iso8601_range(*p.due + n * step);
+  if (next <= *p.last_escalated) return std::nullopt;  // the end of time: no more reminders
+  return next;
 }
 
 void refresh(const DeadlineRule& r, PendingDeadline& p) {
   p.warn_from.reset();
-  if (p.due && r.warn_before.set) p.warn_from = *p.due - r.warn_before.length;
+  if (p.due && r.warn_before.set)
+    p.warn_from = clamp_to_iso8601_range(*p.due - r.warn_before.length);
   p.next_escalation = next_escalation(r, p);
 }
 
@@ -344,9 +355,9 @@ void begin(const DeadlineRule& r, PendingDeadline& p, const LedgerEntry& e,
   p.escalations = 0;
   p.last_escalated.reset();
   if (repeating)
-    p.due = e.at + r.repeat_every.length;
+    p.due = clamp_to_iso8601_range(e.at + r.repeat_every.length);
   else if (r.date.empty())
-    p.due = e.at + r.after.length;
+    p.due = clamp_to_iso8601_range(e.at + r.after.length);
   else
     p.due = record_due(r, record);
   refresh(r, p);
@@ -562,52 +573,73 @@ std::shared_ptr<const DeadlineRules> deadline_rules_for(
   return rules;
 }
 
-void deadlines_after_event(Case::Impl& c) {
+void plan_deadlines(Case::Impl& c, const LedgerEntry& e, DeadlinePlan& plan) {
+  const DeadlineBook& book = c.deadlines;
+  if (!book.rules) return;
+  const auto& touched = book.rules->touched_by[static_cast<std::size_t>(e.event)];
+  if (touched.empty()) return;
+  std::optional<ConditionFacts> facts;
+  auto holds = [&](const DeadlineRule& r, const DeadlineTrigger& t, const char* which) {
+    if (!t.when) return true;
+    if (!facts) facts.emplace(c.record(), e);
+    try {
+      return t.when->test(c.world, c.limits);
+    } catch (...) {
+      throw RuleFailure{"deadline " + r.id,
+                        "deadline " + r.id + ": the " + which +
+                            " condition could not be evaluated: " + current_exception_text()};
+    }
+  };
+  plan.steps.reserve(touched.size());
+  for (std::size_t index : touched) {
+    const DeadlineRule& r = book.rules->rules[index];
+    DeadlinePlan::Step step{index, std::nullopt};
+    if (!r.key.empty()) step.key = key_of(e.payload, r.key);
+    const bool keyed = r.key.empty() || step.key;
+    step.satisfied =
+        has(r.satisfied_by.events, e.event) && keyed && holds(r, r.satisfied_by, "satisfied_by");
+    step.started = has(r.start.events, e.event) && keyed && holds(r, r.start, "start");
+    if (step.started) plan.fresh.push_back(fresh(r, step.key.value_or(std::string())));
+    plan.steps.push_back(std::move(step));
+  }
+  c.deadlines.pending.reserve(c.deadlines.pending.size() + plan.fresh.size());
+}
+
+void apply_deadlines(Case::Impl& c, DeadlinePlan& plan) noexcept {
   DeadlineBook& book = c.deadlines;
   const LedgerEntry& e = c.ledger.back();
-  if (book.rules) {
-    std::optional<ConditionFacts> facts;
-    auto holds = [&](const DeadlineTrigger& t) {
-      if (!t.when) return true;
-      if (!facts) facts.emplace(c.record(), e);
-      try {
-        return t.when->test(c.world, c.limits);
-      } catch (const std::exception&) {
-        return false;  // a failing condition counts as false: the event stands
-      }
+  std::size_t next_fresh = 0;
+  for (auto& step : plan.steps) {
+    const DeadlineRule& r = book.rules->rules[step.rule];
+    const std::optional<std::string>& key = step.key;
+    auto matches = [&](const PendingDeadline& p) {
+      return p.id == r.id && (r.key.empty() || (key && p.key == *key));
     };
-    for (std::size_t index : book.rules->touched_by[static_cast<std::size_t>(e.event)]) {
-      const DeadlineRule& r = book.rules->rules[index];
-      std::optional<std::string> key;
-      if (!r.key.empty()) key = key_of(e.payload, r.key);
-      auto matches = [&](const PendingDeadline& p) {
-        return p.id == r.id && (r.key.empty() || (key && p.key == *key));
-      };
-      if (has(r.satisfied_by.events, e.event) && (r.key.empty() || key) && holds(r.satisfied_by)) {
-        if (r.repeat_every.set) {
-          for (auto& p : book.pending)
-            if (matches(p)) begin(r, p, e, c.world, true);
-        } else {
-          book.pending.erase(std::remove_if(book.pending.begin(), book.pending.end(), matches),
-                             book.pending.end());
-        }
-      }
-      if (has(r.cancelled_by, e.event)) {
-        const bool all = r.key.empty() || !key;  // a cancel without the key ends every instance
-        book.pending.erase(std::remove_if(book.pending.begin(), book.pending.end(),
-                                          [&](const PendingDeadline& p) {
-                                            return p.id == r.id && (all || p.key == *key);
-                                          }),
+    if (step.satisfied) {
+      if (r.repeat_every.set) {
+        for (auto& p : book.pending)
+          if (matches(p)) begin(r, p, e, c.world, true);
+      } else {
+        book.pending.erase(std::remove_if(book.pending.begin(), book.pending.end(), matches),
                            book.pending.end());
       }
-      if (has(r.start.events, e.event) && (r.key.empty() || key) && holds(r.start)) {
-        auto it = std::find_if(book.pending.begin(), book.pending.end(), matches);
-        if (it == book.pending.end()) {
-          book.pending.push_back(fresh(r, key.value_or(std::string())));
-          it = book.pending.end() - 1;
-        }
-        begin(r, *it, e, c.world, false);
+    }
+    if (has(r.cancelled_by, e.event)) {
+      const bool all = r.key.empty() || !key;  // a cancel without the key ends every instance
+      book.pending.erase(std::remove_if(book.pending.begin(), book.pending.end(),
+                                        [&](const PendingDeadline& p) {
+                                          return p.id == r.id && (all || p.key == *key);
+                                        }),
+                         book.pending.end());
+    }
+    if (step.started) {
+      PendingDeadline& candidate = plan.fresh[next_fresh++];
+      auto it = std::find_if(book.pending.begin(), book.pending.end(), matches);
+      if (it == book.pending.end()) {
+        book.pending.push_back(std::move(candidate));  // room reserved by plan_deadlines
+        it = book.pending.end() - 1;
       }
+      begin(r, *it, e, c.world, false);
     }
   }
   if (c.machine.terminated()) {

@@ -1,11 +1,13 @@
-// `undertake --db FILE case new|fire|show|history|available|tick|list`: cases kept in the embedded
-// SQLite store, for people at a terminal and for scripts (`--json` on every subcommand).
+// `undertake --db URI case new|fire|show|history|available|tick|list`: cases kept in a store
+// (`sqlite:PATH` or a plain path), for people at a terminal and for scripts (`--json` on every
+// subcommand).
 //
 //   undertake --db orders.db case new SO-1 --data-file form.json
 //   undertake --db orders.db case fire SO-1 intake.forward --actor mei:market
-//   undertake --db orders.db case fire SO-1 evaluation.quote --actor li:sales --set price=420000
-//   --set cost=320000 undertake --db orders.db case show SO-1 undertake --db orders.db case tick
-//   --now 2026-04-07
+//   undertake --db orders.db case fire SO-1 evaluation.quote --actor li:sales
+//       --set price=420000 --set cost=320000 --request-id web-7f3a
+//   undertake --db orders.db case show SO-1
+//   undertake --db orders.db case tick --now 2026-04-07
 #include <boost/json.hpp>
 
 #include <charconv>
@@ -13,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -20,9 +23,13 @@
 
 #include "cli/case_cli.hpp"
 #include "cli/commands.hpp"
+#include "cli/json_args.hpp"
+#include "cli/terminal.hpp"
+#include "common/display_width.hpp"
 #include "undertake/deadlines.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/sqlite_store.hpp"
 
 namespace json = boost::json;
@@ -32,79 +39,45 @@ namespace undertake::cli {
 // ---------------------------------------------------------------------------------------------
 // Helpers (case_cli.hpp)
 
-std::unique_ptr<SqliteCaseStore> open_store(const Context& ctx, bool create) {
-  std::string path = ctx.db;
-  if (path.empty())
-    if (const char* env = std::getenv("UNDERTAKE_DB")) path = env;
-  if (path.empty())
+namespace {
+
+// The file of an SQLite store URI (`sqlite:PATH` or a plain path), or nothing for a store of
+// another kind.
+std::optional<std::string> sqlite_file(const std::string& uri) {
+  constexpr std::string_view scheme = "sqlite:";
+  if (uri.compare(0, scheme.size(), scheme) == 0) return uri.substr(scheme.size());
+  if (uri.find("://") == std::string::npos) return uri;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::unique_ptr<CaseStore> open_store(const Context& ctx, bool create) {
+  std::string uri = ctx.db;
+  if (uri.empty())
+    if (const char* env = std::getenv("UNDERTAKE_DB")) uri = env;
+  if (uri.empty())
     throw Error(ErrorKind::invalid_argument, "--db",
-                "name the case store: undertake --db FILE ... (or set UNDERTAKE_DB)");
-  SqliteOptions options;
-  options.create = create;
-  return open_sqlite_store(path, options);
+                "name the case store: undertake --db URI ... (sqlite:PATH or a plain path; or "
+                "set UNDERTAKE_DB)");
+  if (!create)
+    if (const auto file = sqlite_file(uri);
+        file && !file->empty() && !std::filesystem::exists(*file))
+      throw Error(ErrorKind::not_found, "--db " + uri,
+                  "no such store (a store is created by `undertake --db " + uri + " case new`)");
+  return undertake::open_store(uri);
+}
+
+SqliteCaseStore& sqlite_store(CaseStore& store, std::string_view command) {
+  auto* sqlite = dynamic_cast<SqliteCaseStore*>(&store);
+  if (!sqlite)
+    throw Error(ErrorKind::invalid_argument, std::string(command),
+                "only for SQLite stores (--db sqlite:PATH or a plain path)");
+  return *sqlite;
 }
 
 std::unique_ptr<Engine> open_engine(const std::string& rules) {
   return rules.empty() ? std::make_unique<Engine>() : std::make_unique<Engine>(rules);
-}
-
-Actor parse_actor(const std::string& text) {
-  if (!text.empty() && text.front() == '{') {
-    json::error_code ec;
-    const json::value v = json::parse(text, ec);
-    if (ec) throw Error(ErrorKind::invalid_argument, "--actor", "not valid JSON: " + ec.message());
-    return actor_from_json(v, "--actor");
-  }
-  const auto colon = text.find(':');
-  Actor a;
-  a.id = text.substr(0, colon);
-  if (a.id.empty())
-    throw Error(ErrorKind::invalid_argument, "--actor",
-                "expected ID:ROLE[,ROLE...] (li:sales) or a JSON actor");
-  if (colon != std::string::npos) {
-    std::stringstream roles(text.substr(colon + 1));
-    for (std::string role; std::getline(roles, role, ',');)
-      if (!role.empty()) a.roles.push_back(role);
-  }
-  return a;
-}
-
-json::object parse_payload(const std::string& json_text, const std::vector<std::string>& sets) {
-  json::object payload;
-  if (!json_text.empty()) {
-    std::string text = json_text;
-    if (text.front() == '@') {
-      std::ifstream in(text.substr(1), std::ios::binary);
-      if (!in) throw Error(ErrorKind::not_found, text.substr(1), "cannot open the file");
-      std::stringstream ss;
-      ss << in.rdbuf();
-      text = ss.str();
-    }
-    json::error_code ec;
-    json::value v = json::parse(text, ec);
-    if (ec || !v.is_object())
-      throw Error(ErrorKind::invalid_argument, "--payload", "expected a JSON object");
-    payload = std::move(v.get_object());
-  }
-  for (const auto& set : sets) {
-    const auto eq = set.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw Error(ErrorKind::invalid_argument, "--set " + set, "expected KEY=VALUE");
-    const std::string key = set.substr(0, eq), text = set.substr(eq + 1);
-    json::error_code ec;
-    json::value value = json::parse(text, ec);
-    if (ec) value = json::string(text);
-    json::object* target = &payload;
-    std::size_t start = 0;
-    for (std::size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
-      json::value& child = (*target)[key.substr(start, dot - start)];
-      if (!child.is_object()) child = json::object{};
-      target = &child.get_object();
-      start = dot + 1;
-    }
-    (*target)[key.substr(start)] = std::move(value);
-  }
-  return payload;
 }
 
 Timestamp parse_time(const std::string& text, const char* option) {
@@ -120,7 +93,8 @@ Timestamp parse_time(const std::string& text, const char* option) {
 
 std::string short_time(Timestamp t) {
   const std::string iso = format_iso8601(t);  // YYYY-MM-DDThh:mm:ss[.fff]Z
-  return iso.substr(0, 10) + " " + iso.substr(11, 5);
+  const std::size_t sep = iso.find('T');      // at 10 but for a C++ host's years past 9999
+  return iso.substr(0, sep) + " " + iso.substr(sep + 1, 5);
 }
 
 std::string relative(Timestamp target, Timestamp now) {
@@ -138,7 +112,13 @@ std::string relative(Timestamp target, Timestamp now) {
 
 namespace {
 
+// Pretty-prints `v`. Recursive, bounded: past the depth no JSON text may exceed (limits.hpp) the
+// rest is written on one line by Boost.JSON's serializer, which keeps its own stack.
 void write_json(std::ostream& out, const json::value& v, int indent) {
+  if (static_cast<unsigned>(indent) >= InputLimits::kMaxJsonDepthCeiling) {
+    out << json::serialize(v);
+    return;
+  }
   const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
   switch (v.kind()) {
     case json::kind::double_: {
@@ -200,21 +180,13 @@ void print_json(std::ostream& out, const json::value& v) {
 // ---------------------------------------------------------------------------------------------
 // The `case` command
 
-namespace {
-
-std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
+std::string join(const std::vector<std::string>& items, const char* sep) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
   return out;
 }
 
-std::string pad(std::string s, std::size_t width) {
-  // Width in characters, counting UTF-8 code points (close enough for the arrows and dots used).
-  std::size_t chars = 0;
-  for (unsigned char ch : s) chars += (ch & 0xC0) != 0x80;
-  if (chars < width) s.append(width - chars, ' ');
-  return s;
-}
+namespace {
 
 std::string text_of(const json::object& o, std::initializer_list<std::string_view> path) {
   const json::value* v = nullptr;
@@ -259,9 +231,9 @@ void print_deadlines(std::ostream& out, const std::vector<PendingDeadline>& list
 
 void print_case(std::ostream& out, const Case& c, Timestamp now) {
   const auto& record = c.record();
-  const std::string customer = text_of(record, {"data", "customer", "name"});
+  const std::string customer = one_line(text_of(record, {"data", "customer", "name"}));
   const std::string tier = text_of(record, {"data", "customer", "tier"});
-  const std::string product = text_of(record, {"data", "product", "name"});
+  const std::string product = one_line(text_of(record, {"data", "product", "name"}));
   out << "Case " << c.id();
   if (!customer.empty()) out << " · " << customer << (tier == "key" ? " (key customer)" : "");
   if (!product.empty()) out << " · " << product;
@@ -325,11 +297,12 @@ void print_history(std::ostream& out, const Case& c) {
 
 void add_case_command(CLI::App& app, Context& ctx) {
   if (!app.get_option_no_throw("--db"))
-    app.add_option("--db", ctx.db, "The case store (SQLite file; created when missing)")
+    app.add_option("--db", ctx.db,
+                   "The case store: sqlite:PATH or a plain path (SQLite; created by `case new`)")
         ->envname("UNDERTAKE_DB");
 
   struct Options {
-    std::string id, event, actor, payload, at, rules, data, data_file, stage;
+    std::string id, event, actor, payload, at, rules, data, data_file, stage, request_id;
     std::vector<std::string> sets;
     bool json = false, open_only = false;
   };
@@ -350,7 +323,11 @@ void add_case_command(CLI::App& app, Context& ctx) {
   create->callback([o, &ctx] {
     auto store = open_store(ctx);
     auto engine = open_engine(o->rules);
-    json::object data = parse_payload(o->data_file.empty() ? o->data : "@" + o->data_file, o->sets);
+    const InputLimits limits = engine->limits();
+    const bool file = !o->data_file.empty();
+    json::object data = object_argument(
+        file ? "--data-file" : "--data",
+        file ? argument_text("--data-file", "@" + o->data_file, limits) : o->data, o->sets, limits);
     Case c = engine->create_case(o->id, std::move(data));
     store->create(c);
     if (o->json)
@@ -367,19 +344,34 @@ void add_case_command(CLI::App& app, Context& ctx) {
   fire->add_option("--payload", o->payload, "Payload JSON object (or @file.json)");
   fire->add_option("--set", o->sets, "KEY=VALUE payload fields (price=420000)");
   fire->add_option("--at", o->at, "When (ISO-8601; default: now)");
-  fire->add_flag("--json", o->json, "Print the outcome as JSON");
+  fire->add_option("--request-id", o->request_id,
+                   "Names the request: a repeat of it (a retry after a timeout) gets the first "
+                   "outcome back and fires nothing");
+  fire->add_flag("--json", o->json,
+                 "Print the outcome as JSON (with revision, attempts, repeated)");
   fire->callback([o, &ctx] {
     auto store = open_store(ctx, false);
     auto engine = open_engine(o->rules);
-    const Outcome outcome =
-        fire_stored(*store, *engine, o->id, o->event, parse_actor(o->actor),
-                    parse_payload(o->payload, o->sets), parse_time(o->at, "--at"))
-            .outcome;
-    if (o->json)
-      print_json(std::cout, outcome.to_json());
-    else
-      std::cout << o->id << ": " << outcome.summary() << "\n";
-    ctx.exit_status = outcome.accepted ? 0 : 1;
+    const InputLimits limits = engine->limits();
+    FireOptions options;
+    options.request_id = o->request_id;
+    const StoredFire r =
+        fire_stored(*store, *engine, o->id, o->event, actor_argument(o->actor, limits),
+                    object_argument("--payload", argument_text("--payload", o->payload, limits),
+                                    o->sets, limits),
+                    parse_time(o->at, "--at"), options);
+    if (o->json) {
+      print_json(std::cout, r.to_json(o->id, o->request_id));
+    } else {
+      std::cout << o->id << ": " << r.outcome.summary() << "\n";
+      std::cout << "  revision " << r.revision << ", " << r.attempts
+                << (r.attempts == 1 ? " attempt" : " attempts");
+      if (r.repeated)
+        std::cout << "; a repeat of request " << o->request_id
+                  << ": its first outcome, nothing fired";
+      std::cout << "\n";
+    }
+    ctx.exit_status = r.outcome.accepted ? 0 : 1;
   });
 
   auto* show =
@@ -422,7 +414,8 @@ void add_case_command(CLI::App& app, Context& ctx) {
     auto store = open_store(ctx, false);
     auto engine = open_engine(o->rules);
     Case c = load_case(*store, *engine, o->id);
-    const auto events = c.available(parse_actor(o->actor));
+    const Actor actor = actor_argument(o->actor, engine->limits());
+    const auto events = c.available(actor);
     if (o->json) {
       json::array a;
       for (const auto& e : events)
@@ -431,7 +424,7 @@ void add_case_command(CLI::App& app, Context& ctx) {
       return;
     }
     if (events.empty())
-      std::cout << "Nothing " << parse_actor(o->actor).id << " may fire on " << c.id() << " now.\n";
+      std::cout << "Nothing " << actor.id << " may fire on " << c.id() << " now.\n";
     for (const auto& e : events)
       std::cout << "  " << pad(e.event, 26)
                 << (e.gated ? "(gate rules are checked when fired)" : "") << "\n";
@@ -491,7 +484,8 @@ void add_case_command(CLI::App& app, Context& ctx) {
     for (const auto& s : cases)
       std::cout << pad(s.case_id, 14) << pad(s.stage, 13) << pad(std::to_string(s.revision), 5)
                 << pad(s.updated ? short_time(*s.updated) : "-", 18)
-                << pad(s.attention ? short_time(*s.attention) : "-", 18) << s.customer << "\n";
+                << pad(s.attention ? short_time(*s.attention) : "-", 18) << one_line(s.customer)
+                << "\n";
     std::cout << cases.size() << " case(s)\n";
   });
 }

@@ -5,15 +5,14 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/policy.hpp"
 
 namespace undertake::cli {
@@ -23,39 +22,15 @@ namespace {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
-/// Parses a file's text; on failure says where (line and column) and why.
+/// Reads a policy file; on failure says where (line and column, JSON path) and why.
 bool parse_file(const fs::path& file, json::value& out, std::string& problem) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    problem = file.string() + ": cannot read the file";
+  try {
+    out = read_json_file(file.string(), InputLimits{}, ErrorKind::invalid_policy);
+    return true;
+  } catch (const Error& e) {
+    problem = e.what();
     return false;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  json::parse_options options;
-  options.max_depth = 64;
-  json::stream_parser parser({}, options);
-  json::error_code ec;
-  std::size_t used = parser.write_some(text.data(), text.size(), ec);
-  if (!ec) parser.finish(ec);
-  if (ec) {
-    std::size_t line = 1;
-    std::size_t column = 1;
-    for (std::size_t i = 0; i < used && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    problem = file.string() + ":" + std::to_string(line) + ":" + std::to_string(column) +
-              ": not valid JSON: " + ec.message();
-    return false;
-  }
-  out = parser.release();
-  return true;
 }
 
 int check(const std::string& target, bool quiet) {

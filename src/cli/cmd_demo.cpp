@@ -23,6 +23,7 @@
 #include "cli/case_cli.hpp"
 #include "cli/commands.hpp"
 #include "cli/simulate.hpp"
+#include "common/display_width.hpp"
 #include "diagram/diagram.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
@@ -85,22 +86,21 @@ struct Table {
   std::vector<bool> right;  // right-aligned columns
   std::string note;
 
-  static std::size_t width(const std::string& s) {
-    std::size_t n = 0;
-    for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-    return n;
-  }
   std::string text() const {
+    using detail::display_width;
     std::vector<std::size_t> w(head.size(), 0);
-    for (std::size_t i = 0; i < head.size(); ++i) w[i] = width(head[i]);
+    for (std::size_t i = 0; i < head.size(); ++i) w[i] = display_width(head[i]);
     for (const auto& r : rows)
-      for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], width(r[i]));
+      for (std::size_t i = 0; i < r.size() && i < w.size(); ++i)
+        w[i] = std::max(w[i], display_width(r[i]));
     auto line = [&](const std::vector<std::string>& cells) {
       std::string s = " ";
       for (std::size_t i = 0; i < cells.size() && i < w.size(); ++i) {
-        const std::string pad(w[i] - width(cells[i]), ' ');
         const bool r = i < right.size() && right[i];
-        s += "  " + (r ? pad + cells[i] : cells[i] + (i + 1 < cells.size() ? pad : ""));
+        const bool last = i + 1 == cells.size();
+        s += "  " + (r      ? detail::pad(cells[i], w[i], detail::Align::right)
+                     : last ? cells[i]
+                            : detail::pad(cells[i], w[i]));
       }
       return s + "\n";
     };
@@ -160,10 +160,10 @@ class Progress {
     if (pct == last_ && label == label_) return;
     last_ = pct;
     label_ = label;
-    std::fprintf(stderr, "\r  [%s%s] %3d%%  %-28s",
+    std::fprintf(stderr, "\r  [%s%s] %3d%%  %s",
                  std::string(static_cast<std::size_t>(filled), '#').c_str(),
                  std::string(static_cast<std::size_t>(width - filled), '.').c_str(), pct,
-                 label.c_str());
+                 detail::pad(label, 28).c_str());
     std::fflush(stderr);
   }
   void done() {

@@ -2,18 +2,18 @@
 // `undertake eval RULE [DATA]` evaluates one rule (JSON text, or @file).
 #include <boost/json.hpp>
 
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
 #include "rules/jsonlogic/value.hpp"
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/jsonlogic.hpp"
+#include "undertake/limits.hpp"
 
 namespace undertake::cli {
 
@@ -23,37 +23,19 @@ namespace json = boost::json;
 namespace jl = undertake::jsonlogic;
 using jl::detail::to_text;
 
-std::optional<std::string> read_file(const std::string& path, std::string& why) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = "cannot open it";
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    why = "cannot read it";
-    return std::nullopt;
-  }
-  return text.str();
+// Deep enough that a rule nested past Limits::max_depth is refused by the rule language itself
+// (limit_exceeded, with its path), yet within the ceiling every recursion over JSON is bounded by
+// (limits.hpp).
+InputLimits rule_text_limits() {
+  InputLimits limits;
+  limits.max_json_depth = InputLimits::kMaxJsonDepthCeiling;
+  return limits;
 }
 
-std::optional<json::value> parse(std::string_view text, std::string& why) {
-  json::parse_options options;
-  // Deep enough that a rule nested past Limits::max_depth is refused by the rule language itself
-  // (limit_exceeded, with its path), yet bounded so that printing a case stays safe.
-  options.max_depth = 10'000;
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec, {}, options);
-  if (ec) {
-    why = ec.message();
-    return std::nullopt;
-  }
-  return v;
-}
-
-/// Equality of expected and actual JSON, numbers compared by value (3 equals 3.0).
-bool same(const json::value& a, const json::value& b) {
+/// Equality of expected and actual JSON, numbers compared by value (3 equals 3.0). The recursion
+/// is bounded: values nested deeper than JSON text may be (limits.hpp) are never the same.
+bool same(const json::value& a, const json::value& b, unsigned depth = 0) {
+  if ((a.is_array() || a.is_object()) && depth >= InputLimits::kMaxJsonDepthCeiling) return false;
   const bool an = a.is_int64() || a.is_uint64() || a.is_double();
   const bool bn = b.is_int64() || b.is_uint64() || b.is_double();
   if (an || bn) return an && bn && json::value_to<double>(a) == json::value_to<double>(b);
@@ -63,7 +45,7 @@ bool same(const json::value& a, const json::value& b) {
     const auto& y = b.get_array();
     if (x.size() != y.size()) return false;
     for (std::size_t i = 0; i < x.size(); ++i)
-      if (!same(x[i], y[i])) return false;
+      if (!same(x[i], y[i], depth + 1)) return false;
     return true;
   }
   if (a.is_object()) {
@@ -72,7 +54,7 @@ bool same(const json::value& a, const json::value& b) {
     if (x.size() != y.size()) return false;
     for (const auto& member : x) {
       const json::value* other = y.if_contains(member.key());
-      if (!other || !same(member.value(), *other)) return false;
+      if (!other || !same(member.value(), *other, depth + 1)) return false;
     }
     return true;
   }
@@ -140,15 +122,11 @@ struct Tally {
 
 /// Runs one suite file; false when the file cannot be read or is not a suite.
 bool run_suite(const std::string& file, Tally& tally) {
-  std::string why;
-  const auto text = read_file(file, why);
-  if (!text) {
-    std::cerr << "undertake jsonlogic: " << file << ": " << why << "\n";
-    return false;
-  }
-  const auto suite = parse(*text, why);
-  if (!suite) {
-    std::cerr << "undertake jsonlogic: " << file << ": not JSON: " << why << "\n";
+  std::optional<json::value> suite;
+  try {
+    suite = read_json_file(file, rule_text_limits());
+  } catch (const Error& e) {
+    std::cerr << "undertake jsonlogic: " << e.what() << "\n";
     return false;
   }
   if (!suite->is_array()) {
@@ -192,25 +170,23 @@ bool run_suite(const std::string& file, Tally& tally) {
 }
 
 /// An argument of `eval`: JSON text, or @path for a file's content.
+/// An argument of `eval`: JSON text, or @path for a file's content.
 std::optional<json::value> json_argument(const std::string& arg, const char* what, int& status) {
-  std::string text = arg;
-  std::string why;
-  if (!arg.empty() && arg[0] == '@') {
-    const auto content = read_file(arg.substr(1), why);
-    if (!content) {
-      std::cerr << "undertake eval: " << arg.substr(1) << ": " << why << "\n";
+  try {
+    if (!arg.empty() && arg[0] == '@') return read_json_file(arg.substr(1), rule_text_limits());
+    return parse_json(arg, rule_text_limits(), what);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::not_found || e.kind() == ErrorKind::io) {
+      std::cerr << "undertake eval: " << e.what() << "\n";
       status = 2;
-      return std::nullopt;
+    } else {
+      json::object error{
+          {"kind", error_kind_name(e.kind())}, {"where", e.where()}, {"message", e.why()}};
+      std::cerr << to_text(json::object{{"error", std::move(error)}}) << "\n";
+      status = 1;
     }
-    text = *content;
+    return std::nullopt;
   }
-  auto v = parse(text, why);
-  if (!v) {
-    json::object e{{"kind", "invalid_json"}, {"where", what}, {"message", why}};
-    std::cerr << to_text(json::object{{"error", std::move(e)}}) << "\n";
-    status = 1;
-  }
-  return v;
 }
 
 int evaluate(const std::string& rule_arg, const std::optional<std::string>& data_arg) {

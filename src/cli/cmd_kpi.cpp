@@ -5,7 +5,6 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -15,8 +14,8 @@
 #include "cli/case_cli.hpp"
 #include "cli/commands.hpp"
 #include "cli/scenario.hpp"
-#include "undertake/sqlite_store.hpp"
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/kpi.hpp"
 #include "undertake/policy.hpp"
 
@@ -34,12 +33,12 @@ KpiCatalogue load_catalogue(const std::string& policy) {
   if (fs::is_directory(policy)) {
     const fs::path dir(policy);
     if (!fs::exists(dir / "policy.json") && fs::exists(dir / "kpi.json"))
-      return kpi_catalogue_from_json(read_json_file((dir / "kpi.json").string()),
+      return kpi_catalogue_from_json(read_json_file((dir / "kpi.json").string(), InputLimits{}),
                                      (dir / "kpi.json").string());
     return Policy::load(PolicySource::from_directory(policy))->kpi_catalogue();
   }
   if (!fs::exists(policy)) throw Error(ErrorKind::not_found, policy, "no such file or directory");
-  const json::value doc = read_json_file(policy);
+  const json::value doc = read_json_file(policy, InputLimits{});
   if (doc.is_object() && doc.get_object().contains("kpis"))
     return kpi_catalogue_from_json(doc, policy);
   return Policy::load(PolicySource::from_document(doc, policy))->kpi_catalogue();
@@ -87,14 +86,13 @@ void add_kpi_command(CLI::App& app, Context& ctx) {
     const KpiCatalogue catalogue = load_catalogue(opts->policy);
     std::vector<CaseLedger> cases;
     if (opts->files.empty() && ctx.db.empty())
-      throw Error(ErrorKind::invalid_argument, "kpi",
-                  "give scenario or ledger files, or --db FILE");
+      throw Error(ErrorKind::invalid_argument, "kpi", "give scenario or ledger files, or --db URI");
     if (!ctx.db.empty()) {
       const Engine engine = opts->policy.empty() ? Engine() : Engine(opts->policy);
-      cases = load_ledgers(*open_sqlite_store(ctx.db), engine);
+      cases = load_ledgers(*open_store(ctx, false), engine);
     }
     for (const auto& file : opts->files) {
-      const json::value doc = read_json_file(file);
+      const json::value doc = read_json_file(file, InputLimits{});
       std::vector<CaseLedger> more;
       if (is_scenario(doc)) {
         std::ostringstream failures;  // a scenario's own expectations are `undertake run`'s job

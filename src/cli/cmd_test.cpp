@@ -5,14 +5,13 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "undertake/engine.hpp"
 #include "undertake/error.hpp"
 #include "undertake/policy.hpp"
 #include "undertake/rule_tests.hpp"
@@ -33,19 +32,7 @@ struct Options {
 int run_tests(const Options& o) {
   std::shared_ptr<const Policy> policy;
   try {
-    std::error_code ec;
-    if (fs::is_directory(o.rules, ec)) {
-      policy = Policy::load(PolicySource::from_directory(o.rules));
-    } else {
-      std::ifstream in(o.rules, std::ios::binary);
-      if (!in) throw Error(ErrorKind::not_found, o.rules, "no such rules directory or policy file");
-      std::ostringstream text;
-      text << in.rdbuf();
-      boost::json::error_code jec;
-      const boost::json::value doc = boost::json::parse(text.str(), jec);
-      if (jec) throw Error(ErrorKind::invalid_json, o.rules, "not valid JSON: " + jec.message());
-      policy = Policy::load(PolicySource::from_document(doc, o.rules));
-    }
+    policy = Policy::load(policy_source_from_path(o.rules));
   } catch (const Error& e) {
     std::cout << "undertake test: the policy does not load: " << e.what() << "\n"
               << "(`undertake check " << o.rules << "` lists every problem)\n";

@@ -10,8 +10,9 @@ namespace undertake::cli {
 
 struct Context {
   int exit_status = 0;
-  std::string
-      db;  ///< --db FILE (or $UNDERTAKE_DB): the SQLite case store; registered by add_case_command
+  /// --db URI (or $UNDERTAKE_DB): the case store, `sqlite:PATH` or a plain path; registered by
+  /// add_case_command
+  std::string db;
 };
 
 void add_run_command(CLI::App& app, Context& ctx);         // scenarios (process, rules, KPIs)
@@ -23,6 +24,10 @@ void add_test_command(CLI::App& app, Context& ctx);   // `test RULES_DIR TESTS..
 
 void add_case_command(CLI::App& app,
                       Context& ctx);  // `case new|fire|show|history|available|tick|list` (--db)
+void add_inbox_command(CLI::App& app, Context& ctx);    // `inbox --as ID:ROLE`: a worklist (--db)
+void add_changes_command(CLI::App& app, Context& ctx);  // `changes [--follow]`: the change feed
+void add_verify_command(CLI::App& app, Context& ctx);   // `verify ID...|--all`: the audit (--db)
+void add_store_command(CLI::App& app, Context& ctx);    // `store check|migrate` (SQLite --db)
 void add_diagram_command(CLI::App& app,
                          Context& ctx);              // `diagram [--case ID] --format mermaid|dot`
 void add_demo_command(CLI::App& app, Context& ctx);  // `demo`: a simulated quarter and its report

@@ -3,15 +3,21 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/terminal.hpp"
 #include "undertake/error.hpp"
 
 int main(int argc, char** argv) {
+  const undertake::cli::TerminalGuard terminal;  // no control character from input reaches it
   CLI::App app{"undertake — product undertaking process engine"};
   app.require_subcommand(1);
   undertake::cli::Context ctx;
   undertake::cli::add_run_command(app, ctx);
   undertake::cli::add_jsonlogic_commands(app, ctx);
   undertake::cli::add_case_command(app, ctx);  // registers the global --db option (ctx.db)
+  undertake::cli::add_inbox_command(app, ctx);
+  undertake::cli::add_changes_command(app, ctx);
+  undertake::cli::add_verify_command(app, ctx);
+  undertake::cli::add_store_command(app, ctx);
   undertake::cli::add_kpi_command(app, ctx);
   undertake::cli::add_diagram_command(app, ctx);
   undertake::cli::add_demo_command(app, ctx);
@@ -21,11 +27,8 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
-  } catch (const undertake::Error& e) {
-    std::cerr << "undertake: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "undertake: " << e.what() << "\n";
+  } catch (const std::exception& e) {  // undertake::Error and the others alike: one line
+    std::cerr << "undertake: " << undertake::cli::one_line(e.what()) << "\n";
     return 2;
   }
   return ctx.exit_status;

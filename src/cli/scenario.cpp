@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/kpi.hpp"
 
 namespace json = boost::json;
@@ -97,20 +97,9 @@ void check_kpis(const std::string& file, const json::value& expect, const Policy
 
 }  // namespace
 
-json::value read_json_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::not_found, path, "cannot open the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  json::error_code ec;
-  json::value v = json::parse(text.str(), ec);
-  if (ec) throw Error(ErrorKind::invalid_json, path, "not valid JSON: " + ec.message());
-  return v;
-}
-
 ScenarioRun run_scenario_file(const std::string& file, const ScenarioOptions& options,
                               std::ostream& out) {
-  const json::value doc = read_json_file(file);
+  const json::value doc = read_json_file(file, InputLimits{});
   if (!doc.is_object()) bad(file, "/", "a scenario is an object with \"cases\"");
   const auto& root = doc.get_object();
   for (const auto& kv : root)

@@ -38,7 +38,4 @@ struct ScenarioRun {
 ScenarioRun run_scenario_file(const std::string& path, const ScenarioOptions& options,
                               std::ostream& out);
 
-/// Reads a JSON file; errors name the file and what is wrong.
-boost::json::value read_json_file(const std::string& path);
-
 }  // namespace undertake::cli

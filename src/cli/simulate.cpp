@@ -553,10 +553,22 @@ std::optional<Action> OrderScript::plan(const Case& c, Timestamp t, Chooser& ch)
         "production.inspect", who, after(t, ch, 4, days(2)),
         {{"batch", open_batch_}, {"passed", passed}, {"quantity_passed", passed ? qty : 0.0}});
   }
-  if (c.in("Production.Rectification"))
+  if (c.in("Production.Rectification")) {
+    // Rework (policy §二(七)2): a share of the batch is reworked at about half what making those
+    // units cost, which the KPIs of actual cost then include.
+    const double qty = number(at_path(record, {"production", "batches", open_batch_, "quantity"}));
+    const double made = number(at_path(record, {"production", "batches", open_batch_, "cost"}));
+    double reworked = std::floor(qty * ch.real(0.1, 0.6));  // whole units, at most the batch
+    if (reworked < 1 && qty >= 1) reworked = 1;
+    const double share = ch.real(0.3, 0.7);
+    const double cost = qty > 0 ? money(made * reworked / qty * share) : 0.0;
     return act("production.rectify", Staff::operator_(),
                after(t, ch, days(1), days(ch.chance(0.2) ? 9 : 5)),
-               {{"batch", open_batch_}, {"action", "rework and re-machine"}});
+               {{"batch", open_batch_},
+                {"action", "rework and re-machine"},
+                {"quantity", static_cast<std::int64_t>(reworked)},
+                {"cost", cost}});
+  }
 
   // ---- Delivery
   if (c.in("Delivery.Packing"))

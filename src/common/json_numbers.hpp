@@ -1,4 +1,6 @@
-// Reading whole numbers from JSON the same way everywhere (risk ratings, KPI payload fields).
+// Reading numbers from JSON the same way everywhere (risk ratings, KPI payload fields). The
+// non-finite numbers JSON text parsed by Boost.JSON may hold are found by measure_json
+// (common/json_measure.hpp), without recursion.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -7,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <string>
 
 namespace undertake::detail {
 

@@ -79,6 +79,7 @@ std::optional<Timestamp> parse_iso8601(std::string_view s) noexcept {
   if (pos != s.size()) return std::nullopt;
   at += std::chrono::hours{hour} + std::chrono::minutes{minute - offset_minutes} +
         std::chrono::seconds{second} + std::chrono::milliseconds{millis};
+  if (!in_iso8601_range(at)) return std::nullopt;  // 9999-12-31T23:00-05:00 is in year 10000
   return at;
 }
 

@@ -6,12 +6,12 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "case/case_impl.hpp"
+#include "common/json_measure.hpp"
 #include "integrity/seal.hpp"
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 
 namespace json = boost::json;
 
@@ -28,16 +28,37 @@ const json::value& field(const json::object& o, std::string_view key, const char
   return *v;
 }
 
+// Whether two JSON numbers are the same number, exactly: no tolerance, since every double survives
+// a trip through text bit for bit (json_text.hpp). The kind is not compared: 40 and 40.0 are the
+// same number, and a JSON tool between the engine and its store may write one for the other
+// (JavaScript's JSON.stringify writes the double 40.0 as 40, PostgreSQL's jsonb too); -0.0 and 0
+// are the same number as well.
+bool same_number(const json::value& a, const json::value& b) {
+  if (a.is_double() && b.is_double()) return a.get_double() == b.get_double();
+  if (!a.is_double() && !b.is_double()) return a == b;  // int64 and uint64 compare by value
+  const double d = a.is_double() ? a.get_double() : b.get_double();
+  const json::value& whole = a.is_double() ? b : a;
+  if (d != std::trunc(d)) return false;  // a fraction (or not finite)
+  if (whole.is_int64())
+    return d >= -0x1p63 && d < 0x1p63 && static_cast<std::int64_t>(d) == whole.get_int64();
+  return d >= 0 && d < 0x1p64 && static_cast<std::uint64_t>(d) == whole.get_uint64();
+}
+
 // The first JSON path at which two values differ (for a precise "damaged snapshot" message).
-std::string first_difference(const json::value& a, const json::value& b, const std::string& path) {
+// Recursion is bounded: it follows only containers both values have, and `b` is the engine's own
+// replayed record, within max_json_depth; past the ceiling (limits.hpp) values count as different.
+std::string first_difference(const json::value& a, const json::value& b, const std::string& path,
+                             unsigned depth = 0) {
   if (a.kind() != b.kind() && !(a.is_number() && b.is_number())) return path;
+  if ((a.is_object() || a.is_array()) && depth >= InputLimits::kMaxJsonDepthCeiling) return path;
   if (a.is_object()) {
     const auto& ao = a.get_object();
     const auto& bo = b.get_object();
     for (const auto& kv : ao) {
       const json::value* other = bo.if_contains(kv.key());
       if (!other) return path + "/" + std::string(kv.key());
-      std::string d = first_difference(kv.value(), *other, path + "/" + std::string(kv.key()));
+      std::string d =
+          first_difference(kv.value(), *other, path + "/" + std::string(kv.key()), depth + 1);
       if (!d.empty()) return d;
     }
     for (const auto& kv : bo)
@@ -48,18 +69,22 @@ std::string first_difference(const json::value& a, const json::value& b, const s
     const auto& aa = a.get_array();
     const auto& ba = b.get_array();
     for (std::size_t i = 0; i < std::min(aa.size(), ba.size()); ++i) {
-      std::string d = first_difference(aa[i], ba[i], path + "/" + std::to_string(i));
+      std::string d = first_difference(aa[i], ba[i], path + "/" + std::to_string(i), depth + 1);
       if (!d.empty()) return d;
     }
     return aa.size() == ba.size() ? std::string{} : path;
   }
-  if (a.is_number()) {
-    // Within a few ulps: Boost.JSON 1.81's parser does not round every decimal to the nearest
-    // double, so a snapshot that went through text (a host's database) may differ in the last bit.
-    const double x = a.to_number<double>(), y = b.to_number<double>();
-    return std::fabs(x - y) <= 1e-12 * std::max(std::fabs(x), std::fabs(y)) ? std::string{} : path;
-  }
+  if (a.is_number()) return same_number(a, b) ? std::string{} : path;
   return a == b ? std::string{} : path;
+}
+
+// Refuses a value nested deeper than `max_depth` (before it is copied: Boost.JSON copies
+// recursively).
+void check_depth(const json::object& o, unsigned max_depth, const std::string& where) {
+  if (const detail::JsonMeasure m = detail::measure_json(o, max_depth, where);
+      m.problem == detail::JsonMeasure::Problem::too_deep)
+    throw Error(ErrorKind::invalid_snapshot, m.path,
+                "nested deeper than " + std::to_string(max_depth) + " levels (limits.hpp)");
 }
 
 }  // namespace
@@ -67,16 +92,10 @@ std::string first_difference(const json::value& a, const json::value& b, const s
 PolicySource policy_source_from_path(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return PolicySource::from_directory(path);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::not_found, path, "no such rules directory or policy file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  json::error_code jec;
-  json::parse_options options;
-  options.max_depth = 64;  // the same bound as a rules directory's files (policy_source.cpp)
-  json::value doc = json::parse(text.str(), jec, {}, options);
-  if (jec) throw Error(ErrorKind::invalid_policy, path, "not valid JSON: " + jec.message());
-  return PolicySource::from_document(doc, path);
+  if (!std::filesystem::exists(path, ec))
+    throw Error(ErrorKind::not_found, path, "no such rules directory or policy file");
+  return PolicySource::from_document(read_json_file(path, InputLimits{}, ErrorKind::invalid_policy),
+                                     path);
 }
 
 Engine::Engine() : Engine(Policy::load(PolicySource::builtin(), Extensions{})) {}
@@ -87,7 +106,8 @@ Engine::Engine(const std::string& policy_path)
 Engine::Engine(std::shared_ptr<const Policy> policy)
     : policy_(std::move(policy)),
       listener_(std::make_shared<std::shared_ptr<const Listener>>()),
-      seal_(std::make_shared<const detail::Seal>()) {
+      seal_(std::make_shared<const detail::Seal>()),
+      limits_(std::make_shared<detail::LimitsSlot>(InputLimits{})) {
   if (!policy_) throw Error(ErrorKind::invalid_argument, "Engine", "a policy is required");
   versions_[policy_->version()] = policy_;
 }
@@ -114,6 +134,19 @@ std::shared_ptr<const Policy> Engine::policy_version(std::string_view version) c
   return it == versions_.end() ? nullptr : it->second;
 }
 
+void Engine::set_rule_limits(const jsonlogic::Limits& limits) {
+  if (limits.max_depth == 0 || limits.max_steps == 0 || limits.max_items == 0)
+    throw Error(ErrorKind::invalid_argument, "rule limits",
+                "max_depth, max_steps and max_items must each be at least 1");
+  std::lock_guard<std::mutex> lock(mutex_);
+  rule_limits_ = limits;
+}
+
+jsonlogic::Limits Engine::rule_limits() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return rule_limits_;
+}
+
 void Engine::set_host_key(std::string_view key) {
   auto seal = std::make_shared<const detail::Seal>(key);
   std::lock_guard<std::mutex> lock(mutex_);
@@ -131,23 +164,33 @@ void Engine::set_listener(Listener listener) {
   std::atomic_store(listener_.get(), std::move(fn));
 }
 
+InputLimits Engine::limits() const noexcept {
+  return limits_->load();
+}
+
+void Engine::set_limits(const InputLimits& limits) {
+  if (std::string problem = limits_problem(limits); !problem.empty())
+    throw Error(ErrorKind::invalid_argument, "limits", problem);
+  limits_->store(limits);
+}
+
 Case Engine::make_case(std::string id, json::object data,
                        std::shared_ptr<const Policy> policy) const {
-  if (id.empty())
-    throw Error(ErrorKind::invalid_argument, "case id", "a case needs a non-empty id");
-  if (std::string problem = detail::check_storable(data, "data"); !problem.empty())
-    throw Error(ErrorKind::invalid_argument, "case " + id, problem);
-  if (std::string problem = detail::validate_requirement_form(data, "data"); !problem.empty())
-    throw Error(ErrorKind::invalid_argument, "case " + id, problem);
   auto impl = std::make_unique<Case::Impl>();
-  impl->policy = std::move(policy);
-  impl->deadlines.rules = detail::deadline_rules_for(impl->policy);  // compiled once per policy
-  impl->world = detail::initial_record(id, data);
-  impl->world.get_object()["risk"] = impl->policy->assess_risks(RiskRegister{}).to_json();
+  impl->input_limits = limits_;
+  impl->limits = rule_limits();
   impl->id = std::move(id);
   impl->data = std::move(data);
+  impl->policy = std::move(policy);
+  impl->deadlines.rules = detail::deadline_rules_for(impl->policy);  // compiled once per policy
+  detail::check_new_case(*impl);  // before anything reads or copies the form
+  if (std::string problem = detail::validate_requirement_form(impl->data, "data"); !problem.empty())
+    throw Error(ErrorKind::invalid_argument, "case " + impl->id, problem);
+  impl->world = detail::initial_record(impl->id, impl->data);
+  impl->world.get_object()["risk"] = impl->policy->assess_risks(RiskRegister{}).to_json();
   impl->seal = seal();
-  impl->base = detail::genesis_of(*impl);
+  impl->base = detail::genesis_of(*impl);  // the form checked first: the seal reads it
+  detail::check_new_case_size(*impl);      // measures the sealed snapshot
   return Case(std::move(impl));
 }
 
@@ -161,6 +204,9 @@ Case Engine::replay(const CaseLedger& ledger, std::shared_ptr<const Policy> poli
   std::shared_ptr<const Policy> chosen =
       ledger.policy_version.empty() ? nullptr : policy_version(ledger.policy_version);
   if (!chosen) chosen = policy ? std::move(policy) : this->policy();
+  // Measured before anything copies them: a ledger a C++ host built may nest without bound.
+  const InputLimits limits = this->limits();
+  check_depth(ledger.data, limits.max_form_depth(), "data");
   Case c =
       make_case(ledger.case_id, ledger.data, std::move(chosen));  // no listener while replaying
   for (std::size_t i = 0; i < ledger.entries.size(); ++i) {
@@ -170,6 +216,7 @@ Case Engine::replay(const CaseLedger& ledger, std::shared_ptr<const Policy> poli
       detail::append_entry(*c.impl_, e);  // escalations record what happened; they move nothing
       detail::deadlines_apply_escalation(*c.impl_, c.impl_->ledger.back(), where);
     } else {
+      check_depth(e.payload, limits.max_payload_depth(), where + ".payload");
       Outcome o = c.fire(event_name(e.event), e.actor, e.payload, e.at);
       if (!o.accepted)
         throw Error(ErrorKind::invalid_snapshot,
@@ -268,6 +315,19 @@ std::string snapshot_path(const Error& e) {
   return where.compare(0, prefix.size(), prefix) == 0 ? where.substr(prefix.size()) : where;
 }
 
+// A value a C++ host built may be of any depth; before anything copies or walks it recursively,
+// it must be what a snapshot text within the limits can be. Returns its measure (among others
+// its length as JSON text, at most).
+detail::JsonMeasure measure_snapshot(const json::value& snapshot, const InputLimits& limits) {
+  detail::JsonMeasure m =
+      detail::measure_json(snapshot, limits.max_json_depth, "", detail::PathStyle::pointer);
+  if (m.problem == detail::JsonMeasure::Problem::too_deep)
+    throw Error(
+        ErrorKind::limit_exceeded, "snapshot",
+        "nested deeper than max_json_depth (" + std::to_string(limits.max_json_depth) + ")");
+  return m;
+}
+
 }  // namespace
 
 Case Engine::restore(const json::value& snapshot) const {
@@ -279,16 +339,27 @@ Case Engine::restore(json::value&& snapshot) const {
 }
 
 Case Engine::restore_from(const json::value& snapshot, json::object* movable) const {
+  const InputLimits limits = this->limits();
+  const detail::JsonMeasure measure = measure_snapshot(snapshot, limits);
   const SnapshotHeader h = read_header(*this, snapshot);
   const auto& o = snapshot.get_object();
   if (h.format_version >= 3) {
+    // Restored from state, not replayed: nothing re-checks what the snapshot holds, so it must be
+    // what JSON text can hold (a C++ host may have built it).
+    if (!measure.ok())
+      damaged(measure.path, measure.problem == detail::JsonMeasure::Problem::not_finite
+                                ? "not a finite number (JSON has no infinity)"
+                                : "not valid UTF-8");
     auto impl = std::make_unique<Case::Impl>();
     impl->id = h.case_id;
     impl->policy = h.policy;
     impl->data = *h.data;
     impl->seal = seal();
+    impl->input_limits = limits_;
+    impl->limits = rule_limits();
     impl->deadlines.rules = detail::deadline_rules_for(impl->policy);
     detail::restore_sealed(*impl, o, movable);
+    detail::restored_snapshot_bytes(*impl, measure.bytes);
     Case c(std::move(impl));
     c.impl_->listener = listener_;
     return c;
@@ -348,6 +419,7 @@ void Engine::check_chain(const CaseLedger& ledger) const {
 }
 
 VerifyReport Engine::verify(const json::value& snapshot) const {
+  (void)measure_snapshot(snapshot, limits());
   const SnapshotHeader h = read_header(*this, snapshot);
   const auto& o = snapshot.get_object();
   VerifyReport report;

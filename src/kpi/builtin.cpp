@@ -420,6 +420,12 @@ BuiltinKpiTotals BuiltinKpiExtractor::extract(const CaseLedger& c) {
         }
         break;
       }
+      case EventId::production_rectify:
+        // Rework is part of the actual cost (policy §二(七)2); `cost` is optional: absent or null
+        // (which payload validation lets through) costs 0.
+        if (const json::value* cost = member(p, "cost"); cost && !cost->is_null())
+          actual_cost += Fields(c, e).non_negative(*cost, "cost");
+        break;
       case EventId::production_complete:
         if (!completed) {
           completed = true;

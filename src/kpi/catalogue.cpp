@@ -8,6 +8,7 @@
 
 #include "kpi/kpi_detail.hpp"
 #include "policy/builtin_policy.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/kpi.hpp"
 
 namespace json = boost::json;
@@ -400,7 +401,9 @@ const KpiCatalogue& KpiCatalogue::defaults() {
   static const KpiCatalogue catalogue = [] {
     for (const auto& f : detail::builtin_policy_files())
       if (f.name == "kpi.json")
-        return kpi_catalogue_from_json(json::parse(f.content), "rules/default/kpi.json");
+        return kpi_catalogue_from_json(
+            parse_json(f.content, InputLimits{}, "rules/default/kpi.json"),
+            "rules/default/kpi.json");
     KpiCatalogue c;  // only when the library was built without rules/default/kpi.json
     for (std::size_t b = 0; b < kBuiltinKpiCount; ++b) {
       KpiDefinition def;

@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "common/display_width.hpp"
 #include "kpi/kpi_detail.hpp"
 #include "undertake/kpi.hpp"
 
@@ -396,13 +397,6 @@ namespace {
 
 constexpr std::string_view kNull = "—";
 
-std::size_t columns(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char ch : s)
-    if ((ch & 0xC0) != 0x80) ++n;  // count UTF-8 code points, not bytes
-  return n;
-}
-
 std::string shown(const std::optional<double>& v) {
   return v ? kpi_detail::number_text(*v) : std::string(kNull);
 }
@@ -418,15 +412,15 @@ std::string table(const std::vector<std::vector<std::string>>& rows,
                   const std::vector<bool>& right) {
   std::vector<std::size_t> width(rows.front().size(), 0);
   for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], columns(row[i]));
+    for (std::size_t i = 0; i < row.size(); ++i)
+      width[i] = std::max(width[i], detail::display_width(row[i]));
   std::string out;
   for (std::size_t r = 0; r < rows.size(); ++r) {
     std::string line;
     for (std::size_t i = 0; i < rows[r].size(); ++i) {
-      const std::string& cell = rows[r][i];
-      const std::string pad(width[i] - columns(cell), ' ');
       if (i) line += "  ";
-      line += right[i] && r > 0 ? pad + cell : cell + pad;
+      line += detail::pad(rows[r][i], width[i],
+                          right[i] && r > 0 ? detail::Align::right : detail::Align::left);
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/json_pointer.hpp"
+
 namespace undertake::detail {
 
 class JsonChecker {
@@ -84,16 +86,7 @@ class JsonChecker {
 
   static std::string join(std::string_view path, std::string_view key) {
     std::string p(path);
-    p += '/';
-    // JSON Pointer escaping (RFC 6901), so paths can be followed in an editor.
-    for (char c : key) {
-      if (c == '~')
-        p += "~0";
-      else if (c == '/')
-        p += "~1";
-      else
-        p += c;
-    }
+    append_pointer_token(p, key);
     return p;
   }
   static std::string index(std::string_view path, std::size_t i) {

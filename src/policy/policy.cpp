@@ -5,6 +5,9 @@
 
 #include <algorithm>
 
+#include "common/exception_text.hpp"
+#include "common/json_measure.hpp"
+#include "common/json_numbers.hpp"
 #include "policy/json_checker.hpp"
 #include "policy/message_template.hpp"
 #include "policy/policy_data.hpp"
@@ -12,6 +15,7 @@
 #include "rules/jsonlogic/node.hpp"
 #include "undertake/deadlines.hpp"
 #include "undertake/error.hpp"
+#include "undertake/limits.hpp"
 
 namespace json = boost::json;
 
@@ -81,10 +85,15 @@ std::optional<jsonlogic::Rule> compile_logic(const json::value& logic,
                                              const jsonlogic::Operators& ops,
                                              const std::string& where, const std::string& path,
                                              JsonChecker& check) {
+  const std::string prefix = where + ": ";  // the rule's place, kept for its runtime errors
   try {
-    return jsonlogic::Rule::compile(logic, ops, where + ": " + path);
+    return jsonlogic::Rule::compile(logic, ops, prefix + path);
   } catch (const Error& e) {
-    check.fail(where, path, e.why().empty() ? e.what() : std::string(e.what()));
+    // The error names the rule's place with the JSON path inside it: say it once.
+    if (e.where().compare(0, prefix.size(), prefix) == 0)
+      check.fail(where, std::string_view(e.where()).substr(prefix.size()), e.why());
+    else
+      check.fail(where, path, e.what());
     return std::nullopt;
   }
 }
@@ -340,17 +349,26 @@ jsonlogic::Operators policy_operators(const Extensions& ext,
 }
 
 /// Checks the `decide` calls of a rule whose table is named by a constant: the table exists and
-/// gets as many inputs as it has columns (or one object of named inputs).
+/// gets as many inputs as it has columns (or one object of named inputs). The walk goes as deep as
+/// the document, which a C++ host may have built: it stops, with a problem, at the depth no JSON
+/// text may exceed (limits.hpp).
 void check_decide_calls(const json::value& logic, const std::string& where, const std::string& path,
                         const detail::TableMap& tables, const std::vector<std::string>& declared,
-                        JsonChecker& check) {
+                        JsonChecker& check, unsigned depth = 0) {
+  if (!logic.is_array() && !logic.is_object()) return;
+  if (depth >= InputLimits::kMaxJsonDepthCeiling) {
+    check.fail(
+        where, path,
+        "nested deeper than " + std::to_string(InputLimits::kMaxJsonDepthCeiling) + " levels");
+    return;
+  }
   if (logic.is_array()) {
     const auto& a = logic.get_array();
     for (std::size_t i = 0; i < a.size(); ++i)
-      check_decide_calls(a[i], where, JsonChecker::index(path, i), tables, declared, check);
+      check_decide_calls(a[i], where, JsonChecker::index(path, i), tables, declared, check,
+                         depth + 1);
     return;
   }
-  if (!logic.is_object()) return;
   const auto& o = logic.get_object();
   if (o.size() == 1 && o.begin()->key() == "decide") {
     const json::value& args = o.begin()->value();
@@ -387,7 +405,7 @@ void check_decide_calls(const json::value& logic, const std::string& where, cons
   }
   for (const auto& kv : o)
     check_decide_calls(kv.value(), where, JsonChecker::join(path, kv.key()), tables, declared,
-                       check);
+                       check, depth + 1);
 }
 
 std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions& ext,
@@ -406,6 +424,12 @@ std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions
                  "unknown policy part \"" + part.name +
                      "\" (expected policy, roles, gates, routes, process, risk, "
                      "kpi, tables or deadlines)");
+    // Boost.JSON reads a number beyond double (1e400) as infinity: a threshold nothing reaches.
+    // The walk is iterative; nesting past the ceiling is check_decide_calls's to report.
+    if (const detail::JsonMeasure m = detail::measure_json(
+            part.document, InputLimits::kMaxJsonDepthCeiling, "", detail::PathStyle::pointer);
+        m.problem == detail::JsonMeasure::Problem::not_finite)
+      check.fail(part.where, m.path, "a number too large for a double (it reads as infinity)");
     data->parts.emplace(part.name, part.document);
   }
   // Order matters: roles before the parts that name roles.
@@ -538,7 +562,11 @@ std::shared_ptr<const Policy> Policy::load(const PolicySource& source, const Ext
 
 std::vector<std::string> Policy::check(const PolicySource& source, const Extensions& ext) {
   std::vector<std::string> problems;
-  compile(source, ext, problems);
+  const auto data = compile(source, ext, problems);
+  // Inputs no row of a table covers do not stop a load (a rule reading the table there fails,
+  // closed), but a policy with them is not what its author meant: the check reports them.
+  for (const auto& [name, table] : *data->tables)
+    for (auto& gap : table->gaps()) problems.push_back(std::move(gap));
   return problems;
 }
 
@@ -650,15 +678,20 @@ GateDecision Policy::decide(EventId event, const json::value& facts, const Actor
         if (!t.passed)
           t.message = v.message.empty() ? detail::fill_message(rule.message, facts) : v.message;
       }
-    } catch (const Error& e) {
-      // A rule that cannot be evaluated fails closed: the event is refused and the error shown.
+    } catch (...) {
+      // A rule that cannot be evaluated fails closed, whatever its severity and whatever host code
+      // threw (a custom rule or operator): the event is refused and the error shown. Out of memory
+      // is rethrown by current_exception_text (fire() then changes nothing).
       t.passed = false;
-      t.message = "rule could not be evaluated: " + std::string(e.what());
+      t.error = true;
+      t.message = "rule could not be evaluated: " + detail::current_exception_text();
     }
     t.reads = reads_of(reads);
     if (!decisions.calls.empty() && t.details.is_null())
       t.details = json::object{{"decisions", std::move(decisions.calls)}};
-    if (!t.passed) {
+    if (t.error) {
+      decision.verdict = Verdict::denied;
+    } else if (!t.passed) {
       switch (rule.severity) {
         case Severity::deny:
           decision.verdict = Verdict::denied;

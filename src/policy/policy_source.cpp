@@ -3,11 +3,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "policy/builtin_policy.hpp"
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/policy.hpp"
 
 namespace json = boost::json;
@@ -15,15 +14,6 @@ namespace fs = std::filesystem;
 
 namespace undertake {
 namespace {
-
-json::value parse_text(std::string_view text, const std::string& where) {
-  json::error_code ec;
-  json::parse_options options;
-  options.max_depth = 64;  // rule files are shallow; deeper nesting is a mistake or an attack
-  json::value value = json::parse(text, ec, {}, options);
-  if (ec) throw Error(ErrorKind::invalid_policy, where, "not valid JSON: " + ec.message());
-  return value;
-}
 
 std::string stem_of(std::string_view file_name) {
   const auto dot = file_name.rfind('.');
@@ -43,14 +33,10 @@ PolicySource PolicySource::from_directory(const std::string& directory) {
   if (ec) throw Error(ErrorKind::io, directory, "cannot list the directory: " + ec.message());
   std::sort(files.begin(), files.end());  // a stable order, whatever the file system returns
   PolicySource source;
-  for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error(ErrorKind::io, file.string(), "cannot read the file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    source.parts.push_back(Part{stem_of(file.filename().string()), file.string(),
-                                parse_text(text.str(), file.string())});
-  }
+  for (const auto& file : files)
+    source.parts.push_back(
+        Part{stem_of(file.filename().string()), file.string(),
+             read_json_file(file.string(), InputLimits{}, ErrorKind::invalid_policy)});
   return source;
 }
 
@@ -69,7 +55,9 @@ PolicySource PolicySource::builtin() {
   PolicySource source;
   for (const auto& file : detail::builtin_policy_files()) {
     const std::string where = "rules/default/" + std::string(file.name);
-    source.parts.push_back(Part{stem_of(file.name), where, parse_text(file.content, where)});
+    source.parts.push_back(
+        Part{stem_of(file.name), where,
+             parse_json(file.content, InputLimits{}, where, ErrorKind::invalid_policy)});
   }
   return source;
 }

@@ -65,6 +65,7 @@ json::value RuleTrace::to_json(json::storage_ptr sp) const {
   o["applicable"] = applicable;
   o["passed"] = passed;
   if (overridden) o["overridden"] = true;
+  if (error) o["error"] = true;
   if (!message.empty()) o["message"] = message;
   o["reads"] = reads;
   if (!details.is_null()) o["details"] = details;

@@ -8,6 +8,7 @@
 
 #include "policy/builtin_policy.hpp"
 #include "risk/risk_detail.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/risk.hpp"
 
 namespace json = boost::json;
@@ -239,7 +240,8 @@ const RiskModel& RiskModel::defaults() {
   static const RiskModel model = [] {
     for (const auto& f : detail::builtin_policy_files())
       if (f.name == "risk.json")
-        return risk_model_from_json(json::parse(f.content), "rules/default/risk.json");
+        return risk_model_from_json(parse_json(f.content, InputLimits{}, "rules/default/risk.json"),
+                                    "rules/default/risk.json");
     // Only reached when the library was built without rules/default/risk.json.
     RiskModel m;
     m.bands = {{"low", 1, 4}, {"medium", 5, 9}, {"high", 10, 15}, {"critical", 16, 25}};

@@ -2,9 +2,12 @@
 #include "undertake/decision_table.hpp"
 
 #include <boost/json.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <string>
+#include <string_view>
 
 #include "policy/json_checker.hpp"
 #include "rules/decision_table_detail.hpp"
@@ -75,7 +78,7 @@ using detail::dt::Cell;
 using detail::dt::number_of;
 using detail::dt::same_value;
 
-constexpr std::string_view kTypes[] = {"number", "string", "boolean", "any"};
+constexpr std::string_view kTypes[] = {"number", "integer", "string", "boolean", "any"};
 
 bool valid_table_name(std::string_view s) {
   if (s.empty()) return false;
@@ -93,6 +96,10 @@ bool valid_column_name(std::string_view s) {
 
 bool has_type(const json::value& v, std::string_view type) {
   if (type == "number") return v.is_int64() || v.is_uint64() || v.is_double();
+  if (type == "integer")
+    return v.is_int64() || v.is_uint64() ||
+           (v.is_double() && std::isfinite(v.get_double()) &&
+            v.get_double() == std::floor(v.get_double()));
   if (type == "string") return v.is_string();
   if (type == "boolean") return v.is_bool();
   return true;
@@ -171,7 +178,7 @@ class Loader {
     const auto* s = check_.string(o, "type", false, file_, path);
     if (!s) return "any";
     if (std::find(std::begin(kTypes), std::end(kTypes), *s) == std::end(kTypes)) {
-      fail(path + "/type", "expected \"number\", \"string\", \"boolean\" or \"any\"");
+      fail(path + "/type", "expected \"number\", \"integer\", \"string\", \"boolean\" or \"any\"");
       return "any";
     }
     return std::string(*s);
@@ -203,14 +210,21 @@ class Loader {
         const std::string p = JsonChecker::index(path_ + "/inputs", i);
         const auto* c = check_.object(list[i], file_, p);
         if (!c) continue;
-        check_.only(*c, {"name", "description", "type"}, file_, p);
+        check_.only(*c, {"name", "description", "type", "values"}, file_, p);
         DecisionTable::Input in;
         in.name = column_name(*c, p, names);
         names.push_back(in.name);
         if (const auto* s = check_.string(*c, "description", false, file_, p))
           in.description = std::string(*s);
         in.type = type_of(*c, p);
+        Cell allowed;
+        allowed.any = true;
+        if (const json::value* v = c->if_contains("values")) {
+          in.values = *v;
+          allowed = input_values(*v, in, p + "/values");
+        }
         t_.inputs.push_back(std::move(in));
+        t_.allowed.push_back(std::move(allowed));
       }
     }
     names.clear();
@@ -254,6 +268,23 @@ class Loader {
       }
       t_.outputs.push_back(std::move(out));
     }
+  }
+
+  /// An input's `values`: the values it may take, written as a cell of literals and intervals.
+  Cell input_values(const json::value& v, const DecisionTable::Input& in, const std::string& path) {
+    Cell cell;
+    if (!compile_cell(v, in, path, cell)) {
+      cell = Cell{};
+      cell.any = true;
+      return cell;
+    }
+    if (cell.any)
+      fail(path, "\"-\" allows every value: leave \"values\" out instead");
+    else if (!cell.exact())
+      fail(path,
+           "the values of an input are literals and intervals (no JsonLogic or string "
+           "comparison), so that the check can tell which inputs no row covers");
+    return cell;
   }
 
   void check_output_value(const DecisionTable::Output& out, const json::value& v,
@@ -323,7 +354,8 @@ class Loader {
         Atom a;
         a.kind = Atom::Kind::logic;
         try {
-          a.rule = jsonlogic::Rule::compile(v, ops_, std::string(file_) + ": " + path);
+          a.rule = std::make_unique<const jsonlogic::Rule>(
+              jsonlogic::Rule::compile(v, ops_, std::string(file_) + ": " + path));
         } catch (const Error& e) {
           fail(path, "JsonLogic cell: " + e.why() +
                          (e.where().empty() ? std::string() : " (at " + e.where() + ")"));
@@ -338,7 +370,8 @@ class Loader {
     if (in.type == "any" || cell.any) return true;
     for (const Atom& a : cell.atoms) {
       const char* bad = nullptr;
-      if (a.kind == Atom::Kind::interval && in.type != "number") bad = "a number test";
+      if (a.kind == Atom::Kind::interval && in.type != "number" && in.type != "integer")
+        bad = "a number test";
       if (a.kind == Atom::Kind::string_compare && in.type != "string") bad = "a string comparison";
       if (a.kind == Atom::Kind::equal && !has_type(a.value, in.type))
         bad = "a test of another type";
@@ -359,51 +392,74 @@ class Loader {
     }
     const auto& list = rules->get_array();
     if (t_.inputs.empty() || t_.outputs.empty()) return;  // reported; cells cannot be checked
-    std::vector<std::string> ids;
-    for (std::size_t r = 0; r < list.size(); ++r) {
-      const std::string p = JsonChecker::index(path_ + "/rules", r);
-      const auto* ro = check_.object(list[r], file_, p);
-      if (!ro) continue;
-      check_.only(*ro, {"id", "description", "when", "then"}, file_, p);
-      DecisionTable::Row row;
-      if (const auto* s = check_.string(*ro, "id", false, file_, p)) {
-        row.id = std::string(*s);
-        if (std::find(ids.begin(), ids.end(), row.id) != ids.end())
-          fail(p + "/id", "duplicate row id \"" + row.id + "\"");
-        ids.push_back(row.id);
-      }
-      if (const auto* s = check_.string(*ro, "description", false, file_, p))
-        row.description = std::string(*s);
-      std::vector<Cell> cells(t_.inputs.size());
-      bool ok = entries(ro->if_contains("when"), p + "/when", true, row.when);
-      const bool shaped = ok;  // every cell is compiled, to report every problem
-      for (std::size_t c = 0; shaped && c < t_.inputs.size(); ++c)
-        ok = compile_cell(row.when[c], t_.inputs[c],
-                          cell_path(ro->if_contains("when"), p + "/when", c, true), cells[c]) &&
-             ok;
-      t_.compiled.push_back(ok);
-      if (entries(ro->if_contains("then"), p + "/then", false, row.then)) {
-        for (std::size_t c = 0; c < t_.outputs.size(); ++c)
-          check_output_value(t_.outputs[c], row.then[c],
-                             cell_path(ro->if_contains("then"), p + "/then", c, false));
-        if (t_.outputs.size() == 1) {
-          row.output = row.then[0];
-        } else {
-          json::object out;
-          for (std::size_t c = 0; c < t_.outputs.size(); ++c) out[t_.outputs[c].name] = row.then[c];
-          row.output = std::move(out);
-        }
-      }
-      t_.rows.push_back(std::move(row));
-      t_.cells.push_back(std::move(cells));
-    }
+    t_.rows.reserve(list.size());
+    t_.cells.reserve(list.size() * t_.inputs.size());
+    t_.compiled.reserve(list.size());
+    ids_.reserve(list.size());
+    for (std::size_t r = 0; r < list.size(); ++r) row(list[r], r);
   }
 
-  std::string cell_path(const json::value* v, const std::string& path, std::size_t c,
-                        bool input) const {
-    if (v && v->is_object())
-      return JsonChecker::join(path, input ? t_.inputs[c].name : t_.outputs[c].name);
-    return JsonChecker::index(path, c);
+  /// Loads row r (its number is its place in `rules`, also when it is unusable).
+  void row(const json::value& v, std::size_t r) {
+    char number[24];
+    const auto end = std::to_chars(number, number + sizeof number, r).ptr;
+    row_path_.assign(path_).append("/rules/").append(number, end);
+    const std::string& p = row_path_;
+    const std::size_t first_cell = t_.cells.size();
+    t_.cells.resize(first_cell + t_.inputs.size());
+    const auto* ro = check_.object(v, file_, p);
+    if (!ro) {
+      t_.compiled.push_back(false);
+      t_.rows.emplace_back();
+      return;
+    }
+    check_.only(*ro, {"id", "description", "when", "then"}, file_, p);
+    DecisionTable::Row row;
+    if (const auto* s = check_.string(*ro, "id", false, file_, p)) {
+      row.id = std::string(*s);
+      // Views into the definition, which outlives the loader. (A list searched row by row made
+      // loading quadratic: 10^5 rows took a minute.)
+      if (!ids_.insert(std::string_view(*s)).second)
+        fail(p + "/id", "duplicate row id \"" + row.id + "\"");
+    }
+    if (const auto* s = check_.string(*ro, "description", false, file_, p))
+      row.description = std::string(*s);
+    const json::value* when = ro->if_contains("when");
+    part_path_.assign(p).append("/when");
+    bool ok = entries(when, part_path_, true, row.when);
+    const bool shaped = ok;  // every cell is compiled, to report every problem
+    for (std::size_t c = 0; shaped && c < t_.inputs.size(); ++c)
+      ok = compile_cell(row.when[c], t_.inputs[c], cell_path(when, part_path_, c, true),
+                        t_.cells[first_cell + c]) &&
+           ok;
+    t_.compiled.push_back(ok);
+    const json::value* then = ro->if_contains("then");
+    part_path_.assign(p).append("/then");
+    if (entries(then, part_path_, false, row.then)) {
+      for (std::size_t c = 0; c < t_.outputs.size(); ++c)
+        check_output_value(t_.outputs[c], row.then[c], cell_path(then, part_path_, c, false));
+      if (t_.outputs.size() == 1) {
+        row.output = row.then[0];
+      } else {
+        json::object out;
+        for (std::size_t c = 0; c < t_.outputs.size(); ++c) out[t_.outputs[c].name] = row.then[c];
+        row.output = std::move(out);
+      }
+    }
+    t_.rows.push_back(std::move(row));
+  }
+
+  /// The path of a cell of `when` or `then` (at `path`), in a buffer reused from cell to cell.
+  const std::string& cell_path(const json::value* v, const std::string& path, std::size_t c,
+                               bool input) {
+    if (v && v->is_object()) {
+      cell_path_ = JsonChecker::join(path, input ? t_.inputs[c].name : t_.outputs[c].name);
+    } else {
+      char number[24];
+      const auto end = std::to_chars(number, number + sizeof number, c).ptr;
+      cell_path_.assign(path).append("/").append(number, end);
+    }
+    return cell_path_;
   }
 
   /// A row's `when` or `then`: an array in column order, or an object by column name (inputs
@@ -501,28 +557,46 @@ class Loader {
         t_.priority.push_back(std::move(rank));
       }
     }
-    if (t_.hit_policy == HitPolicy::collect || t_.hit_policy == HitPolicy::rule_order) {
-      switch (t_.aggregation) {
-        case Aggregation::none:
-          t_.no_hit = json::array{};
-          break;
-        case Aggregation::sum:
-        case Aggregation::count:
-          t_.no_hit = 0;
-          break;
-        default:
-          t_.no_hit = nullptr;
-          break;
-      }
-    } else if (std::all_of(t_.outputs.begin(), t_.outputs.end(),
-                           [](const auto& o) { return o.has_default; })) {
-      if (t_.outputs.size() == 1) {
-        t_.no_hit = t_.outputs[0].default_value;
-      } else {
-        json::object o;
-        for (const auto& out : t_.outputs) o[out.name] = out.default_value;
-        t_.no_hit = std::move(o);
-      }
+    defaults();
+  }
+
+  /// The answer when no row matches: [] or 0 for COLLECT and RULE ORDER tables (min and max
+  /// excepted), else the outputs' defaults; without them an input no row matches is an error
+  /// (DecisionTable::Impl::must_match), so that a gate reading the table fails closed.
+  void defaults() {
+    std::size_t with_default = 0;
+    for (const auto& out : t_.outputs) with_default += out.has_default ? 1 : 0;
+    const bool collects =
+        t_.hit_policy == HitPolicy::collect || t_.hit_policy == HitPolicy::rule_order;
+    const bool extreme = t_.aggregation == Aggregation::min || t_.aggregation == Aggregation::max;
+    if (collects && !extreme) {
+      t_.no_hit = t_.aggregation == Aggregation::none ? json::value(json::array{}) : json::value(0);
+      for (std::size_t c = 0; c < t_.outputs.size(); ++c)
+        if (t_.outputs[c].has_default)
+          fail(JsonChecker::index(path_ + "/outputs", c) + "/default",
+               std::string("a ") + hit_policy_name(t_.hit_policy) +
+                   (t_.aggregation == Aggregation::none ? " table answers [] "
+                                                        : " table answers 0 ") +
+                   "when no row matches: the default is never used");
+      return;
+    }
+    if (with_default != 0 && with_default != t_.outputs.size()) {
+      for (std::size_t c = 0; c < t_.outputs.size(); ++c)
+        if (!t_.outputs[c].has_default)
+          fail(JsonChecker::index(path_ + "/outputs", c),
+               "output \"" + t_.outputs[c].name +
+                   "\" has no default while others have one: the answer when no row matches "
+                   "needs a default for every output (or none, to refuse such inputs)");
+      return;
+    }
+    t_.has_default = with_default != 0;
+    if (!t_.has_default) return;
+    if (t_.outputs.size() == 1) {
+      t_.no_hit = t_.outputs[0].default_value;
+    } else {
+      json::object o;
+      for (const auto& out : t_.outputs) o[out.name] = out.default_value;
+      t_.no_hit = std::move(o);
     }
   }
 
@@ -531,6 +605,12 @@ class Loader {
   std::string path_;
   JsonChecker check_;
   const jsonlogic::Operators& ops_;
+  boost::unordered_flat_set<std::string_view> ids_;  ///< the row ids so far
+  // Paths of the row being loaded, in buffers reused from row to row: only an error needs
+  // them, and a table of 10^6 rows would otherwise build millions of strings.
+  std::string row_path_;
+  std::string part_path_;
+  std::string cell_path_;
 };
 
 /// Evaluates the cells of rows against one set of inputs.
@@ -541,8 +621,9 @@ class Matcher {
       : t_(t), values_(values), limits_(limits) {}
 
   bool row(std::size_t r) {
-    const auto& cells = t_.cells[r];
-    for (std::size_t c = 0; c < cells.size(); ++c)
+    const std::size_t columns = t_.inputs.size();
+    const Cell* cells = &t_.cells[r * columns];
+    for (std::size_t c = 0; c < columns; ++c)
       if (!cell(cells[c], c)) return false;
     return true;
   }
@@ -553,38 +634,8 @@ class Matcher {
     const json::value& v = *values_[c];
     bool hit = false;
     for (const Atom& a : cell.atoms) {
-      switch (a.kind) {
-        case Atom::Kind::interval: {
-          double d = 0;
-          hit = number_of(v, d) && a.iv.contains(d);
-          break;
-        }
-        case Atom::Kind::equal:
-          hit = v.kind() == a.value.kind() && v == a.value;
-          break;
-        case Atom::Kind::string_compare:
-          if (v.is_string()) {
-            const int cmp = std::string_view(v.get_string()).compare(a.text);
-            switch (a.cmp) {
-              case Atom::Cmp::lt:
-                hit = cmp < 0;
-                break;
-              case Atom::Cmp::le:
-                hit = cmp <= 0;
-                break;
-              case Atom::Cmp::gt:
-                hit = cmp > 0;
-                break;
-              case Atom::Cmp::ge:
-                hit = cmp >= 0;
-                break;
-            }
-          }
-          break;
-        case Atom::Kind::logic:
-          hit = a.rule->test(logic_data(c), limits_);
-          break;
-      }
+      hit = a.kind == Atom::Kind::logic ? a.rule->test(logic_data(c), limits_)
+                                        : detail::dt::atom_accepts(a, v);
       if (hit) break;
     }
     return cell.negated ? !hit : hit;
@@ -623,14 +674,32 @@ std::string inputs_text(const DecisionTable::Impl& t, const json::value* const* 
                   (n == 1 ? "" : "s") + " (" + names + "), got " + std::to_string(got));
 }
 
-void check_types(const DecisionTable::Impl& t, const json::value* const* values) {
+void check_inputs(const DecisionTable::Impl& t, const json::value* const* values) {
   for (std::size_t i = 0; i < t.inputs.size(); ++i) {
     const auto& in = t.inputs[i];
     if (!has_type(*values[i], in.type))
       throw Error(ErrorKind::rule_failed, t.where,
-                  "table \"" + t.name + "\": input \"" + in.name + "\" must be a " + in.type +
-                      ", got " + value_text(*values[i]));
+                  "table \"" + t.name + "\": input \"" + in.name + "\" must be " +
+                      (in.type == "integer" ? "an " : "a ") + in.type + ", got " +
+                      value_text(*values[i]));
+    if (!t.allowed[i].accepts_value(*values[i]))
+      throw Error(ErrorKind::rule_failed, t.where,
+                  "table \"" + t.name + "\": input \"" + in.name +
+                      "\" = " + value_text(*values[i]) + " is not among its values " +
+                      (in.values.is_string() ? std::string(in.values.get_string())
+                                             : json::serialize(in.values)));
   }
+}
+
+/// No row matched an input of a table that must match: the rule reading the table fails (closed).
+[[noreturn]] void throw_no_match(const DecisionTable::Impl& t, const json::value* const* values) {
+  const bool collects = t.hit_policy == HitPolicy::collect;
+  throw Error(ErrorKind::rule_failed, t.where,
+              "table \"" + t.name + "\": no row matched " + inputs_text(t, values) + " (" +
+                  (collects ? std::string("COLLECT ") + aggregation_name(t.aggregation) +
+                                  " of no rows, and the output has no default)"
+                            : std::string("hit policy ") + hit_policy_name(t.hit_policy) +
+                                  ", and the outputs have no default)"));
 }
 
 /// Calls `f(row)` for every row that may match, in row order, until it returns false.
@@ -672,7 +741,7 @@ void for_candidates(const DecisionTable::Impl& t, const json::value* const* valu
 
 TableResult run(const DecisionTable::Impl& t, const json::value* const* values,
                 const jsonlogic::Limits& limits) {
-  check_types(t, values);
+  check_inputs(t, values);
   Matcher matcher(t, values, limits);
   TableResult result;
   const bool single = t.hit_policy == HitPolicy::first || t.hit_policy == HitPolicy::unique;
@@ -682,6 +751,7 @@ TableResult run(const DecisionTable::Impl& t, const json::value* const* values,
     if (t.hit_policy == HitPolicy::first) return false;
     return !(single && result.rows.size() == 2);
   });
+  if (result.rows.empty() && t.must_match()) throw_no_match(t, values);
   auto label = [&](std::size_t r) {
     std::string s = "row " + std::to_string(r + 1);
     if (!t.rows[r].id.empty()) s += " \"" + t.rows[r].id + "\"";
@@ -747,7 +817,7 @@ TableResult run(const DecisionTable::Impl& t, const json::value* const* values,
         case Aggregation::min:
         case Aggregation::max: {
           if (result.rows.empty()) {
-            result.output = nullptr;
+            result.output = t.no_hit;  // the default (must_match() without one)
             break;
           }
           const bool want_min = t.aggregation == Aggregation::min;
@@ -773,6 +843,18 @@ TableResult run(const DecisionTable::Impl& t, const json::value* const* values,
 
 }  // namespace
 
+bool DecisionTable::Impl::must_match() const noexcept {
+  if (has_default) return false;
+  switch (hit_policy) {
+    case HitPolicy::collect:
+      return aggregation == Aggregation::min || aggregation == Aggregation::max;
+    case HitPolicy::rule_order:
+      return false;
+    default:
+      return true;
+  }
+}
+
 DecisionTable::DecisionTable(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 DecisionTable::~DecisionTable() = default;
 
@@ -785,11 +867,13 @@ std::shared_ptr<const DecisionTable> DecisionTable::compile(
     JsonChecker(problems).fail(
         where, path, "a table name is a word of letters, digits, _ and - (got \"" + name + "\")");
   impl->name = std::move(name);
+  impl->file = std::string(where);
+  impl->path = std::string(path);
   impl->where = std::string(where) + ": " + std::string(path.empty() ? "/" : path);
   Loader(*impl, where, std::string(path), problems, ops).load(definition);
   // Overlaps are worth knowing even when some other row has a problem: rows that did not
   // compile are left out of the check.
-  impl->check_overlaps(where, path, problems);
+  impl->check_overlaps(problems);
   if (problems.size() != before) return nullptr;
   impl->build_index();
   return std::shared_ptr<const DecisionTable>(new DecisionTable(std::move(impl)));

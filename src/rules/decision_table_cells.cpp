@@ -1,8 +1,10 @@
 // Unary tests: the text of a decision table's input cells ("< 100000", "[1..5]", "not(\"a\")").
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
+#include "undertake/limits.hpp"
 #include "rules/decision_table_detail.hpp"
 
 namespace undertake::detail::dt {
@@ -40,8 +42,11 @@ class Parser {
     return true;
   }
 
+  /// Whether every number read is finite; a problem otherwise (1e400 would be read as infinity).
+  bool finite() { return !infinite_ || fail("a number beyond the range of double"); }
+
  private:
-  bool list(std::vector<Atom>& atoms, char close) {
+  bool list(Atoms& atoms, char close) {
     for (;;) {
       skip();
       if (at_end() || peek() == close) return fail("a test is missing");
@@ -70,7 +75,7 @@ class Parser {
       if (peek() == '"') {
         if (!quoted(str)) return false;
         a.kind = Atom::Kind::string_compare;
-        a.text = std::move(str);
+        a.value = json::string(str);
         a.cmp = less ? (eq ? Atom::Cmp::le : Atom::Cmp::lt) : (eq ? Atom::Cmp::ge : Atom::Cmp::gt);
         return true;
       }
@@ -173,6 +178,7 @@ class Parser {
     }
     const std::string token(s_.substr(i_, j - i_));
     out = std::strtod(token.c_str(), nullptr);
+    infinite_ = infinite_ || !std::isfinite(out);
     i_ = j;
     return true;
   }
@@ -213,6 +219,7 @@ class Parser {
 
   std::string_view s_;
   std::size_t i_ = 0;
+  bool infinite_ = false;  ///< a number beyond double was read
   std::string& why_;
 };
 
@@ -220,22 +227,34 @@ class Parser {
 
 bool parse_unary_tests(std::string_view text, Cell& cell, std::string& why) {
   Parser p(text, why);
-  return p.cell(cell);
+  return p.cell(cell) && p.finite();
 }
 
-bool same_value(const json::value& a, const json::value& b) noexcept {
+bool Cell::accepts_value(const json::value& v) const noexcept {
+  if (any) return true;
+  bool hit = false;
+  for (const Atom& a : atoms) hit = hit || atom_accepts(a, v);
+  return negated ? !hit : hit;
+}
+
+namespace {
+
+// Recursion bounded by the depth JSON may have (limits.hpp): values nested deeper than any text
+// the engine reads are never the same as anything.
+bool same_value_at(const json::value& a, const json::value& b, unsigned depth) noexcept {
   double x = 0;
   double y = 0;
   const bool an = number_of(a, x);
   const bool bn = number_of(b, y);
   if (an || bn) return an && bn && x == y;
   if (a.kind() != b.kind()) return false;
+  if ((a.is_array() || a.is_object()) && depth >= InputLimits::kMaxJsonDepthCeiling) return false;
   if (a.is_array()) {
     const auto& p = a.get_array();
     const auto& q = b.get_array();
     if (p.size() != q.size()) return false;
     for (std::size_t i = 0; i < p.size(); ++i)
-      if (!same_value(p[i], q[i])) return false;
+      if (!same_value_at(p[i], q[i], depth + 1)) return false;
     return true;
   }
   if (a.is_object()) {
@@ -244,11 +263,17 @@ bool same_value(const json::value& a, const json::value& b) noexcept {
     if (p.size() != q.size()) return false;
     for (const auto& kv : p) {
       const json::value* other = q.if_contains(kv.key());
-      if (!other || !same_value(kv.value(), *other)) return false;
+      if (!other || !same_value_at(kv.value(), *other, depth + 1)) return false;
     }
     return true;
   }
   return a == b;
+}
+
+}  // namespace
+
+bool same_value(const json::value& a, const json::value& b) noexcept {
+  return same_value_at(a, b, 0);
 }
 
 std::string number_text(double d) {

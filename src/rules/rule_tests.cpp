@@ -5,13 +5,13 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "policy/policy_data.hpp"
 #include "rules/decision_table_detail.hpp"
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
+#include "undertake/limits.hpp"
 
 namespace json = boost::json;
 
@@ -21,12 +21,18 @@ namespace {
 
 using detail::dt::same_value;
 
-json::value merged(const json::value& base, const json::value& over) {
+// `over` merged into `base`, objects key by key. The recursion follows objects both have, which
+// were read within max_json_depth; it is bounded all the same (limits.hpp).
+json::value merged(const json::value& base, const json::value& over, unsigned depth = 0) {
   if (!base.is_object() || !over.is_object()) return over;
+  if (depth >= InputLimits::kMaxJsonDepthCeiling)
+    throw Error(
+        ErrorKind::limit_exceeded, "facts",
+        "nested deeper than " + std::to_string(InputLimits::kMaxJsonDepthCeiling) + " levels");
   json::object out = base.get_object();
   for (const auto& kv : over.get_object()) {
     if (const json::value* b = out.if_contains(kv.key()))
-      out[kv.key()] = merged(*b, kv.value());
+      out[kv.key()] = merged(*b, kv.value(), depth + 1);
     else
       out[kv.key()] = kv.value();
   }
@@ -490,14 +496,12 @@ std::vector<RuleTestResult> RuleTestRunner::run(const json::value& document,
 }
 
 std::vector<RuleTestResult> RuleTestRunner::run_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {RuleTestResult{path, "(file)", false, "  cannot open the file\n"}};
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  json::error_code ec;
-  json::value doc = json::parse(buffer.str(), ec);
-  if (ec)
-    return {RuleTestResult{path, "(file)", false, "  not valid JSON: " + ec.message() + "\n"}};
+  json::value doc;
+  try {
+    doc = read_json_file(path, InputLimits{});
+  } catch (const Error& e) {
+    return {RuleTestResult{path, "(file)", false, "  " + std::string(e.what()) + "\n"}};
+  }
   return run(doc, path);
 }
 

@@ -1,5 +1,6 @@
 // open_store: a store by URI (store.hpp). The one place that knows every kind of store, so that a
 // host linking undertake::stores gets them all and a host with its own CaseStore links none.
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -8,20 +9,60 @@
 #include "undertake/store.hpp"
 
 namespace undertake {
+namespace {
+
+// The parameters of `sqlite:PATH?name=value&...`: what a host without C++ (the C API, the
+// bindings) can choose of SqliteOptions.
+SqliteOptions sqlite_options(const std::string& uri, std::string_view query) {
+  SqliteOptions options;
+  const std::string where = "store URI " + uri;
+  while (!query.empty()) {
+    const std::string_view item = query.substr(0, query.find('&'));
+    query.remove_prefix(std::min(query.size(), item.size() + 1));
+    const std::size_t eq = item.find('=');
+    const std::string_view name = item.substr(0, eq);
+    const std::string_view value = eq == std::string_view::npos ? "" : item.substr(eq + 1);
+    if (name == "mode" && value == "ro") {
+      options.read_only = true;
+      options.create = false;
+    } else if (name == "mode" && value == "rw") {
+      options.create = false;
+    } else if (name == "mode" && value == "rwc") {
+      options.create = true;
+    } else if (name == "synchronous" && value == "full") {
+      options.synchronous = SqliteOptions::Sync::full;
+    } else if (name == "synchronous" && value == "normal") {
+      options.synchronous = SqliteOptions::Sync::normal;
+    } else if (name == "synchronous" && value == "off") {
+      options.synchronous = SqliteOptions::Sync::off;
+    } else {
+      throw Error(ErrorKind::invalid_argument, where,
+                  "unknown parameter \"" + std::string(item) +
+                      "\" (expected mode=ro|rw|rwc, synchronous=full|normal|off)");
+    }
+  }
+  return options;
+}
+
+}  // namespace
 
 std::unique_ptr<CaseStore> open_store(const std::string& uri) {
   constexpr std::string_view sqlite = "sqlite:";
   if (uri.empty()) throw Error(ErrorKind::invalid_argument, "store URI", "empty");
   if (uri.compare(0, sqlite.size(), sqlite) == 0) {
-    const std::string path = uri.substr(sqlite.size());
+    const std::string rest = uri.substr(sqlite.size());
+    const std::size_t mark = rest.find('?');
+    const std::string path = rest.substr(0, mark);
     if (path.empty())
       throw Error(ErrorKind::invalid_argument, "store URI " + uri, "sqlite: needs a file path");
-    return open_sqlite_store(path);
+    const std::string_view query =
+        mark == std::string::npos ? std::string_view() : std::string_view(rest).substr(mark + 1);
+    return open_sqlite_store(path, sqlite_options(uri, query));
   }
   if (uri.find("://") != std::string::npos)
     throw Error(ErrorKind::invalid_argument, "store URI " + uri,
                 "unknown kind of store: this library opens \"sqlite:PATH\" and plain paths");
-  return open_sqlite_store(uri);  // a plain path
+  return open_sqlite_store(uri);  // a plain path, taken as it is (a '?' is part of the name)
 }
 
 }  // namespace undertake

@@ -146,7 +146,7 @@ static void test_invalid_json(void) {
   char* out = NULL;
   CHECK_STATUS(ut_engine_open_default(&e), UT_OK);
   CHECK_FAILS(ut_case_create(e, "C-1", "{\"spec\": ", &c), UT_E_INVALID_JSON);
-  CHECK_CONTAINS(ut_last_error(), "byte");
+  CHECK_CONTAINS(ut_last_error(), "data:1:10: not valid JSON");
   CHECK_FAILS(ut_case_create(e, "C-1", "[1,2]", &c), UT_E_INVALID_JSON);
   CHECK_FAILS(ut_case_create(e, "C-1", "{} trailing", &c), UT_E_INVALID_JSON);
   CHECK_FAILS(ut_case_create(e, "C-1", "", &c), UT_E_INVALID_JSON);
@@ -195,7 +195,6 @@ static void test_limits(void) {
   ut_case* c = NULL;
   ut_case* other = NULL;
   char* out = NULL;
-  int rc;
   char* deep = repeat("[", "]", 100);
   char* very_deep = repeat("{\"a\":", "}", 200000);
   char* big = (char*)malloc(5000);
@@ -220,16 +219,18 @@ static void test_limits(void) {
   CHECK_STATUS(ut_engine_set_limits(e, 4096, 0), UT_OK);
   CHECK_FAILS(ut_case_fire(c, "intake.forward", market, big, t0, &out), UT_E_LIMIT);
   CHECK_CONTAINS(ut_last_error(), "4096");
-  CHECK_STATUS(ut_engine_set_limits(e, 8192, 200), UT_OK);
+  /* A raised limit lets it through. The whole snapshot must stay within the byte limit too (an
+     event that could take it past is refused: limits.hpp), hence more than the payload's size. */
+  CHECK_STATUS(ut_engine_set_limits(e, 1 << 20, 200), UT_OK);
   CHECK_STATUS(ut_case_fire(c, "intake.forward", market, big, t0, NULL), UT_OK);
   /* A number beyond double (1e99999 reads as infinity) is refused: a ledger holding it could not
      be written as JSON and read back. A long integer is a (rounded) number. */
   CHECK_FAILS(ut_case_fire(c, "intake.confirm", sales, "{\"x\":1e99999}", "2026-03-03", NULL),
               UT_E_INVALID_JSON);
-  CHECK_CONTAINS(ut_last_error(), "$.x");
-  rc = ut_case_fire(c, "intake.confirm", sales, "{\"y\":123456789012345678901234567890}",
-                    "2026-03-03", NULL);
-  CHECK(rc == UT_OK || rc == UT_REFUSED);
+  CHECK_CONTAINS(ut_last_error(), "payload:1:6: /x: a number too large for a double: 1e99999");
+  CHECK_STATUS(ut_case_fire(c, "intake.confirm", sales, "{\"y\":123456789012345678901234567890}",
+                            "2026-03-03", NULL),
+               UT_OK);
   /* A long identifier. */
   for (i = 0; i < 4999; ++i) big[i] = 'x';
   CHECK_FAILS(ut_engine_find_case(e, big, &other), UT_E_INVALID_ARGUMENT);

@@ -10,16 +10,21 @@
 #include <string_view>
 
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/jsonlogic.hpp"
 
 namespace {
 
+// Text is read as every JSON text the engine reads (json_text.hpp), so the reader is fuzzed too.
 bool parse(std::string_view text, boost::json::value& out) {
-  boost::json::parse_options options;
-  options.max_depth = 256;
-  boost::json::error_code ec;
-  out = boost::json::parse(text, ec, {}, options);
-  return !ec;
+  undertake::InputLimits limits;
+  limits.max_json_depth = 256;
+  try {
+    out = undertake::parse_json(text, limits, "fuzz");
+    return true;
+  } catch (const undertake::Error&) {
+    return false;  // not JSON, a duplicate key, a number beyond double, a limit
+  }
 }
 
 }  // namespace

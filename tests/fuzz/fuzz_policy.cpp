@@ -8,21 +8,21 @@
 #include <string_view>
 
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/policy.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  boost::json::parse_options options;
-  options.max_depth = 256;
-  boost::json::error_code ec;
-  const boost::json::value document = boost::json::parse(input, ec, {}, options);
-  if (ec) return 0;
+  undertake::InputLimits limits;
+  limits.max_json_depth = 256;
   try {
+    // Read as ut_engine_open_json reads it (json_text.hpp): the reader is fuzzed too.
+    const boost::json::value document = undertake::parse_json(input, limits, "fuzz.json");
     const auto source = undertake::PolicySource::from_document(document, "fuzz.json");
     (void)undertake::Policy::check(source);
     (void)undertake::Policy::load(source);
   } catch (const undertake::Error&) {
-    // invalid_policy, invalid_rule, invalid_json: refusals, not findings
+    // invalid_json, limit_exceeded, invalid_policy, invalid_rule: refusals, not findings
   }
   return 0;
 }

@@ -4,8 +4,11 @@
     tests/fuzz/make_seeds.py build/release/src/capi/libundertake_c.so
 
 jsonlogic: each gate rule's condition with a facts document (rule NUL data); policy: the built-in
-policy document and a few of its parts; snapshot: snapshots of an order at several stages;
-capi_fire: event NUL actor NUL payload NUL time for real steps and a few forged ones.
+policy document, a few of its parts and two with a key named twice; snapshot: snapshots of an
+order at several stages;
+capi_fire: event NUL actor NUL payload NUL time for real steps and a few forged ones;
+store_load: the rows the SQLite store keeps for that order (head NUL entry NUL entry ...);
+cli_args: command-line JSON arguments (payload NUL --set NUL ... NUL actor).
 """
 import ctypes, json, os, sys
 
@@ -58,6 +61,11 @@ write("policy", "builtin.json", policy)
 doc = json.loads(policy)
 for part in ("roles", "gates", "routes"):
     write("policy", f"only-{part}.json", json.dumps({part: doc[part]}))
+# Issue 13.5: a key named twice, which the reader refuses (a dict cannot hold it: spliced as text).
+for name, part, key, value in (("duplicate-gate.json", doc["gates"]["gates"], "contract.sign", {"rules": []}),
+                               ("duplicate-role.json", doc["roles"]["events"], "intake.confirm", ["market"])):
+    text = json.dumps(part)
+    write("policy", name, json.dumps(doc).replace(text, text[:-1] + f", {json.dumps(key)}: {json.dumps(value)}}}", 1))
 
 steps = [("intake.forward", "market", {}), ("intake.confirm", "sales", {}),
          ("evaluation.quote", "sales", {"price": 420000, "cost": 320000}),
@@ -85,8 +93,26 @@ for i, (event, role, payload) in enumerate(steps):
     if i in (0, 6, 10):
         s = ctypes.c_void_p()
         assert lib.ut_case_snapshot(c, ctypes.byref(s)) == 0
-        write("snapshot", f"after-{event}.json", take(s))
+        snapshot = take(s)
+        write("snapshot", f"after-{event}.json", snapshot)
+        # The store's rows: the snapshot without its ledger, then one row per ledger entry.
+        head = json.loads(snapshot)
+        entries = head.pop("ledger")
+        rows = [json.dumps(head, separators=(",", ":"), ensure_ascii=False)]
+        rows += [json.dumps(x, separators=(",", ":"), ensure_ascii=False) for x in entries]
+        write("store_load", f"after-{event}", "\0".join(rows))
 write("capi_fire", "forged-role", "intake.confirm\0{\"id\":\"x\",\"roles\":[\"root\"]}\0{}\0" "2026-03-02T09:00:00Z")
 write("capi_fire", "no-roles", "intake.forward\0{\"id\":\"x\",\"roles\":[]}\0{}\0" "2026-03-02")
 write("capi_fire", "bad-time", "intake.forward\0{\"id\":\"m\",\"roles\":[\"market\"]}\0{}\0" "2026-02-30T00:00:00Z")
+write("store_load", "deep-payload", json.dumps({"format": "undertake.snapshot"}) + "\0" +
+      '{"seq":1,"at":"2026-03-02","event":"intake.forward","actor":{"id":"m","roles":["market"]},'
+      '"payload":{"x":' + "[" * 70 + "]" * 70 + '},"state":[]}')
+cli = {"form": (json.dumps(form), ["customer.name=Acme", "quantity=500"], "mei:market"),
+       "payload": ('{"price": 420000, "cost": 320000}', ["note=x"], '{"id":"li","roles":["sales"]}'),
+       "dotted": ("", ["a." * 40 + "b=1", "c=[1,2]"], "li:sales,management"),
+       "deep": ('{"x":' + "[" * 61 + "]" * 61 + "}", [], "mei:market"),
+       "garbage": ("garbage", ["=1", "a..b=2"], "{"),
+       "control": ('{"n": "\u001b[31m"}', ["k=\x1b\r"], "m\x1b:market")}
+for name, (text, sets, actor) in cli.items():
+    write("cli_args", name, "\0".join([text] + sets + [actor]))
 print(n, "jsonlogic seeds")

@@ -22,6 +22,7 @@
 #include "cli/simulate.hpp"
 #include "diagram/diagram.hpp"
 #include "undertake/engine.hpp"
+#include "undertake/json_text.hpp"
 
 namespace json = boost::json;
 using namespace undertake;
@@ -121,8 +122,10 @@ int main() {
     RC_ASSERT(diagram::trace(live->case_ledger()).unmatched.empty());
     Case restored = engine.restore(snap);
     RC_ASSERT(restored.snapshot() == snap);
-    // Through text, as a host's database keeps it.
-    Case from_text = engine.restore(json::parse(json::serialize(snap)));
+    // Through text, as a host's database keeps it: every number comes back exactly.
+    Case from_text = engine.restore(parse_json(json::serialize(snap), InputLimits{}, "snapshot"));
+    RC_ASSERT(from_text.revision() == live->revision());
+    RC_ASSERT(from_text.state() == live->state());
     RC_ASSERT(from_text.snapshot() == snap);
     // Replay does not duplicate escalations: when the live case's last operation was a tick,
     // the same tick on the replayed case records nothing more.

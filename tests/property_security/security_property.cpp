@@ -174,7 +174,8 @@ int main() {
     Case live = engine.create_case("PS-2", regular_order());
     std::optional<Case> resumed;
     for (std::size_t i = 0; i < seq.size(); ++i) {
-      if (i == cut) resumed.emplace(engine.restore(json::parse(text(live))));
+      if (i == cut)
+        resumed.emplace(engine.restore(parse_json(text(live), InputLimits{}, "snapshot")));
       const Fired& f = seq[i];
       const Outcome a = live.fire(f.event, f.actor, f.payload, f.at);
       if (resumed) {
@@ -183,7 +184,8 @@ int main() {
         RC_ASSERT(json::serialize(a.to_json()) == json::serialize(b.to_json()));
       }
     }
-    if (!resumed) resumed.emplace(engine.restore(json::parse(text(live))));
+    if (!resumed)
+      resumed.emplace(engine.restore(parse_json(text(live), InputLimits{}, "snapshot")));
     RC_ASSERT(text(*resumed) == text(live));
   });
 

@@ -228,17 +228,25 @@ def library_validator():
     return Draft202012Validator
 
 
-def validate(instance, schema, use_library):
-    """[(pointer, message)] for one instance."""
+def validator(schema, use_library):
+    """A function: instance -> [(pointer, message)], with the schema checked and compiled once
+    (for checking many instances against one schema)."""
     lib = library_validator() if use_library else None
     if lib is not None:
         lib.check_schema(schema)
-        found = []
-        for e in lib(schema).iter_errors(instance):
-            pointer = "".join("/" + escape(p) for p in e.absolute_path)
-            found.append((pointer, e.message))
-        return sorted(found)
-    return Builtin(schema).errors(instance, schema)
+        compiled = lib(schema)
+
+        def errors(instance):
+            return sorted(("".join("/" + escape(p) for p in e.absolute_path), e.message)
+                          for e in compiled.iter_errors(instance))
+        return errors
+    builtin = Builtin(schema)
+    return lambda instance: builtin.errors(instance, schema)
+
+
+def validate(instance, schema, use_library):
+    """[(pointer, message)] for one instance."""
+    return validator(schema, use_library)(instance)
 
 
 def load(path):

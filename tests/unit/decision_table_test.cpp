@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -101,7 +102,7 @@ TEST_CASE("unary tests: comparisons, intervals, literals, lists, not() and any")
   };
   for (const auto& c : cases) {
     INFO("cell " << c.cell << " with input " << json::serialize(c.input));
-    const auto t = simple("FIRST", {{json::value(c.cell), true}});
+    const auto t = simple("FIRST", {{json::value(c.cell), true}}, "any", R"(, "default": false)");
     CHECK(t->evaluate(json::array{c.input}).hit() == c.match);
   }
 }
@@ -155,15 +156,76 @@ TEST_CASE("hit policy UNIQUE: one answer; two matches are an error naming both r
   }
 }
 
-TEST_CASE("hit policy FIRST, no hit, defaults") {
+TEST_CASE("hit policy FIRST, no hit: the default, or an error naming the table and the inputs") {
   const auto t = simple("FIRST", {{json::value("> 10"), "big"}, {json::value("> 5"), "medium"}},
                         "number", R"(, "default": "small")");
   CHECK(out(*t, json::array{20}) == "big");
   CHECK(out(*t, json::array{7}) == "medium");
   CHECK(out(*t, json::array{1}) == "small");
   CHECK_FALSE(t->evaluate(json::array{1}).hit());
+  // Without a default, no answer is an error (a gate reading the table fails closed), never null.
   const auto no_default = simple("FIRST", {{json::value("> 10"), "big"}});
-  CHECK(out(*no_default, json::array{1}).is_null());
+  try {
+    (void)no_default->evaluate(json::array{1});
+    FAIL("no row matched: must be an error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == undertake::ErrorKind::rule_failed);
+    CHECK(e.where() == "test.json: /");
+    CHECK(e.why() ==
+          "table \"t\": no row matched x = 1 (hit policy FIRST, and the outputs have no default)");
+  }
+  for (const char* policy : {"UNIQUE", "ANY", "PRIORITY"}) {
+    INFO(policy);
+    const auto u = simple(policy, {{json::value("> 10"), "big"}}, "number",
+                          std::string(policy) == "PRIORITY" ? R"(, "values": ["big"])" : "");
+    CHECK_THROWS_WITH(u->evaluate(json::array{1}), Catch::Contains("no row matched x = 1"));
+    CHECK(out(*u, json::array{11}) == "big");
+  }
+}
+
+TEST_CASE("defaults: every output or none; never on COLLECT tables that answer [] or 0") {
+  const auto two = table(R"({"inputs": [{"name": "amount", "type": "number"}],
+    "outputs": [{"name": "approvals", "default": 2}, {"name": "who", "default": "board"}],
+    "rules": [{"when": ["< 100"], "then": [0, "nobody"]}]})");
+  CHECK(out(*two, 50) == json::parse(R"({"approvals": 0, "who": "nobody"})"));
+  CHECK(out(*two, 500) == json::parse(R"({"approvals": 2, "who": "board"})"));
+  CHECK(two->gaps().empty());  // a default covers every input
+  const auto partial = problems_of(R"({"inputs": [{"name": "x"}],
+    "outputs": [{"name": "a", "default": 1}, {"name": "b"}], "rules": []})");
+  REQUIRE(partial.size() == 1);
+  CHECK(partial[0] ==
+        "test.json: /tables/t/outputs/1: output \"b\" has no default while others have one: the "
+        "answer when no row matches needs a default for every output (or none, to refuse such "
+        "inputs)");
+  const auto collect = problems_of(R"({"hit_policy": "COLLECT", "inputs": [{"name": "x"}],
+    "outputs": [{"name": "a", "default": 1}], "rules": []})");
+  REQUIRE(collect.size() == 1);
+  CHECK_THAT(collect[0], Catch::Contains("/tables/t/outputs/0/default: a COLLECT table answers [] "
+                                         "when no row matches: the default is never used"));
+}
+
+TEST_CASE("inputs: integer type and declared values, checked on every evaluation") {
+  const auto t = table(R"({"inputs": [{"name": "score", "type": "integer", "values": "[1..25]"},
+                                      {"name": "tier", "type": "string", "values": ["key", "regular"]}],
+    "outputs": [{"name": "level"}],
+    "rules": [{"when": ["[1..9]", "-"], "then": ["low"]}, {"when": ["[10..25]", "-"], "then": ["high"]}]})");
+  CHECK(out(*t, json::parse(R"({"score": 9, "tier": "key"})")) == "low");
+  CHECK(out(*t, json::parse(R"({"score": 10.0, "tier": "regular"})")) == "high");
+  CHECK_THROWS_WITH(t->evaluate(json::parse(R"({"score": 9.5, "tier": "key"})")),
+                    Catch::Contains("input \"score\" must be an integer, got 9.5"));
+  CHECK_THROWS_WITH(t->evaluate(json::parse(R"({"score": 26, "tier": "key"})")),
+                    Catch::Contains("input \"score\" = 26 is not among its values [1..25]"));
+  CHECK_THROWS_WITH(
+      t->evaluate(json::parse(R"({"score": 3, "tier": "vip"})")),
+      Catch::Contains("input \"tier\" = \"vip\" is not among its values [\"key\",\"regular\"]"));
+  CHECK(t->inputs()[0].values == "[1..25]");
+  CHECK(t->gaps().empty());
+  const auto problems = problems_of(R"({"inputs": [{"name": "a", "values": "-"},
+      {"name": "b", "values": {"<": [{"var": "?"}, 3]}}, {"name": "c", "type": "number", "values": "\"x\""}],
+    "outputs": [{"name": "y"}], "rules": []})");
+  CHECK(any_contains(problems, "/tables/t/inputs/0/values: \"-\" allows every value"));
+  CHECK(any_contains(problems, "/tables/t/inputs/1/values: the values of an input are literals"));
+  CHECK(any_contains(problems, "/tables/t/inputs/2/values: a test of another type"));
 }
 
 TEST_CASE("hit policy PRIORITY: the output listed first in `values` wins") {
@@ -215,7 +277,8 @@ TEST_CASE("hit policies COLLECT (sum, min, max, count, list) and RULE ORDER") {
   CHECK(out(*with("sum"), json::array{-3}) == 0);
   CHECK(out(*with("min"), json::array{60}).to_number<double>() == Approx(2.5));
   CHECK(out(*with("max"), json::array{60}) == 40);
-  CHECK(out(*with("max"), json::array{-3}).is_null());
+  CHECK_THROWS_WITH(out(*with("max"), json::array{-3}),
+                    Catch::Contains("no row matched x = -3 (COLLECT max of no rows"));
   CHECK(out(*with("count"), json::array{60}) == 3);
   CHECK(out(*with("COUNT"), json::array{6}) == 2);
   const auto ordered = simple("RULE ORDER", rows);
@@ -283,6 +346,10 @@ TEST_CASE("validation on load: every problem with file, JSON path and reason") {
   CHECK(any_contains(problems,
                      "/tables/t/rules/4/when/0: a test of another type in the number column"));
   CHECK(any_contains(problems, "/tables/t/rules/4/when/2: JsonLogic cell"));
+  CHECK(
+      any_contains(problems_of(R"({"inputs": [{"name": "x", "type": "number"}],
+    "outputs": [{"name": "y"}], "rules": [{"when": ["< 1e400"], "then": [1]}]})"),
+                   "/tables/t/rules/0/when/0: a number beyond the range of double in \"< 1e400\""));
   CHECK(any_contains(problems, "unknown operator \"frobnicate\""));
   CHECK_THROWS_AS(table(R"({"inputs": [], "outputs": [], "rules": []})"), Error);
 }
@@ -344,9 +411,14 @@ TEST_CASE("a 10,000-row table answers first, middle and last rows (indexed numer
       CHECK(r.output == i);
     }
   }
-  CHECK_FALSE(t->evaluate(json::array{-1}).hit());
-  CHECK_FALSE(t->evaluate(json::array{100000}).hit());
+  CHECK_THROWS_WITH(t->evaluate(json::array{-1}), Catch::Contains("no row matched x = -1"));
+  CHECK_THROWS_WITH(t->evaluate(json::array{100000}), Catch::Contains("no row matched x = 100000"));
   CHECK(t->find_row("r5000") == 5000);
+  const auto gaps = t->gaps();
+  REQUIRE(gaps.size() == 2);
+  CHECK_THAT(gaps[0], Catch::EndsWith("/rules: no row covers x < 0 (an input there is refused: add "
+                                      "a row, or give the outputs a default)"));
+  CHECK_THAT(gaps[1], Catch::Contains("no row covers x >= 100000 ("));
 }
 
 TEST_CASE("a 10,000-row table of keys, with catch-all and JsonLogic rows, answers in row order") {
@@ -391,4 +463,255 @@ TEST_CASE("explain: table, inputs, matched rows with their cells, output") {
   CHECK(t->find_row("small") == 0);
   CHECK(t->find_row("3") == DecisionTable::npos);
   CHECK(t->hit_policy() == HitPolicy::unique);
+}
+
+namespace {
+
+/// The gaps of a table with the given inputs and rows (one output "n"), without the file, path
+/// and advice around each message: "amount in [100000, 200000)".
+std::vector<std::string> gaps_of(std::string_view inputs, std::string_view rows,
+                                 std::string_view hit_policy = "UNIQUE") {
+  const auto t = table(R"j({"hit_policy": ")j" + std::string(hit_policy) + R"j(", "inputs": )j" +
+                       std::string(inputs) + R"j(, "outputs": [{"name": "n"}], "rules": )j" +
+                       std::string(rows) + "}");
+  std::vector<std::string> out;
+  for (const auto& g : t->gaps()) {
+    const std::string head = "test.json: /rules: no row covers ";
+    const std::string tail =
+        " (an input there is refused: add a row, or give the outputs a default)";
+    if (g.rfind(head, 0) == 0 && g.size() > head.size() + tail.size() &&
+        g.compare(g.size() - tail.size(), tail.size(), tail) == 0)
+      out.push_back(g.substr(head.size(), g.size() - head.size() - tail.size()));
+    else
+      out.push_back(g);
+  }
+  return out;
+}
+
+using Gaps = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("gaps: one number column, the authority matrix with a row moved") {
+  const std::string amount = R"j([{"name": "amount", "type": "number"}])j";
+  CHECK(gaps_of(amount, R"j([{"when": ["< 100000"], "then": [0]},
+    {"when": ["[100000..1000000)"], "then": [1]}, {"when": [">= 1000000"], "then": [2]}])j")
+            .empty());
+  CHECK(gaps_of(amount, R"j([{"when": ["< 100000"], "then": [0]},
+    {"when": ["[200000..1000000)"], "then": [1]}, {"when": [">= 1000000"], "then": [2]}])j") ==
+        Gaps{"amount in [100000, 200000)"});
+  // Ends open and closed, points, unbounded sides, lists of values.
+  CHECK(
+      gaps_of(amount, R"j([{"when": ["(0..10)"], "then": [0]}, {"when": ["[20..30)"], "then": [1]},
+    {"when": ["10, 15, 30"], "then": [2]}])j") ==
+      Gaps{"amount <= 0", "amount in (10, 15)", "amount in (15, 20)", "amount > 30"});
+  CHECK(gaps_of(amount, R"j([{"when": ["< 5"], "then": [0]}, {"when": ["> 5"], "then": [1]}])j") ==
+        Gaps{"amount = 5"});
+  CHECK(gaps_of(amount, "[]") == Gaps{"any amount"});
+}
+
+TEST_CASE("gaps: integers and declared values bound what can come") {
+  CHECK(gaps_of(R"j([{"name": "score", "type": "integer", "values": "[1..25]"}])j",
+                R"j([{"when": ["[1..4]"], "then": [0]}, {"when": ["[5..9]"], "then": [1]},
+    {"when": ["[10..15]"], "then": [2]}, {"when": ["[16..25]"], "then": [3]}])j")
+            .empty());
+  CHECK(gaps_of(R"j([{"name": "score", "type": "integer", "values": "[1..25]"}])j",
+                R"j([{"when": ["[1..4]"], "then": [0]}, {"when": ["[6..9]"], "then": [1]},
+    {"when": ["[10..20)"], "then": [2]}])j") == Gaps{"score = 5", "score in [20, 25]"});
+  // Without the integer type, (4, 5) is a gap; without values, so are the numbers beyond.
+  CHECK(gaps_of(R"j([{"name": "score", "type": "number"}])j",
+                R"j([{"when": ["[1..4]"], "then": [0]}, {"when": ["[5..9]"], "then": [1]}])j") ==
+        Gaps{"score < 1", "score in (4, 5)", "score > 9"});
+  CHECK(gaps_of(R"j([{"name": "score", "type": "integer"}])j",
+                R"j([{"when": ["< 1.5"], "then": [0]}, {"when": ["> 2.5"], "then": [1]}])j") ==
+        Gaps{"score = 2"});
+}
+
+TEST_CASE("gaps: strings, booleans and not(): the values a column names and any other") {
+  const std::string tier = R"j([{"name": "tier", "type": "string"}])j";
+  CHECK(
+      gaps_of(tier, R"j([{"when": ["key"], "then": [0]}, {"when": ["regular"], "then": [1]}])j") ==
+      Gaps{"tier = a string other than \"key\", \"regular\""});
+  CHECK(gaps_of(tier, R"j([{"when": ["key"], "then": [0]}, {"when": ["not(key)"], "then": [1]}])j")
+            .empty());
+  CHECK(gaps_of(tier, R"j([{"when": ["not(key, vip)"], "then": [1]}])j") ==
+        Gaps{"tier = \"key\"", "tier = \"vip\""});
+  CHECK(gaps_of(R"j([{"name": "tier", "type": "string", "values": ["key", "regular"]}])j",
+                R"j([{"when": ["key"], "then": [0]}, {"when": ["regular"], "then": [1]}])j")
+            .empty());
+  CHECK(gaps_of(R"j([{"name": "tier", "type": "string", "values": ["key", "regular", "vip"]}])j",
+                R"j([{"when": ["key"], "then": [0]}, {"when": ["regular"], "then": [1]}])j") ==
+        Gaps{"tier = \"vip\""});
+  CHECK(gaps_of(R"j([{"name": "flag", "type": "boolean"}])j",
+                R"j([{"when": [true], "then": [0]}])j") == Gaps{"flag = false"});
+  CHECK(gaps_of(R"j([{"name": "x"}])j", R"j([{"when": ["< 0"], "then": [0]},
+    {"when": [">= 0"], "then": [1]}, {"when": [null], "then": [2]}])j") ==
+        Gaps{"x = a value other than a number, null"});
+}
+
+TEST_CASE("gaps: several columns, per combination, named in column order") {
+  const std::string two =
+      R"j([{"name": "amount", "type": "number"}, {"name": "tier", "type": "string", "values": ["key", "regular"]}])j";
+  CHECK(gaps_of(two, R"j([{"when": ["< 100000", "-"], "then": [0]},
+    {"when": ["[100000..1000000)", "-"], "then": [1]},
+    {"when": [">= 1000000", "key"], "then": [2]},
+    {"when": [">= 1000000", "regular"], "then": [3]}])j")
+            .empty());
+  CHECK(gaps_of(two, R"j([{"when": ["< 100000", "-"], "then": [0]},
+    {"when": ["[200000..1000000)", "-"], "then": [1]},
+    {"when": ["[100000..200000)", "key"], "then": [1]},
+    {"when": [">= 1000000", "key"], "then": [2]}])j") ==
+        Gaps{"amount in [100000, 200000) with tier = \"regular\"",
+             "amount >= 1000000 with tier = \"regular\""});
+  // A third column: the gap is named with every column the sweep fixed.
+  const std::string three = R"j([{"name": "a", "type": "boolean"}, {"name": "b", "type": "boolean"},
+    {"name": "c", "type": "number"}])j";
+  CHECK(gaps_of(three, R"j([{"when": [true, "-", "-"], "then": [0]},
+    {"when": [false, true, "-"], "then": [1]}, {"when": [false, false, "< 0"], "then": [2]}])j") ==
+        Gaps{"a = false with b = false and c >= 0"});
+}
+
+TEST_CASE("gaps: cells the check cannot analyse count as covering; tables that need not match") {
+  const std::string x = R"j([{"name": "x", "type": "number"}])j";
+  // A JsonLogic cell may cover what is left: no gap is claimed for it.
+  CHECK(gaps_of(x, R"j([{"when": ["< 10"], "then": [0]},
+    {"when": [{">=": [{"var": "?"}, 10]}], "then": [1]}])j")
+            .empty());
+  CHECK(
+      gaps_of(R"j([{"name": "s", "type": "string"}])j", R"j([{"when": ["< \"m\""], "then": [0]}])j")
+          .empty());
+  // FIRST, PRIORITY and ANY must match too; COLLECT and RULE ORDER answer [] when nothing does.
+  const std::string rows = R"j([{"when": ["> 0"], "then": [1]}])j";
+  CHECK(gaps_of(x, rows, "FIRST") == Gaps{"x <= 0"});
+  CHECK(gaps_of(x, rows, "ANY") == Gaps{"x <= 0"});
+  CHECK(gaps_of(x, rows, "COLLECT").empty());
+  CHECK(gaps_of(x, rows, "RULE ORDER").empty());
+}
+
+TEST_CASE("gaps: at most 10 listed, and one line saying there are more") {
+  json::array rows;
+  for (int i = 0; i < 50; ++i)
+    rows.push_back(
+        json::object{{"when", json::array{std::to_string(2 * i)}}, {"then", json::array{i}}});
+  const auto g = gaps_of(R"j([{"name": "x", "type": "integer", "values": "[0..99]"}])j",
+                         json::serialize(rows));
+  REQUIRE(g.size() == 11);
+  CHECK(g[0] == "x = 1");
+  CHECK(g[9] == "x = 19");
+  CHECK(g[10] == "test.json: /rules: more inputs no row covers (not listed)");
+}
+
+TEST_CASE("gaps and overlaps of 100,000-row tables are found by the sweep") {
+  // Adjacent intervals with one row left out, and a second column of keys with one duplicate.
+  json::array rows;
+  for (int i = 0; i < 100000; ++i) {
+    if (i == 61234) continue;
+    rows.push_back(json::object{{"when", json::array{"[" + std::to_string(i * 10) + ".." +
+                                                     std::to_string(i * 10 + 10) + ")"}},
+                                {"then", json::array{i}}});
+  }
+  CHECK(gaps_of(R"j([{"name": "x", "type": "number", "values": "[0..1000000)"}])j",
+                json::serialize(rows)) == Gaps{"x in [612340, 612350)"});
+  json::array keys;
+  for (int i = 0; i < 100000; ++i)
+    keys.push_back(json::object{
+        {"when", json::array{"\"k" + std::to_string(i == 99999 ? 4242 : i) + "\"", "-"}},
+        {"then", json::array{i}}});
+  const auto problems = problems_of(
+      R"j({"inputs": [{"name": "key", "type": "string"}, {"name": "n", "type": "number"}],
+          "outputs": [{"name": "y"}], "rules": )j" +
+      json::serialize(keys) + "}");
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0] ==
+        "test.json: /tables/t/rules/99999: overlaps row 4243 in a UNIQUE table: both match key = "
+        "\"k4242\", n = 0");
+}
+
+TEST_CASE("overlaps: not(), integers and declared values are understood") {
+  auto overlaps = [](std::string_view input, std::string_view a, std::string_view b) {
+    return problems_of(R"j({"inputs": [)j" + std::string(input) +
+                       R"j(], "outputs": [{"name": "n"}], "rules": [{"when": [)j" + std::string(a) +
+                       R"j(], "then": [1]}, {"when": [)j" + std::string(b) +
+                       R"j(], "then": [2]}]})j");
+  };
+  const std::string number = R"j({"name": "x", "type": "number"})j";
+  CHECK(overlaps(number, R"j("not(1)")j", R"j("1")j").empty());
+  CHECK_THAT(overlaps(number, R"j("not(1)")j", R"j("2")j")[0], Catch::Contains("both match x = 2"));
+  const std::string integer = R"j({"name": "x", "type": "integer"})j";
+  CHECK(overlaps(integer, R"j("[1..4.5]")j", R"j("[4.2..9]")j").empty());
+  CHECK_THAT(overlaps(integer, R"j("[1..5.5]")j", R"j("[4.2..9]")j")[0],
+             Catch::Contains("both match x = 5"));
+  const std::string bounded = R"j({"name": "x", "type": "number", "values": "[0..10]"})j";
+  CHECK(overlaps(bounded, R"j("< 0")j", R"j("< 1")j").empty());  // they meet below 0 only
+  CHECK_THAT(overlaps(bounded, R"j("< 1")j", R"j("< 2")j")[0], Catch::Contains("both match x = 0"));
+  CHECK(overlaps(bounded, R"j("< 0")j", R"j("> 10, < -1")j").empty());
+}
+
+TEST_CASE("gaps and overlaps agree with trying every input (random tables over finite domains)") {
+  // Columns with finite declared domains, so that every input can be tried: the sweep must find
+  // a gap exactly when some input matches no row, and an overlap exactly when one matches two.
+  std::mt19937 random(20261201);
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+  auto number_cell = [&]() -> json::value {
+    const int a = static_cast<int>(pick(10));
+    const int b = a + static_cast<int>(pick(10 - static_cast<std::size_t>(a)));
+    switch (pick(7)) {
+      case 0:
+        return "-";
+      case 1:
+        return json::string("< " + std::to_string(a));
+      case 2:
+        return json::string(">= " + std::to_string(a));
+      case 3:
+        return json::string("[" + std::to_string(a) + ".." + std::to_string(b) + "]");
+      case 4:
+        return json::string("not(" + std::to_string(a) + ")");
+      case 5:
+        return json::string(std::to_string(a) + ", " + std::to_string(b));
+      default:
+        return a;
+    }
+  };
+  auto string_cell = [&]() -> json::value {
+    const char* cells[] = {"-", "a", "b", "not(a)", "a, c", "not(b, c)"};
+    return cells[pick(6)];
+  };
+  auto bool_cell = [&]() -> json::value {
+    const json::value cells[] = {"-", true, false};
+    return cells[pick(3)];
+  };
+  const json::array inputs = json::parse(R"j([
+      {"name": "n", "type": "integer", "values": "[0..9]"},
+      {"name": "s", "type": "string", "values": ["a", "b", "c"]},
+      {"name": "f", "type": "boolean"}])j")
+                                 .as_array();
+  for (int round = 0; round < 300; ++round) {
+    json::array rows;
+    const std::size_t count = 1 + pick(6);
+    for (std::size_t r = 0; r < count; ++r)
+      rows.push_back(json::object{{"when", json::array{number_cell(), string_cell(), bool_cell()}},
+                                  {"then", json::array{static_cast<int>(r)}}});
+    auto definition = [&](const char* policy) {
+      return json::object{{"hit_policy", policy},
+                          {"inputs", inputs},
+                          {"outputs", json::array{json::object{{"name", "row"}}}},
+                          {"rules", rows}};
+    };
+    const auto all = DecisionTable::compile("t", definition("RULE ORDER"), "test.json");
+    std::size_t uncovered = 0;
+    std::size_t doubled = 0;
+    for (int n = 0; n <= 9; ++n)
+      for (const char* s : {"a", "b", "c"})
+        for (bool f : {false, true}) {
+          const auto hits = all->evaluate(json::array{n, s, f}).rows.size();
+          uncovered += hits == 0 ? 1 : 0;
+          doubled += hits >= 2 ? 1 : 0;
+        }
+    INFO("rows " << json::serialize(rows));
+    const auto first = DecisionTable::compile("t", definition("FIRST"), "test.json");
+    CHECK(first->gaps().empty() == (uncovered == 0));
+    std::vector<std::string> problems;
+    DecisionTable::compile("t", definition("UNIQUE"), "test.json", "", problems);
+    CHECK(problems.empty() == (doubled == 0));
+  }
 }

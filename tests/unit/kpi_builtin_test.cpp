@@ -101,11 +101,14 @@ TEST_CASE("kpi: sales KPIs across the period's edges", "[kpi]") {
                       .add(EventId::contract_sign, "2026-04-01T00:00:00Z")
                       .add(EventId::delivery_confirm, "2026-04-02T00:00:00Z"));
   // D: signed just before the period (out) but delivered in it, then delivered again later
-  //    (only the first confirm counts); 30 days + 1 ms after approval. Profit 8000 − 0.
+  //    (only the first confirm counts); 30 days + 1 ms after approval. Its one cost is the
+  //    rework of a rectification: profit 8000 − 300.
   cases.push_back(CaseBuilder("D")
                       .add(EventId::evaluation_approve, "2025-12-01T23:59:59.998Z")
                       .add(EventId::contract_draft, "2025-12-02T00:00:00Z", R"({"amount": 8000})")
                       .add(EventId::contract_sign, "2025-12-31T23:59:59.999Z")
+                      .add(EventId::production_rectify, "2026-01-15T00:00:00Z",
+                           R"({"batch": "D1", "cost": 300, "quantity": 2})")
                       .add(EventId::delivery_confirm, "2026-02-01T00:00:00Z")
                       .add(EventId::delivery_confirm, "2026-05-01T00:00:00Z"));
   // E: signed in the period 31 days after approval (late), no approval at all for F (late).
@@ -128,8 +131,8 @@ TEST_CASE("kpi: sales KPIs across the period's edges", "[kpi]") {
   CHECK(value(t, BuiltinKpi::sales_revenue) == 3030.5);
   // timely: A, B of A, B, E, F
   CHECK(value(t, BuiltinKpi::sales_contract_timeliness) == 0.5);
-  // delivered in the period: B (2000 − 1500) and D (8000 − 0)
-  CHECK(value(t, BuiltinKpi::sales_profit) == 8500.0);
+  // delivered in the period: B (2000 − 1500) and D (8000 − 300)
+  CHECK(value(t, BuiltinKpi::sales_profit) == 8200.0);
   CHECK(value(t, BuiltinKpi::quality_system_effectiveness) == 1.0);
   // (1 + 4.5) / 2
   CHECK(value(t, BuiltinKpi::sales_satisfaction) == 2.75);
@@ -198,9 +201,10 @@ TEST_CASE("kpi: production KPIs across the period's edges", "[kpi]") {
       R"({"production_plan": {"quantity": 10, "completion_date": "2026-03-10", "budget_cost": 1000}})";
   std::vector<CaseLedger> cases;
   // A: batch reported in December, first inspected in January (counted): 8 of 10 passed.
-  //    Completed on the planned day at 23:59:59.999 (on plan). Cost 900 (one report in Dec,
-  //    one in Jan) vs budget 1000. Batch X2 first inspected in December (not counted), then
-  //    re-inspected in January (an inspection, not a first inspection).
+  //    Completed on the planned day at 23:59:59.999 (on plan). Cost 1000 (one report in Dec,
+  //    one in Jan, and X2's rework of 100 in Dec) vs budget 1000. Batch X2 first inspected in
+  //    December (not counted), rectified, then re-inspected in January (an inspection, not a
+  //    first inspection).
   cases.push_back(CaseBuilder("A")
                       .add(EventId::kickoff_meeting, "2025-12-01T00:00:00Z", plan_mar10)
                       .add(EventId::production_report, "2025-12-10T00:00:00Z",
@@ -209,6 +213,8 @@ TEST_CASE("kpi: production KPIs across the period's edges", "[kpi]") {
                            R"({"batch": "X2", "quantity": 5, "cost": 100})")
                       .add(EventId::production_inspect, "2025-12-12T00:00:00Z",
                            R"({"batch": "X2", "passed": false, "quantity_passed": 0})")
+                      .add(EventId::production_rectify, "2025-12-13T00:00:00Z",
+                           R"({"batch": "X2", "cost": 100, "quantity": 5})")
                       .add(EventId::production_report, "2026-01-02T00:00:00Z",
                            R"({"batch": "X1", "quantity": 4, "cost": 400})")
                       .add(EventId::production_inspect, "2026-01-03T00:00:00Z",
@@ -219,7 +225,8 @@ TEST_CASE("kpi: production KPIs across the period's edges", "[kpi]") {
   // B: completed one millisecond after the planned day (late); a later kickoff.meeting moved
   //    the plan, the one in force at completion counts (2026-02-01T12:00Z, a date-time).
   //    Cost 2500 vs budget 2000. A failed first inspection of 20 without quantity_passed: 0 of
-  //    20. A report after the first inspection does not change that batch's quantity.
+  //    20. A report after the first inspection does not change that batch's quantity. Its
+  //    rectification gives no cost (null, as payload validation allows): it costs nothing.
   cases.push_back(
       CaseBuilder("B")
           .add(EventId::kickoff_meeting, "2026-01-01T00:00:00Z",
@@ -231,6 +238,7 @@ TEST_CASE("kpi: production KPIs across the period's edges", "[kpi]") {
                R"({"batch": 7, "quantity": 20, "cost": 2000})")
           .add(EventId::production_inspect, "2026-01-11T00:00:00Z",
                R"({"batch": 7, "passed": false})")
+          .add(EventId::production_rectify, "2026-01-11T12:00:00Z", R"({"batch": 7, "cost": null})")
           .add(EventId::production_report, "2026-01-12T00:00:00Z",
                R"({"batch": 7, "quantity": 20, "cost": 500})")
           .add(EventId::production_complete, "2026-02-01T12:00:00.001Z"));
@@ -248,9 +256,11 @@ TEST_CASE("kpi: production KPIs across the period's edges", "[kpi]") {
   // completed in the period: A (on plan), B (late)
   CHECK(value(t, BuiltinKpi::production_plan_completion) == 0.5);
   // first inspections in the period: A/X1 8 of 10, B/7 0 of 20, C/K 30 of 30 → 38 / 60
+  // (rectifications change nothing here)
   CHECK(value(t, BuiltinKpi::production_pass_rate) == Approx(38.0 / 60.0));
-  // (900 + 2500) / (1000 + 2000): all reports of the case count, wherever they fall
-  CHECK(value(t, BuiltinKpi::production_cost_control) == Approx(3400.0 / 3000.0));
+  // (1000 + 2500) / (1000 + 2000): all reports and rectifications of the case count, wherever
+  // they fall
+  CHECK(value(t, BuiltinKpi::production_cost_control) == Approx(3500.0 / 3000.0));
   // inspections in the period: A X1 fail, A X2 pass, B fail, C pass → 2 / 4
   CHECK(value(t, BuiltinKpi::quality_inspection_pass_rate) == 0.5);
 
@@ -376,6 +386,10 @@ TEST_CASE("kpi: bad data fails with case, seq and field, wherever the entry is",
        "case BAD seq 3 (kickoff.meeting): payload.production_plan.quantity", "number"},
       {EventId::kickoff_meeting, R"({"production_plan": 5})",
        "case BAD seq 3 (kickoff.meeting): payload.production_plan", "object"},
+      {EventId::production_rectify, R"({"batch": "B0", "cost": -1})",
+       "case BAD seq 3 (production.rectify): payload.cost", "≥ 0, got -1"},
+      {EventId::production_rectify, R"({"batch": "B0", "cost": "500"})",
+       "case BAD seq 3 (production.rectify): payload.cost", "got \"500\""},
       {EventId::production_inspect, R"({"batch": "nope", "passed": true})",
        "case BAD seq 3 (production.inspect): payload.batch",
        "no production.report of batch \"nope\""},

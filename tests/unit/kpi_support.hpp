@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/kpi.hpp"
 #include "undertake/ledger.hpp"
 
@@ -36,7 +37,7 @@ class CaseBuilder {
     e.at = at(when);
     e.event = event;
     e.actor.id = "tester";
-    e.payload = boost::json::parse(payload).as_object();
+    e.payload = undertake::parse_json(payload, undertake::InputLimits{}, "payload").as_object();
     e.state = std::move(state);
     ledger_.entries.push_back(std::move(e));
     return *this;

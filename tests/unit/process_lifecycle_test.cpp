@@ -149,6 +149,47 @@ TEST_CASE("loops go back and forth", "[process]") {
     CHECK(d.the_case().in("Production.Rectification"));
     REQUIRE(d.fire("production.rectify", kProduction, R"({"batch": "B1"})").accepted);
     CHECK(d.the_case().in("Production.Inspection"));
+    // without a cost or a quantity the record is what it was before rework costs were kept
+    // (snapshots taken then still restore)
+    const auto& batch = d.the_case().record().at("production").at("batches").at("B1");
+    CHECK(batch.at("rectifications") == 1);
+    CHECK_FALSE(batch.as_object().contains("rectification_cost"));
+    CHECK_FALSE(batch.as_object().contains("reworked_quantity"));
+  }
+  SECTION("rework costs count in the actual cost (policy §二(七)2)") {
+    d.advance_to("production.inspect");  // B1: 500 units reported at a cost of 290000
+    const auto production = [&]() -> const boost::json::value& {
+      return d.the_case().record().at("production");
+    };
+    REQUIRE(d.fire("production.inspect", kQuality, R"({"batch": "B1", "passed": false})").accepted);
+    // the units reworked are whole units of the batch, the cost a number ≥ 0
+    for (const char* bad :
+         {R"({"batch": "B1", "cost": -1})", R"({"batch": "B1", "cost": "9"})",
+          R"({"batch": "B1", "quantity": 2.5})", R"({"batch": "B1", "quantity": -1})",
+          R"({"batch": "B1", "quantity": 501})"}) {
+      INFO(bad);
+      const Outcome o = d.fire("production.rectify", kProduction, bad);
+      REQUIRE_FALSE(o.accepted);
+      CHECK(o.reasons.front().kind == "invalid_payload");
+    }
+    const Outcome too_many =
+        d.fire("production.rectify", kProduction, R"({"batch": "B1", "quantity": 501})");
+    CHECK_THAT(too_many.reasons.front().message,
+               Catch::Contains("payload.quantity 501") &&
+                   Catch::Contains("exceeds the batch's reported quantity 500"));
+    CHECK(production().at("actual_cost") == 290000);
+    REQUIRE(d.fire("production.rectify", kProduction,
+                   R"({"batch": "B1", "cost": 12500.5, "quantity": 40})")
+                .accepted);
+    REQUIRE(d.fire("production.inspect", kQuality, R"({"batch": "B1", "passed": false})").accepted);
+    REQUIRE(d.fire("production.rectify", kProduction, R"({"batch": "B1", "cost": 1500})").accepted);
+    // 290000 + 12500.5 + 1500
+    CHECK(production().at("actual_cost").to_number<double>() == 304000.5);
+    const auto& batch = production().at("batches").at("B1");
+    CHECK(batch.at("rectifications") == 2);
+    CHECK(batch.at("rectification_cost").to_number<double>() == 14000.5);
+    CHECK(batch.at("reworked_quantity") == 40);
+    CHECK(batch.at("cost") == 290000);  // the report's own cost is kept apart
   }
   SECTION("the complaint loop") {
     d.advance_to("service.feedback");

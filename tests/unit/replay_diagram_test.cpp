@@ -51,7 +51,9 @@ TEST_CASE("diagram: the full order's path is found in the drawing", "[diagram][r
   CHECK(h.unmatched.empty());
   CHECK(h.current == std::vector<std::string>{"Closed"});
   CHECK(h.visited.at("Design.SampleTesting") == 1);
-  CHECK(h.visited.at("Production.Inspection") == 2);  // two batches
+  // two batches, and B2 again after its rework
+  CHECK(h.visited.at("Production.Inspection") == 3);
+  CHECK(h.visited.at("Production.Rectification") == 1);
   CHECK(h.title.find(full_order().id) != std::string::npos);
 
   const std::string dot = diagram::render(diagram::Format::dot, &h);

@@ -17,6 +17,7 @@
 #include "undertake/case.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 
 namespace ut_test {
 
@@ -50,10 +51,9 @@ inline std::chrono::milliseconds days(double d) {
 /// The order of tests/scenarios/full_order.json.
 inline const Order& full_order() {
   static const Order order = [] {
-    std::ifstream in(std::string(UNDERTAKE_SOURCE_DIR) + "/tests/scenarios/full_order.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    const json::value doc = json::parse(text.str());
+    const json::value doc = undertake::read_json_file(
+        std::string(UNDERTAKE_SOURCE_DIR) + "/tests/scenarios/full_order.json",
+        undertake::InputLimits{});
     const auto& c = doc.at("cases").at(0).as_object();
     Order o;
     o.id = std::string(c.at("id").as_string());

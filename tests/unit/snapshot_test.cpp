@@ -10,6 +10,7 @@
 #include "integrity/seal.hpp"
 #include "replay_support.hpp"
 #include "undertake/engine.hpp"
+#include "undertake/json_text.hpp"
 
 namespace json = boost::json;
 using namespace undertake;
@@ -63,7 +64,7 @@ TEST_CASE("snapshot: restore gives a case that snapshots identically", "[snapsho
   CHECK(r.revision() == c.revision());
   CHECK(r.state() == c.state());
   // Serialised and parsed again (what a store does).
-  Case t = engine.restore(json::parse(json::serialize(c.snapshot())));
+  Case t = engine.restore(parse_json(json::serialize(c.snapshot()), InputLimits{}, "snapshot"));
   CHECK(t.snapshot() == c.snapshot());
 }
 

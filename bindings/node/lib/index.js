@@ -9,6 +9,9 @@
 //   order.fireOrThrow('contract.sign', { id: 'li', roles: ['sales'] });   // throws Refused
 //   engine.close();
 //
+// Between requests an ERP keeps its cases in a store (lib/store.js): Store.open('sqlite:PATH'),
+// store.fire(engine, caseId, event, actor, payload, at, { requestId }), store.inbox(engine, actor).
+//
 // JSON goes in and out as plain objects; every string the library returns is copied and released
 // with ut_free at once; callbacks (custom rules, KPI calculators, the listener) are JS functions
 // kept registered while the library may call them. An engine and its cases are used from the
@@ -194,6 +197,9 @@ class Outcome {
     return this.json.state || [];
   }
 
+  /** [{kind, message, rule}]: kind is unknown_event, invalid_payload, role, state, gate,
+   *  segregation, approval, time, or rule_error (a gate rule, route, deadline condition or risk
+   *  scorer could not be evaluated, or a host rule callback threw: fail closed; rule names it). */
   get reasons() {
     return this.json.reasons || [];
   }
@@ -445,6 +451,26 @@ class Engine {
     return c;
   }
 
+  // -- integrity -----------------------------------------------------------------------
+
+  /** Seals cases created, restored or loaded from now on with HMAC-SHA-256 under `key` (a
+   *  Buffer / Uint8Array, or a string taken as UTF-8; not empty). Every engine sharing a store
+   *  must use the same key. */
+  setHostKey(key) {
+    const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+    if (!(bytes instanceof Uint8Array))
+      throw new InvalidArgument('key: expected a Buffer, a Uint8Array or a string');
+    check(this._api.ut_engine_set_host_key(this._h(), bytes, bytes.length));
+  }
+
+  /** The audit of a snapshot holding its ledger: {case_id, revision, ok, problems: [{where,
+   *  why}]}. Throws (SnapshotError) only for a snapshot it cannot read. */
+  verify(snapshot) {
+    const out = [null];
+    check(this._api.ut_case_verify(this._h(), toJson(snapshot, 'snapshot'), out));
+    return takeJson(out[0]);
+  }
+
   /** The KPI report over ledgers or snapshots for a period (dates, both inclusive). */
   kpi(ledgers, from, to, { skipBadCases = false } = {}) {
     const day = (d) => iso(d).slice(0, 10);
@@ -589,6 +615,24 @@ if (typeof Symbol.dispose === 'symbol') {
   };
 }
 
+const { Store, StoredOutcome } = require('./store')({
+  native,
+  check,
+  fail,
+  take,
+  takeJson,
+  text,
+  toJson,
+  iso,
+  Actor,
+  Case,
+  Outcome,
+  Refused,
+  InvalidArgument,
+  InvalidJson,
+  STATUS,
+});
+
 module.exports = {
   Actor,
   Case,
@@ -608,6 +652,8 @@ module.exports = {
   RuleError,
   SnapshotError,
   STATUS,
+  Store,
+  StoredOutcome,
   UndertakeError,
   Verdict,
   builtinPolicy,

@@ -133,6 +133,32 @@ function load() {
     ut_engine_kpi: f(
       'int ut_engine_kpi(void *e, const char *ledgers, const char *period, _Out_ void **out)',
     ),
+    ut_case_verify: f('int ut_case_verify(void *e, const char *snapshot, _Out_ void **out)'),
+    ut_engine_set_host_key: f(
+      'int ut_engine_set_host_key(void *e, const uint8_t *key, size_t key_size)',
+    ),
+    ut_store_open: f('int ut_store_open(const char *uri, _Out_ void **out)'),
+    ut_store_close: f('void ut_store_close(void *s)'),
+    ut_store_create: f('int ut_store_create(void *s, void *c)'),
+    ut_store_load: f('int ut_store_load(void *s, void *e, const char *id, _Out_ void **out)'),
+    ut_store_save: f('int ut_store_save(void *s, void *c, uint64_t expected_revision)'),
+    ut_store_fire: f(
+      'int ut_store_fire(void *s, void *e, const char *id, const char *event, ' +
+        'const char *actor, const char *payload, const char *at, const char *request_id, ' +
+        '_Out_ void **out)',
+    ),
+    ut_store_list: f('int ut_store_list(void *s, const char *filter, _Out_ void **out)'),
+    ut_store_inbox: f('int ut_store_inbox(void *s, void *e, const char *actor, _Out_ void **out)'),
+    ut_store_inbox_query: f(
+      'int ut_store_inbox_query(void *s, void *e, const char *query, _Out_ void **out)',
+    ),
+    ut_store_ledger: f('int ut_store_ledger(void *s, const char *id, _Out_ void **out)'),
+    ut_store_changes: f(
+      'int ut_store_changes(void *s, uint64_t after, size_t limit, _Out_ void **out)',
+    ),
+    ut_store_tick: f('int ut_store_tick(void *s, void *e, const char *now, _Out_ void **out)'),
+    ut_store_kpi: f('int ut_store_kpi(void *s, void *e, const char *period, _Out_ void **out)'),
+    ut_store_verify: f('int ut_store_verify(void *s, void *e, const char *id, _Out_ void **out)'),
   };
   return api;
 }

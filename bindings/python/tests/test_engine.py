@@ -181,9 +181,16 @@ class EngineTest(unittest.TestCase):
             lib.ut_free = original
 
     def test_cases_are_freed_with_their_objects(self):
-        self.engine.create_case("G-1", DATA)  # dropped at once
+        first = self.engine.create_case("G-1", DATA)
+        with self.assertRaises(undertake.Conflict):
+            self.engine.create_case("G-1", DATA)  # open while its object lives (UT_E_CONFLICT)
+        del first
         gc.collect()
-        self.engine.create_case("G-1", DATA)  # the id is free again
+        with self.assertRaises(undertake.NotFound):
+            self.engine.find_case("G-1")  # freed with its object
+        again = self.engine.create_case("G-1", DATA)  # the id is free again
+        self.assertEqual(again.id, "G-1")
+        self.assertIs(self.engine.find_case("G-1"), again)
 
 
 if __name__ == "__main__":

@@ -224,7 +224,11 @@ def _actor(actor):
 
 
 class Reason:
-    """Why an event was refused: kind (role, state, gate, ...), message, rule id."""
+    """Why an event was refused: kind, message, rule id.
+
+    kind is one of unknown_event, invalid_payload, role, state, gate, segregation, approval,
+    time, rule_error (a gate rule, route, deadline condition or risk scorer could not be
+    evaluated, or a host rule callback raised: the event fails closed; rule names it)."""
 
     __slots__ = ("kind", "message", "rule")
 
@@ -308,11 +312,32 @@ def version():
     return N.lib().ut_version().decode()
 
 
+class _Handle:
+    """A library handle in `_handle`, released by the subclass's close(): also at the end of a
+    `with` block, and when the object is garbage-collected."""
+
+    @property
+    def closed(self):
+        return not getattr(self, "_handle", None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown
+            pass
+
+
 # ---------------------------------------------------------------------------------------------
 # Engine
 
 
-class Engine:
+class Engine(_Handle):
     """A policy, the host's callbacks, and the cases it opens.
 
     `Engine()` uses the built-in policy; `Engine("rules/")` or `Engine("policy.json")` a rules
@@ -350,22 +375,6 @@ class Engine:
         self._keep = []
         self._listener = None
 
-    @property
-    def closed(self):
-        return not self._handle
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown
-            pass
-
     def _h(self):
         if not self._handle:
             raise Closed("the engine is closed")
@@ -398,7 +407,8 @@ class Engine:
         return _take_json(out)
 
     def set_limits(self, max_json_bytes=0, max_json_depth=0):
-        """Limits for JSON the engine reads (0 keeps a limit)."""
+        """Limits for JSON the engine reads and accepts (include/undertake/limits.hpp: the depth
+        from 8 to 1000; 0 keeps a limit)."""
         _check(self._lib.ut_engine_set_limits(self._h(), max_json_bytes, max_json_depth))
 
     # -- callbacks -------------------------------------------------------------------------
@@ -528,6 +538,27 @@ class Engine:
             raise NotFound(f"case {case_id}: not open in this process", N.UT_E_NOT_FOUND)
         return case
 
+    # -- integrity -------------------------------------------------------------------------
+
+    def set_host_key(self, key):
+        """Seals cases created, restored or loaded from now on with HMAC-SHA-256 under `key`
+        (bytes, or a str taken as UTF-8; not empty): a stored case edited and re-hashed without
+        the key is refused. Every engine sharing a store must use the same key."""
+        if isinstance(key, str):
+            key = _text(key, "key")
+        if not isinstance(key, (bytes, bytearray)):
+            raise InvalidArgument(f"key: expected bytes or a str, got {type(key).__name__}")
+        key = bytes(key)
+        _check(self._lib.ut_engine_set_host_key(self._h(), key, len(key)))
+
+    def verify(self, snapshot):
+        """The audit of a snapshot holding its ledger (Case.snapshot()): digest, hash chain and a
+        full replay. `{"case_id", "revision", "ok", "problems": [{"where", "why"}]}`; what it
+        finds is in the report, it raises only for a snapshot it cannot read (SnapshotError)."""
+        out = ctypes.c_void_p()
+        _check(self._lib.ut_case_verify(self._h(), _json(snapshot, "snapshot"), ctypes.byref(out)))
+        return _take_json(out)
+
     # -- KPIs ------------------------------------------------------------------------------
 
     def kpi(self, ledgers, period_from, period_to, skip_bad_cases=False):
@@ -545,7 +576,7 @@ class Engine:
 # Case
 
 
-class Case:
+class Case(_Handle):
     """One order going through the process. Use it from one thread at a time."""
 
     def __init__(self, engine, handle):
@@ -561,18 +592,6 @@ class Case:
         handle, self._handle = getattr(self, "_handle", None), None
         if handle:
             self._lib.ut_case_free(handle)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
 
     def _h(self):
         if not self._handle:

@@ -95,6 +95,23 @@ _PROTOTYPES = {
     "ut_case_tick": (c_int, [c_void_p, c_char_p, P(c_void_p)]),
     "ut_engine_register_kpi": (c_int, [c_void_p, c_char_p, c_char_p, KPI_FN, c_void_p]),
     "ut_engine_kpi": (c_int, [c_void_p, c_char_p, c_char_p, P(c_void_p)]),
+    "ut_case_verify": (c_int, [c_void_p, c_char_p, P(c_void_p)]),
+    "ut_engine_set_host_key": (c_int, [c_void_p, c_char_p, c_size_t]),
+    "ut_store_open": (c_int, [c_char_p, P(c_void_p)]),
+    "ut_store_close": (None, [c_void_p]),
+    "ut_store_create": (c_int, [c_void_p, c_void_p]),
+    "ut_store_load": (c_int, [c_void_p, c_void_p, c_char_p, P(c_void_p)]),
+    "ut_store_save": (c_int, [c_void_p, c_void_p, c_uint64]),
+    "ut_store_fire": (c_int, [c_void_p, c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p,
+                              c_char_p, P(c_void_p)]),
+    "ut_store_list": (c_int, [c_void_p, c_char_p, P(c_void_p)]),
+    "ut_store_inbox": (c_int, [c_void_p, c_void_p, c_char_p, P(c_void_p)]),
+    "ut_store_inbox_query": (c_int, [c_void_p, c_void_p, c_char_p, P(c_void_p)]),
+    "ut_store_ledger": (c_int, [c_void_p, c_char_p, P(c_void_p)]),
+    "ut_store_changes": (c_int, [c_void_p, c_uint64, c_size_t, P(c_void_p)]),
+    "ut_store_tick": (c_int, [c_void_p, c_void_p, c_char_p, P(c_void_p)]),
+    "ut_store_kpi": (c_int, [c_void_p, c_void_p, c_char_p, P(c_void_p)]),
+    "ut_store_verify": (c_int, [c_void_p, c_void_p, c_char_p, P(c_void_p)]),
 }
 
 _lib = None

@@ -36,9 +36,7 @@ Val add_days_op(const Node& n, Ctx& c, const Val* args, std::size_t) {
   if (!std::isfinite(days) || std::fabs(days) > 3'700'000)
     throw_invalid_arguments(n, "the number of days is not a number in range");
   const Timestamp to = from + std::chrono::milliseconds(std::llround(days * 86'400'000.0));
-  static const Timestamp first = *parse_iso8601("0001-01-01");
-  static const Timestamp last = *parse_iso8601("9999-12-31T23:59:59.999Z");
-  if (to < first || to > last) throw_rule_error(n, "Invalid Date", "the date is out of range");
+  if (!in_iso8601_range(to)) throw_rule_error(n, "Invalid Date", "the date is out of range");
   char text[kIso8601MaxLength];  // formatted on the stack: the arena keeps the only copy
   return Val::string(c.arena.keep(std::string_view(text, format_iso8601(to, text))));
 }

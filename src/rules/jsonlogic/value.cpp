@@ -6,6 +6,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <optional>
+#include <vector>
+
+#include "undertake/error.hpp"
+#include "undertake/limits.hpp"
 
 namespace undertake::jsonlogic::detail {
 
@@ -18,8 +23,19 @@ json::value number_to_json(double d) {
 
 namespace {
 
-/// Writes `v` into `slot` (a null value), building arrays in place.
-void put(json::value& slot, Val v) {
+// The deepest value to_json builds: a rule can nest arrays without bound (reduce with
+// [accumulator]), and a json::value's copy and destruction recurse in Boost.JSON.
+constexpr std::size_t kMaxValueDepth = InputLimits::kMaxJsonDepthCeiling;
+
+/// Writes `v` into `slot` (a null value); an array built during evaluation is entered rather than
+/// written (its elements are pushed onto `pending`).
+struct PendingArray {
+  json::array* out;
+  const ValArray* in;
+  std::size_t next;
+};
+
+void put(json::value& slot, Val v, std::vector<PendingArray>& pending) {
   switch (v.kind) {
     case Kind::null:
       return;
@@ -45,10 +61,12 @@ void put(json::value& slot, Val v) {
       slot.emplace_array() = *v.ja;
       return;
     case Kind::varray: {
+      if (pending.size() >= kMaxValueDepth)
+        throw Error(ErrorKind::limit_exceeded, "JsonLogic value",
+                    "arrays nested deeper than " + std::to_string(kMaxValueDepth) + " levels");
       json::array& out = slot.emplace_array();
-      const std::size_t n = v.va->size();
-      out.resize(n);
-      for (std::size_t i = 0; i < n; ++i) put(out[i], (*v.va)[i]);
+      out.resize(v.va->size());
+      pending.push_back(PendingArray{&out, v.va, 0});
       return;
     }
     case Kind::jobject:
@@ -61,7 +79,18 @@ void put(json::value& slot, Val v) {
 
 json::value to_json(Val v) {
   json::value out;
-  put(out, v);
+  std::vector<PendingArray> pending;  // without recursion: arrays built by a rule may nest deeply
+  put(out, v, pending);
+  while (!pending.empty()) {
+    PendingArray& p = pending.back();
+    if (p.next == p.in->size()) {
+      pending.pop_back();
+      continue;
+    }
+    const std::size_t i = p.next++;
+    json::value& slot = (*p.out)[i];
+    put(slot, (*p.in)[i], pending);  // may push (and move `p`): nothing of it is used after
+  }
   return out;
 }
 
@@ -182,7 +211,7 @@ std::string format_number(double d) {
 namespace {
 
 template <typename String>
-void append_js(String& out, Val v) {
+void append_scalar_js(String& out, Val v) {
   switch (v.kind) {
     case Kind::null:
       return;
@@ -207,18 +236,36 @@ void append_js(String& out, Val v) {
       out.append(s.data(), s.size());
       return;
     }
-    case Kind::jarray:
-    case Kind::varray: {
-      const std::size_t n = v.size();
-      for (std::size_t i = 0; i < n; ++i) {
-        if (i) out.push_back(',');
-        append_js(out, v.at(i));
-      }
-      return;
-    }
     case Kind::jobject:
       out += "[object Object]";
       return;
+    default:
+      return;
+  }
+}
+
+// String(v): arrays are their elements joined with commas, nested arrays flattened. Without
+// recursion: a rule can build arrays nested as deep as it iterates.
+template <typename String>
+void append_js(String& out, Val v) {
+  if (!v.is_array()) return append_scalar_js(out, v);
+  struct Pending {
+    Val array;
+    std::size_t next;
+  };
+  std::vector<Pending> pending{Pending{v, 0}};
+  while (!pending.empty()) {
+    Pending& p = pending.back();
+    if (p.next == p.array.size()) {
+      pending.pop_back();
+      continue;
+    }
+    if (p.next) out.push_back(',');
+    const Val item = p.array.at(p.next++);
+    if (item.is_array())
+      pending.push_back(Pending{item, 0});
+    else
+      append_scalar_js(out, item);
   }
 }
 
@@ -260,14 +307,16 @@ const json::value* Arena::keep(json::value v) {
   return &k->value;
 }
 
-bool strict_equal(Val a, Val b) noexcept {
+namespace {
+
+// Compares scalars, and containers as far as their size (or identity, for objects) tells; for
+// containers that must be compared element by element: nullopt.
+std::optional<bool> shallow_equal(Val a, Val b) noexcept {
   if (a.is_string() && b.is_string()) return a.str() == b.str();
   if (a.is_array() && b.is_array()) {
-    const std::size_t n = a.size();
-    if (n != b.size()) return false;
-    for (std::size_t i = 0; i < n; ++i)
-      if (!strict_equal(a.at(i), b.at(i))) return false;
-    return true;
+    if (a.size() != b.size()) return false;
+    if (a.size() == 0) return true;
+    return std::nullopt;
   }
   if (a.kind != b.kind) return false;
   switch (a.kind) {
@@ -277,18 +326,50 @@ bool strict_equal(Val a, Val b) noexcept {
       return a.b == b.b;
     case Kind::number:
       return a.d == b.d;
-    case Kind::jobject: {
+    case Kind::jobject:
       if (a.jo == b.jo) return true;
       if (a.jo->size() != b.jo->size()) return false;
-      for (const auto& member : *a.jo) {
-        const json::value* other = b.jo->if_contains(member.key());
-        if (!other || !strict_equal(from_json(member.value()), from_json(*other))) return false;
-      }
-      return true;
-    }
+      return std::nullopt;
     default:
       return false;
   }
+}
+
+}  // namespace
+
+bool strict_equal(Val a, Val b) {
+  if (const auto equal = shallow_equal(a, b)) return *equal;
+  // Deep: pairs of containers still to compare, without recursion (see append_js).
+  struct Pending {
+    Val a, b;
+    std::size_t next;
+  };
+  std::vector<Pending> pending{Pending{a, b, 0}};
+  while (!pending.empty()) {
+    Pending& p = pending.back();
+    const std::size_t n = p.a.is_object() ? p.a.jo->size() : p.a.size();
+    if (p.next == n) {
+      pending.pop_back();
+      continue;
+    }
+    Val x, y;
+    if (p.a.is_object()) {
+      const auto& member = p.a.jo->begin()[p.next++];
+      const json::value* other = p.b.jo->if_contains(member.key());
+      if (!other) return false;
+      x = from_json(member.value());
+      y = from_json(*other);
+    } else {
+      x = p.a.at(p.next);
+      y = p.b.at(p.next++);
+    }
+    if (const auto equal = shallow_equal(x, y)) {
+      if (!*equal) return false;
+    } else {
+      pending.push_back(Pending{x, y, 0});
+    }
+  }
+  return true;
 }
 
 namespace {
@@ -331,7 +412,7 @@ void append_quoted(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-void append_text(std::string& out, const json::value& v) {
+void append_scalar_text(std::string& out, const json::value& v) {
   switch (v.kind()) {
     case json::kind::null:
       out += "null";
@@ -353,30 +434,8 @@ void append_text(std::string& out, const json::value& v) {
     case json::kind::string:
       append_quoted(out, v.get_string());
       break;
-    case json::kind::array: {
-      out.push_back('[');
-      bool first = true;
-      for (const auto& item : v.get_array()) {
-        if (!first) out.push_back(',');
-        first = false;
-        append_text(out, item);
-      }
-      out.push_back(']');
+    default:
       break;
-    }
-    case json::kind::object: {
-      out.push_back('{');
-      bool first = true;
-      for (const auto& member : v.get_object()) {
-        if (!first) out.push_back(',');
-        first = false;
-        append_quoted(out, member.key());
-        out.push_back(':');
-        append_text(out, member.value());
-      }
-      out.push_back('}');
-      break;
-    }
   }
 }
 
@@ -384,7 +443,42 @@ void append_text(std::string& out, const json::value& v) {
 
 std::string to_text(const json::value& v) {
   std::string out;
-  append_text(out, v);
+  // Containers being written, without recursion: the text may be of any depth a host built.
+  struct Pending {
+    const json::value* container;
+    std::size_t next;
+  };
+  std::vector<Pending> pending;
+  auto open = [&](const json::value& item) {
+    if (item.is_array() || item.is_object()) {
+      out.push_back(item.is_array() ? '[' : '{');
+      pending.push_back(Pending{&item, 0});
+    } else {
+      append_scalar_text(out, item);
+    }
+  };
+  open(v);
+  while (!pending.empty()) {
+    Pending& p = pending.back();
+    const bool array = p.container->is_array();
+    const std::size_t n =
+        array ? p.container->get_array().size() : p.container->get_object().size();
+    if (p.next == n) {
+      out.push_back(array ? ']' : '}');
+      pending.pop_back();
+      continue;
+    }
+    if (p.next) out.push_back(',');
+    const std::size_t i = p.next++;
+    if (array) {
+      open(p.container->get_array()[i]);
+    } else {
+      const auto& member = p.container->get_object().begin()[i];
+      append_quoted(out, member.key());
+      out.push_back(':');
+      open(member.value());
+    }
+  }
   return out;
 }
 

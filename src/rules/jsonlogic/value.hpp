@@ -161,7 +161,8 @@ inline Val Val::at(std::size_t i) const noexcept {
   return kind == Kind::jarray ? from_json((*ja)[i]) : (*va)[i];
 }
 
-/// An owning copy; integral numbers become int64 so that `3` prints as `3`.
+/// An owning copy; integral numbers become int64 so that `3` prints as `3`. Throws
+/// Error(limit_exceeded) for arrays built by a rule nested deeper than 1000 levels (limits.hpp).
 json::value to_json(Val v);
 /// A number as JSON: int64 when integral and exactly representable, double otherwise.
 json::value number_to_json(double d);
@@ -219,8 +220,9 @@ std::string format_number(double d);
 void append_js_string(std::string& out, Val v);
 void append_js_string(ArenaString& out, Val v);
 
-/// Strict equality (`===`): same type and value; arrays and objects compared deeply.
-bool strict_equal(Val a, Val b) noexcept;
+/// Strict equality (`===`): same type and value; arrays and objects compared deeply (without
+/// recursion; may allocate, so it may throw std::bad_alloc).
+bool strict_equal(Val a, Val b);
 
 /// Values built while a rule runs: bump-allocated, first from a buffer inside the arena (no heap
 /// allocation for a small evaluation), then from blocks that grow. Nothing is freed before the end

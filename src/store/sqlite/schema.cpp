@@ -98,7 +98,7 @@ int stored_schema_version(const Connection& c) {
   }
 }
 
-void open_schema(Connection& c, const SqliteOptions& options) {
+int open_schema(Connection& c, const SqliteOptions& options) {
   if (options.read_only) {
     Tx tx(c, Tx::read);
     const int version = stored_schema_version(c);
@@ -109,7 +109,7 @@ void open_schema(Connection& c, const SqliteOptions& options) {
                   "the store has schema version " + std::to_string(version) +
                       " and is open read-only: open it writable once to migrate it");
     tx.commit();
-    return;
+    return version;
   }
   set_pragmas(c, options);
   Tx tx(c, Tx::write);
@@ -128,6 +128,7 @@ void open_schema(Connection& c, const SqliteOptions& options) {
         "INSERT INTO migrations (from_version, to_version) VALUES (1, 2);");
   }
   tx.commit();
+  return fresh ? 0 : version;
 }
 
 std::vector<std::string> check_invariants(const Connection& c) {

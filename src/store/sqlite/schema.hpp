@@ -25,7 +25,8 @@ namespace undertake::detail::sqlite {
 /// Sets the journal and synchronous mode, creates the schema of a new file or migrates an older
 /// one (in one write transaction, recorded in `migrations`); refuses a newer schema, or a file
 /// that is not a store, with Error(io) naming the file. A read-only store is only checked.
-void open_schema(Connection& c, const SqliteOptions& options);
+/// Returns the schema version the file had before: 0 for a file it created.
+int open_schema(Connection& c, const SqliteOptions& options);
 
 /// The schema version the file says it has.
 int stored_schema_version(const Connection& c);

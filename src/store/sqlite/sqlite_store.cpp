@@ -29,6 +29,7 @@
 #include "store/sqlite/schema.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
+#include "undertake/json_text.hpp"
 
 namespace json = boost::json;
 
@@ -43,12 +44,16 @@ using detail::sqlite::Tx;
 
 namespace {
 
-json::value parse_json(std::string_view text, const std::string& where) {
-  json::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec)
-    throw Error(ErrorKind::invalid_snapshot, where, "stored JSON does not parse: " + ec.message());
-  return v;
+// Reads a stored row with the store's limits (SqliteOptions::limits, limits.hpp): what an engine
+// with the same limits accepted was written within them, so it reads back.
+json::value parse_json(std::string_view text, const std::string& where, const InputLimits& limits) {
+  try {
+    return undertake::parse_json(text, limits, where, ErrorKind::invalid_snapshot);
+  } catch (const Error& e) {
+    // Beyond the limits the row cannot be read with them: the case is unreadable to this store.
+    if (e.kind() != ErrorKind::limit_exceeded) throw;
+    throw Error(ErrorKind::invalid_snapshot, e.where(), e.why());
+  }
 }
 
 std::string state_text(const std::vector<std::string>& state) {
@@ -116,7 +121,9 @@ struct StoredRow {
 
 struct SqliteCaseStore::Impl : Connection {
   std::string path;
+  int opened_version = 0;  // the schema version of the file before open_schema
   mutable std::recursive_mutex mutex;
+  InputLimits limits;  // what stored rows are read with
   std::unique_ptr<Prepared> prepared;
 
   Impl() = default;
@@ -237,7 +244,7 @@ struct SqliteCaseStore::Impl : Connection {
 
   // A stored head, which must be a JSON object.
   json::value parsed_head(std::string_view text, std::string_view id) const {
-    json::value head = parse_json(text, case_where(id));
+    json::value head = parse_json(text, case_where(id), limits);
     if (!head.is_object())
       throw Error(ErrorKind::invalid_snapshot, case_where(id),
                   "the stored snapshot is not an object");
@@ -271,7 +278,7 @@ struct SqliteCaseStore::Impl : Connection {
       l.data = d->get_object();
     each_entry(l.case_id, [&](std::int64_t seq, std::string_view text) {
       const std::string at = entry_where(l.case_id, seq);
-      l.entries.push_back(ledger_entry_from_json(parse_json(text, at), at));
+      l.entries.push_back(ledger_entry_from_json(parse_json(text, at, limits), at));
     });
     return l;
   }
@@ -282,7 +289,7 @@ struct SqliteCaseStore::Impl : Connection {
     s.policy_version = std::string(row.text(1));
     s.revision = static_cast<std::uint64_t>(row.integer(2));
     s.stage = std::string(row.text(3));
-    const json::value state = parse_json(row.text(4), case_where(s.case_id) + " state");
+    const json::value state = parse_json(row.text(4), case_where(s.case_id) + " state", limits);
     if (state.is_array())
       for (const auto& p : state.get_array())
         if (p.is_string()) s.state.emplace_back(p.get_string());
@@ -333,6 +340,7 @@ SqliteCaseStore::SqliteCaseStore(const std::string& path, SqliteOptions options)
   Impl& s = *impl_;
   s.path = path;
   s.where = "sqlite store " + path;
+  s.limits = options.limits;
   s.busy_timeout_ms = options.busy_timeout_ms;
   const int flags =
       SQLITE_OPEN_NOMUTEX |
@@ -343,7 +351,7 @@ SqliteCaseStore::SqliteCaseStore(const std::string& path, SqliteOptions options)
                 std::string("cannot open: ") + (s.db ? sqlite3_errmsg(s.db) : "out of memory"));
   sqlite3_busy_timeout(s.db, options.busy_timeout_ms);
   sqlite3_extended_result_codes(s.db, 1);
-  detail::sqlite::open_schema(s, options);
+  s.opened_version = detail::sqlite::open_schema(s, options);
   s.prepared = std::make_unique<Prepared>(s);
 }
 
@@ -357,6 +365,10 @@ int SqliteCaseStore::schema_version() const {
   Impl& s = *impl_;
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
   return detail::sqlite::stored_schema_version(s);
+}
+
+int SqliteCaseStore::opened_schema_version() const noexcept {
+  return impl_->opened_version;
 }
 
 void SqliteCaseStore::create(const Case& c) {
@@ -419,7 +431,7 @@ std::optional<json::value> SqliteCaseStore::snapshot(std::string_view case_id) c
   if (!snap) return std::nullopt;
   json::array entries;
   s.each_entry(case_id, [&](std::int64_t seq, std::string_view text) {
-    entries.push_back(parse_json(text, s.entry_where(case_id, seq)));
+    entries.push_back(parse_json(text, s.entry_where(case_id, seq), s.limits));
   });
   snap->get_object()["ledger"] = std::move(entries);
   tx.commit();
@@ -551,7 +563,7 @@ std::vector<Change> SqliteCaseStore::changes(std::uint64_t after, std::size_t li
     ch.position = static_cast<std::uint64_t>(q.integer(0));
     ch.case_id = std::string(q.text(1));
     const std::string at = s.where + ": change " + std::to_string(ch.position);
-    ch.entry = ledger_entry_from_json(parse_json(q.text(2), at), at);
+    ch.entry = ledger_entry_from_json(parse_json(q.text(2), at, s.limits), at);
     out.push_back(std::move(ch));
   }
   return out;
@@ -567,7 +579,7 @@ std::optional<RememberedRequest> SqliteCaseStore::remembered(std::string_view ca
   if (!q.step()) return std::nullopt;
   return RememberedRequest{
       std::string(request_id),
-      parse_json(q.text(0), s.case_where(case_id) + " request " + std::string(request_id))};
+      parse_json(q.text(0), s.case_where(case_id) + " request " + std::string(request_id), s.limits)};
 }
 
 void SqliteCaseStore::remember(std::string_view case_id, const RememberedRequest& request) {
@@ -597,6 +609,21 @@ std::vector<std::string> SqliteCaseStore::check() const {
   std::vector<std::string> problems = detail::sqlite::check_invariants(s);
   tx.commit();
   return problems;
+}
+
+std::vector<WorkItem> SqliteCaseStore::worklist(std::string_view case_id) const {
+  Impl& s = *impl_;
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  std::vector<WorkItem> items;
+  Statement st(s, "SELECT event, gated, role FROM worklist WHERE case_id = ? ORDER BY event, role");
+  auto q = st.use();
+  q.bind(1, case_id);
+  while (q.step()) {
+    if (items.empty() || items.back().event != q.text(0))
+      items.push_back(WorkItem{std::string(q.text(0)), q.integer(1) != 0, {}});
+    items.back().roles.emplace_back(q.text(2));
+  }
+  return items;
 }
 
 std::uint64_t SqliteCaseStore::case_count() const {

@@ -25,11 +25,12 @@ inline const Actor kBoss = actor("boss", {"management"});
 inline const Actor kCfo = actor("cfo", {"management"});
 
 inline boost::json::object regular_order() {
-  return boost::json::parse(R"({
+  return parse_json(R"({
     "customer": {"name": "Hengda Machinery", "tier": "regular"},
     "product": {"name": "Gearbox housing GH-40", "standard": false},
     "spec": "drawing GH-40 rev C", "quantity": 500, "delivery_date": "2026-06-30",
-    "quality_requirements": "ISO 2768-m", "channel": "email", "estimated_amount": 400000})")
+    "quality_requirements": "ISO 2768-m", "channel": "email", "estimated_amount": 400000})",
+                    InputLimits{}, "regular_order")
       .as_object();
 }
 
@@ -93,7 +94,7 @@ class OrderDriver {
 
   Outcome fire(const std::string& event, const Actor& who, const char* payload = "{}") {
     now_ += std::chrono::hours(1);
-    return case_.fire(event, who, boost::json::parse(payload).as_object(), now_);
+    return case_.fire(event, who, parse_json(payload, InputLimits{}, "payload").as_object(), now_);
   }
   Outcome fire(const Step& step) { return fire(step.event, step.actor, step.payload); }
 
