@@ -206,8 +206,8 @@ class CaseStore {
   virtual std::vector<Change> changes(std::uint64_t after, std::size_t limit) const;
   /// Waits until the feed holds a change after `after`, at most `timeout`: true when it does,
   /// false when the time is up or a signal interrupted the wait (a follower checks whether it
-  /// should stop, then waits again). The default asks changes(after, 1) every 50 ms; the
-  /// PostgreSQL store waits for the notification its writers send at commit (LISTEN/NOTIFY).
+  /// should stop, then waits again). The default sleeps `timeout`, then asks changes(after, 1);
+  /// the PostgreSQL store wakes at the notification its writers send at commit (LISTEN/NOTIFY).
   virtual bool wait_for_changes(std::uint64_t after, std::chrono::milliseconds timeout) const;
 
   /// The request a fire with `request_id` on that case saved or refused, or nothing. The default

@@ -55,6 +55,13 @@ std::string items_text(const std::vector<WorkItem>& items) {
   return out;
 }
 
+// `Contract.Review, Contract.Legal`
+std::string state_text(const std::vector<std::string>& state) {
+  std::string out;
+  for (const auto& s : state) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
 bool same_items(const std::vector<WorkItem>& a, const std::vector<WorkItem>& b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
     return x.event == y.event && x.gated == y.gated && x.roles == y.roles;
@@ -78,8 +85,8 @@ std::vector<std::string> case_problems(const CaseStore& store, const Engine& eng
     const std::vector<WorkItem> expected = normalised(work_items(c));
     const std::vector<WorkItem> stored = normalised(store.worklist(id));
     if (!same_items(expected, stored))
-      problems.push_back(where + "worklist rows " + items_text(stored) + ", but its state gives " +
-                         items_text(expected));
+      problems.push_back(where + "worklist rows " + items_text(stored) + ", but its state " +
+                         state_text(c.state()) + " gives " + items_text(expected));
   } catch (const Error& e) {
     problems.push_back(where + "head: " + e.what());
   }
@@ -235,20 +242,11 @@ std::vector<Change> CaseStore::changes(std::uint64_t, std::size_t) const {
 }
 
 bool CaseStore::wait_for_changes(std::uint64_t after, std::chrono::milliseconds timeout) const {
-  using Clock = std::chrono::steady_clock;
-  constexpr std::chrono::milliseconds kPoll{50};
-  const Clock::time_point deadline = Clock::now() + timeout;
-  for (;;) {
-    if (!changes(after, 1).empty()) return true;
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return false;
-    const auto nap = std::min(left, kPoll);
-    // nanosleep, not sleep_for: a signal ends the wait (sleep_for sleeps on after it).
-    timespec t{static_cast<time_t>(nap.count() / 1000),
-               static_cast<long>(nap.count() % 1000) * 1'000'000L};
-    if (nanosleep(&t, nullptr) == -1 && errno == EINTR) return false;
-  }
+  const long ms = std::max<long>(0, static_cast<long>(timeout.count()));
+  // nanosleep, not sleep_for: a signal ends the wait (sleep_for sleeps on after it).
+  timespec t{static_cast<time_t>(ms / 1000), (ms % 1000) * 1'000'000L};
+  if (nanosleep(&t, nullptr) == -1 && errno == EINTR) return false;
+  return !changes(after, 1).empty();
 }
 
 std::vector<WorkItem> CaseStore::worklist(std::string_view) const {

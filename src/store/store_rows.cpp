@@ -2,20 +2,24 @@
 
 #include <boost/json.hpp>
 
+#include "undertake/json_text.hpp"
+
 namespace json = boost::json;
 
 namespace undertake::detail::rows {
 
-json::value parse_json(std::string_view text, const std::string& where) {
-  json::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec)
-    throw Error(ErrorKind::invalid_snapshot, where, "stored JSON does not parse: " + ec.message());
-  return v;
+json::value parse_json(std::string_view text, const std::string& where, const InputLimits& limits) {
+  try {
+    return undertake::parse_json(text, limits, where, ErrorKind::invalid_snapshot);
+  } catch (const Error& e) {
+    // Beyond the limits the row cannot be read with them: the case is unreadable to this store.
+    if (e.kind() != ErrorKind::limit_exceeded) throw;
+    throw Error(ErrorKind::invalid_snapshot, e.where(), e.why());
+  }
 }
 
-json::value parse_head(std::string_view text, const std::string& where) {
-  json::value head = parse_json(text, where);
+json::value parse_head(std::string_view text, const std::string& where, const InputLimits& limits) {
+  json::value head = parse_json(text, where, limits);
   if (!head.is_object())
     throw Error(ErrorKind::invalid_snapshot, where, "the stored snapshot is not an object");
   return head;
@@ -27,9 +31,10 @@ std::string state_text(const std::vector<std::string>& state) {
   return json::serialize(a);
 }
 
-std::vector<std::string> state_from_text(std::string_view text, const std::string& where) {
+std::vector<std::string> state_from_text(std::string_view text, const std::string& where,
+                                         const InputLimits& limits) {
   std::vector<std::string> out;
-  const json::value state = parse_json(text, where);
+  const json::value state = parse_json(text, where, limits);
   if (state.is_array())
     for (const auto& p : state.get_array())
       if (p.is_string()) out.emplace_back(p.get_string());
@@ -92,7 +97,8 @@ std::vector<EntryRow> rehashed_rows(const Case& c, std::uint64_t up_to) {
 std::vector<WorklistRow> worklist_rows(const Case& c) {
   std::vector<WorklistRow> out;
   for (const WorkItem& item : work_items(c))
-    for (const std::string& role : item.roles) out.push_back(WorklistRow{role, item.event, item.gated});
+    for (const std::string& role : item.roles)
+      out.push_back(WorklistRow{role, item.event, item.gated});
   return out;
 }
 
@@ -115,6 +121,7 @@ bool worklist_changes(const StoredCase& stored, const CaseSummary& now) {
 
 CaseLedger ledger_of(
     std::string case_id, const json::value& head, const std::string& where,
+    const InputLimits& limits,
     const std::function<void(const std::function<void(std::int64_t, std::string_view)>&)>&
         each_entry) {
   CaseLedger l;
@@ -126,18 +133,18 @@ CaseLedger ledger_of(
     l.data = d->get_object();
   each_entry([&](std::int64_t seq, std::string_view text) {
     const std::string at = where + ": case " + l.case_id + " seq " + std::to_string(seq);
-    l.entries.push_back(ledger_entry_from_json(parse_json(text, at), at));
+    l.entries.push_back(ledger_entry_from_json(parse_json(text, at, limits), at));
   });
   return l;
 }
 
 Change change_of(std::uint64_t position, std::string case_id, std::string_view entry,
-                 const std::string& where) {
+                 const std::string& where, const InputLimits& limits) {
   Change ch;
   ch.position = position;
   ch.case_id = std::move(case_id);
   const std::string at = where + ": change " + std::to_string(position);
-  ch.entry = ledger_entry_from_json(parse_json(entry, at), at);
+  ch.entry = ledger_entry_from_json(parse_json(entry, at, limits), at);
   return ch;
 }
 

@@ -17,6 +17,7 @@
 #include "undertake/case.hpp"
 #include "undertake/error.hpp"
 #include "undertake/ledger.hpp"
+#include "undertake/limits.hpp"
 #include "undertake/store.hpp"
 #include "undertake/timestamp.hpp"
 
@@ -30,14 +31,19 @@ inline Timestamp from_millis(std::int64_t ms) {
   return Timestamp(std::chrono::milliseconds(ms));
 }
 
-/// Stored JSON text parsed; Error(invalid_snapshot) at `where` when it does not parse.
-boost::json::value parse_json(std::string_view text, const std::string& where);
+/// Stored JSON text read with the store's limits (limits.hpp: what an engine with the same limits
+/// accepted was written within them, so it reads back); Error(invalid_snapshot) at `where` when
+/// it does not parse or lies beyond them.
+boost::json::value parse_json(std::string_view text, const std::string& where,
+                              const InputLimits& limits);
 /// A stored head: JSON text that must be an object.
-boost::json::value parse_head(std::string_view text, const std::string& where);
+boost::json::value parse_head(std::string_view text, const std::string& where,
+                              const InputLimits& limits);
 
 /// The `state` column: the active configuration as a JSON array of strings.
 std::string state_text(const std::vector<std::string>& state);
-std::vector<std::string> state_from_text(std::string_view text, const std::string& where);
+std::vector<std::string> state_from_text(std::string_view text, const std::string& where,
+                                         const InputLimits& limits);
 
 /// The summary columns every read of cases selects, in this order (summary_of reads them):
 /// id, policy_version, revision, stage, state, terminated, customer, updated_ms, attention_ms,
@@ -49,13 +55,14 @@ inline constexpr std::string_view kSummaryColumns =
 /// A row of kSummaryColumns from columns `first`.. of a result row: `Row` has text(col),
 /// integer(col) and is_null(col); `terminated` reads as an integer (0 or 1).
 template <class Row>
-CaseSummary summary_of(const Row& row, const std::string& where, int first = 0) {
+CaseSummary summary_of(const Row& row, const std::string& where, const InputLimits& limits,
+                       int first = 0) {
   CaseSummary s;
   s.case_id = std::string(row.text(first));
   s.policy_version = std::string(row.text(first + 1));
   s.revision = static_cast<std::uint64_t>(row.integer(first + 2));
   s.stage = std::string(row.text(first + 3));
-  s.state = state_from_text(row.text(first + 4), where + ": case " + s.case_id + " state");
+  s.state = state_from_text(row.text(first + 4), where + ": case " + s.case_id + " state", limits);
   s.terminated = row.integer(first + 5) != 0;
   s.customer = std::string(row.text(first + 6));
   if (!row.is_null(first + 7)) s.updated = from_millis(row.integer(first + 7));
@@ -118,11 +125,12 @@ bool worklist_changes(const StoredCase& stored, const CaseSummary& now);
 /// row's seq and entry JSON, in seq order.
 CaseLedger ledger_of(
     std::string case_id, const boost::json::value& head, const std::string& where,
+    const InputLimits& limits,
     const std::function<void(const std::function<void(std::int64_t, std::string_view)>&)>&
         each_entry);
 
 /// A change-feed row read back: its position, case and the entry's JSON.
 Change change_of(std::uint64_t position, std::string case_id, std::string_view entry,
-                 const std::string& where);
+                 const std::string& where, const InputLimits& limits);
 
 }  // namespace undertake::detail::rows
