@@ -17,6 +17,7 @@
 
 #include "undertake/decision_table.hpp"
 #include "undertake/events.hpp"
+#include "undertake/extensions.hpp"
 #include "undertake/rules.hpp"
 
 namespace undertake {

@@ -18,8 +18,6 @@
 
 #include "undertake/jsonlogic.hpp"
 #include "undertake/ledger.hpp"
-#include "undertake/kpi.hpp"
-#include "undertake/risk.hpp"
 
 namespace undertake {
 
@@ -54,38 +52,6 @@ class CustomRule {
  public:
   virtual ~CustomRule() = default;
   virtual RuleVerdict check(const RuleInput& input) const = 0;
-};
-
-/// The custom rules and operators a policy may reference, owned by an engine (no global state).
-class Extensions {
- public:
-  Extensions();
-  void add_rule(std::string name, std::shared_ptr<const CustomRule> rule);
-  std::shared_ptr<const CustomRule> find_rule(std::string_view name) const;
-  std::vector<std::string> rule_names() const;
-
-  /// Operators JsonLogic conditions may use: the standard ones, the date operators, and those
-  /// added here. Add before loading the policy that uses them.
-  jsonlogic::Operators& operators() { return operators_; }
-  const jsonlogic::Operators& operators() const { return operators_; }
-
-  /// Risk scorers a policy may select by name in risk.json (`probability_impact` and `fmea` are
-  /// built in). Add before loading the policy that selects it.
-  ScorerRegistry& scorers() { return scorers_; }
-  const ScorerRegistry& scorers() const { return scorers_; }
-
-  /// KPI calculators written in C++ (policy §四): added to the KPI catalogue of every policy
-  /// loaded from now on, replacing a calculator of the same id.
-  void add_kpi_calculator(std::shared_ptr<const KpiCalculator> calculator);
-  const std::vector<std::shared_ptr<const KpiCalculator>>& kpi_calculators() const {
-    return kpi_calculators_;
-  }
-
- private:
-  std::map<std::string, std::shared_ptr<const CustomRule>, std::less<>> rules_;
-  jsonlogic::Operators operators_;
-  ScorerRegistry scorers_;
-  std::vector<std::shared_ptr<const KpiCalculator>> kpi_calculators_;
 };
 
 /// One rule as evaluated for one event: the explanation of a decision.

@@ -14,7 +14,7 @@
 #include "case/deadline_book.hpp"
 #include "common/exception_text.hpp"
 #include "common/json_numbers.hpp"
-#include "policy/json_checker.hpp"
+#include "common/json_checker.hpp"
 #include "undertake/error.hpp"
 
 namespace json = boost::json;

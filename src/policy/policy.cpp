@@ -8,7 +8,7 @@
 #include "common/exception_text.hpp"
 #include "common/json_measure.hpp"
 #include "common/json_numbers.hpp"
-#include "policy/json_checker.hpp"
+#include "common/json_checker.hpp"
 #include "policy/message_template.hpp"
 #include "policy/policy_data.hpp"
 #include "rules/decision_table_detail.hpp"

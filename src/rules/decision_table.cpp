@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "policy/json_checker.hpp"
+#include "common/json_checker.hpp"
 #include "rules/decision_table_detail.hpp"
 #include "undertake/error.hpp"
 

@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "policy/json_checker.hpp"
+#include "common/json_checker.hpp"
 #include "rules/decision_table_detail.hpp"
 
 namespace undertake {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "support/policy_parts.hpp"
 #include "replay_support.hpp"
 #include "undertake/deadlines.hpp"
 #include "undertake/engine.hpp"
@@ -107,11 +108,9 @@ TEST_CASE("deadlines: invalid rules are reported with file, JSON path and reason
 }
 
 TEST_CASE("deadlines: an invalid deadlines part is refused when the policy loads", "[deadline]") {
-  PolicySource source = PolicySource::builtin();
-  for (auto& p : source.parts)
-    if (p.name == "deadlines")
-      p.document = part(R"({"start": {"event": "intake.confirm"}, "due": {"after": {"days": 1}},
-                           "satisfied_by": {"event": "evaluation.approve"}, "escalate_to": ["nobody"]})");
+  PolicySource source = undertake::testing::builtin_with(
+      "deadlines", part(R"({"start": {"event": "intake.confirm"}, "due": {"after": {"days": 1}},
+                           "satisfied_by": {"event": "evaluation.approve"}, "escalate_to": ["nobody"]})"));
   const Error e = error_of([&] { Policy::load(source); });
   CHECK(e.kind() == ErrorKind::invalid_policy);
   CHECK(std::string(e.what()).find("/deadlines/d/escalate_to/0") != std::string::npos);
@@ -285,12 +284,10 @@ TEST_CASE("deadlines: the delivery deadline follows the contract's delivery date
 }
 
 TEST_CASE("deadlines: a record date is re-read after every event", "[deadline]") {
-  PolicySource source = PolicySource::builtin();
-  for (auto& p : source.parts)
-    if (p.name == "deadlines")
-      p.document = part(R"({"start": {"event": "evaluation.approve"},
+  PolicySource source = undertake::testing::builtin_with(
+      "deadlines", part(R"({"start": {"event": "evaluation.approve"},
                            "due": {"date": "contract.draft.delivery_date", "offset": {"days": -10}},
-                           "satisfied_by": {"event": "delivery.confirm"}, "escalate_to": ["sales"]})");
+                           "satisfied_by": {"event": "delivery.confirm"}, "escalate_to": ["sales"]})"));
   Engine engine(Policy::load(source));
   Case c = order_until(engine, "contract.draft");
   REQUIRE(c.deadlines().size() == 1);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "support/policy_parts.hpp"
 #include "support/order_driver.hpp"
 
 using namespace undertake;
@@ -17,12 +18,7 @@ std::vector<std::string> names(const std::vector<AvailableEvent>& events) {
   return out;
 }
 
-PolicySource builtin_with(const std::string& part, const boost::json::value& document) {
-  PolicySource source = PolicySource::builtin();
-  for (auto& p : source.parts)
-    if (p.name == part) p.document = document;
-  return source;
-}
+using undertake::testing::builtin_with;
 
 }  // namespace
 

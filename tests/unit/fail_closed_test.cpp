@@ -7,6 +7,7 @@
 #include <new>
 #include <stdexcept>
 
+#include "support/policy_parts.hpp"
 #include "support/order_driver.hpp"
 
 using namespace undertake;
@@ -14,6 +15,8 @@ using namespace undertake::testing;
 namespace json = boost::json;
 
 namespace {
+
+using undertake::testing::part_of;
 
 // ---------------------------------------------------------------------------------------------
 // Host code that fails on request
@@ -80,12 +83,6 @@ struct HostScorer final : PerRiskScorer {
   std::string_view name() const noexcept override { return "host"; }
 };
 
-json::value& part(PolicySource& source, std::string_view name) {
-  for (auto& p : source.parts)
-    if (p.name == name) return p.document;
-  throw std::logic_error("no part " + std::string(name));
-}
-
 // The default policy with host code everywhere fire() runs rules: every event's gate runs the
 // host rule and a condition calling the host operator, both routes call the operator first, and
 // risks are scored by the host scorer.
@@ -97,7 +94,7 @@ void load_host_policy(Engine& engine) {
   });
   engine.extensions().scorers().add("host", std::make_shared<HostScorer>());
   PolicySource source = PolicySource::builtin();
-  json::object& gates = part(source, "gates").as_object()["gates"].as_object();
+  json::object& gates = part_of(source, "gates").as_object()["gates"].as_object();
   for (std::string_view name : kEventNames) {
     json::value& gate = gates[name];
     if (!gate.is_object()) gate = json::object{{"rules", json::array{}}};
@@ -109,12 +106,12 @@ void load_host_policy(Engine& engine) {
                                  {"condition", json::object{{"host_op", json::array{"gate"}}}},
                                  {"message", "m"}});
   }
-  for (auto& kv : part(source, "routes").as_object()["routes"].as_object()) {
+  for (auto& kv : part_of(source, "routes").as_object()["routes"].as_object()) {
     json::value& condition = kv.value().as_object()["condition"];
     condition = json::object{
         {"and", json::array{json::object{{"host_op", json::array{"route"}}}, condition}}};
   }
-  json::object& risk = part(source, "risk").as_object();
+  json::object& risk = part_of(source, "risk").as_object();
   risk["scorer"] = "host";
   risk["scorers"].as_object()["host"] = risk["scorers"].as_object()["probability_impact"];
   engine.load_policy(source);
@@ -220,7 +217,7 @@ TEST_CASE("a rule error refuses the event whatever the rule's severity, with kin
   Engine engine;
   engine.extensions().add_rule("host-rule", std::make_shared<HostRule>());
   PolicySource source = PolicySource::builtin();
-  json::object& gates = part(source, "gates").as_object()["gates"].as_object();
+  json::object& gates = part_of(source, "gates").as_object()["gates"].as_object();
   gates["intake.forward"] = json::parse(R"({"rules": [
       {"id": "warn-only", "rule": "host-rule", "message": "m", "severity": "warn"},
       {"id": "overridable", "condition": {"throw": "Broken"}, "message": "m",
@@ -255,7 +252,7 @@ TEST_CASE("a risk scorer that gives a NaN index is refused, not stored", "[fail-
   Engine engine;
   engine.extensions().scorers().add("nan", std::make_shared<NanScorer>());
   PolicySource source = PolicySource::builtin();
-  json::object& risk = part(source, "risk").as_object();
+  json::object& risk = part_of(source, "risk").as_object();
   risk["scorer"] = "nan";
   risk["scorers"].as_object()["nan"] = risk["scorers"].as_object()["probability_impact"];
   engine.load_policy(source);
@@ -276,7 +273,7 @@ TEST_CASE("a risk scorer that gives a NaN index is refused, not stored", "[fail-
 TEST_CASE("a deadline condition that cannot be evaluated refuses the event", "[fail-closed]") {
   Engine engine;
   PolicySource source = PolicySource::builtin();
-  part(source, "deadlines").at("deadlines").at("rectification").at("start").as_object()["when"] =
+  part_of(source, "deadlines").at("deadlines").at("rectification").at("start").as_object()["when"] =
       json::parse(R"({"throw": "Broken"})");
   engine.load_policy(source);
   OrderDriver d(engine);
@@ -300,7 +297,7 @@ namespace {
 // A policy whose intake.forward gate sums payload.numbers: about 3 steps per number.
 PolicySource heavy_gate_policy() {
   PolicySource source = PolicySource::builtin();
-  part(source, "gates").as_object()["gates"].as_object()["intake.forward"] = json::parse(R"({
+  part_of(source, "gates").as_object()["gates"].as_object()["intake.forward"] = json::parse(R"({
       "rules": [{"id": "heavy", "message": "m", "condition": {">=": [{"reduce": [
           {"var": "payload.numbers"}, {"+": [{"var": "current"}, {"var": "accumulator"}]}, 0]},
           0]}}]})");

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "support/errors.hpp"
 #include "undertake/error.hpp"
 #include "undertake/json_text.hpp"
 #include "undertake/kpi.hpp"
@@ -124,15 +125,6 @@ inline CaseLedger full_case(std::string id = "C-1") {
   return b;
 }
 
-template <typename F>
-undertake::Error error_of(F&& f) {
-  try {
-    f();
-  } catch (const undertake::Error& e) {
-    return e;
-  }
-  FAIL("expected an undertake::Error");
-  return undertake::Error(undertake::ErrorKind::io, "", "");
-}
+using undertake::testing::error_of;
 
 }  // namespace kpi_test

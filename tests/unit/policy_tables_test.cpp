@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "support/policy_parts.hpp"
 #include "undertake/error.hpp"
 #include "undertake/policy.hpp"
 #include "undertake/rule_tests.hpp"
@@ -40,18 +41,8 @@ const RuleTrace& rule(const GateDecision& d, std::string_view id) {
   throw;
 }
 
-/// The default policy with one part replaced (or added).
-PolicySource with_part(std::string name, std::string_view json_text) {
-  PolicySource source = PolicySource::builtin();
-  for (auto& p : source.parts)
-    if (p.name == name) {
-      p.document = json::parse(json_text);
-      return source;
-    }
-  source.parts.push_back(
-      PolicySource::Part{name, "rules/test/" + name + ".json", json::parse(json_text)});
-  return source;
-}
+using undertake::testing::builtin_with;
+using undertake::testing::builtin_with_text;
 
 }  // namespace
 
@@ -145,7 +136,7 @@ TEST_CASE("a table error refuses the event (fails closed) and says why") {
 }
 
 TEST_CASE("decide takes inputs in column order or as one object by name; try catches errors") {
-  const auto policy = Policy::load(with_part("routes", R"({"routes": {
+  const auto policy = Policy::load(builtin_with_text("routes", R"({"routes": {
       "strategy_meeting_required": {"condition": {"==": [{"decide": ["authority-matrix", {"var": "data"}]}, 2]}},
       "design_required": {"condition": {"try": [{"decide": ["authority-matrix", {"var": "data.amount"}]}, {"var": "type"}]}}}})"));
   CHECK(
@@ -158,7 +149,8 @@ TEST_CASE("decide takes inputs in column order or as one object by name; try cat
 }
 
 TEST_CASE("bad table references and bad tables are reported with file, JSON path and reason") {
-  const auto problems = Policy::check(with_part("gates", R"({"gates": {"contract.sign": {"rules": [
+  const auto problems =
+      Policy::check(builtin_with_text("gates", R"({"gates": {"contract.sign": {"rules": [
       {"id": "a", "condition": {"decide": ["authority-matrx", 1]}, "message": "m"},
       {"id": "b", "condition": {">": [{"decide": ["authority-matrix", 1, 2]}, 0]}, "message": "m"},
       {"id": "c", "condition": {"decide": []}, "message": "m"}]}}})"));
@@ -173,14 +165,14 @@ TEST_CASE("bad table references and bad tables are reported with file, JSON path
   CHECK_THAT(problems[2],
              Catch::Contains("/rules/2/condition/decide: needs the name of a decision table"));
 
-  const auto table_problems = Policy::check(with_part("tables", R"({"tables": {
+  const auto table_problems = Policy::check(builtin_with_text("tables", R"({"tables": {
       "authority-matrix": {"inputs": [{"name": "amount", "type": "number"}], "outputs": [{"name": "n"}],
         "rules": [{"when": ["< 100"], "then": [0]}, {"when": ["[50..200]"], "then": [1]}]}}})"));
   REQUIRE(table_problems.size() == 1);
   CHECK(table_problems[0] ==
         "rules/default/tables.json: /tables/authority-matrix/rules/1: overlaps row 1 in a UNIQUE "
         "table: both match amount = 50");
-  CHECK_THROWS_WITH(Policy::load(with_part("tables", R"({"tables": {}, "extra": 1})")),
+  CHECK_THROWS_WITH(Policy::load(builtin_with_text("tables", R"({"tables": {}, "extra": 1})")),
                     Catch::Contains("rules/default/tables.json: /extra: unknown field"));
 }
 
@@ -208,11 +200,12 @@ class CreditLimit : public CustomRule {
 TEST_CASE("rule tests run from C++ against a policy with a custom rule; failures explain") {
   Extensions ext;
   ext.add_rule("credit-limit", std::make_shared<CreditLimit>());
-  const auto policy = Policy::load(with_part("gates", R"({"gates": {"contract.sign": {"rules": [
+  const auto policy =
+      Policy::load(builtin_with_text("gates", R"({"gates": {"contract.sign": {"rules": [
       {"id": "credit", "rule": "credit-limit", "message": "over the credit limit"},
       {"id": "matrix", "condition": {">=": [{"var": "contract.approval_count"}, {"decide": ["authority-matrix", {"var": "contract.draft.amount"}]}]},
        "message": "needs {decide.authority-matrix} approvals"}]}}})"),
-                                   ext);
+                   ext);
   RuleTestRunner runner(policy);
   const auto results = runner.run(json::parse(R"({
     "facts": {"data": {"credit_limit": 500000}, "contract": {"draft": {"amount": 200000}, "approval_count": 1}},

@@ -16,6 +16,7 @@
 
 #include "undertake/case.hpp"
 #include "undertake/engine.hpp"
+#include "support/errors.hpp"
 #include "undertake/error.hpp"
 #include "undertake/json_text.hpp"
 
@@ -89,16 +90,7 @@ inline void fire_steps(undertake::Case& c, std::size_t from, std::size_t to,
   }
 }
 
-/// Runs `f`, expects an undertake::Error, returns it.
-template <typename F>
-undertake::Error error_of(F&& f) {
-  try {
-    f();
-  } catch (const undertake::Error& e) {
-    return e;
-  }
-  throw std::runtime_error("expected an undertake::Error");
-}
+using undertake::testing::error_of;
 
 /// A store file in the temporary directory, removed (with its -wal and -shm) when destroyed.
 class TempFile {

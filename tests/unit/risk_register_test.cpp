@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/errors.hpp"
 #include "undertake/risk.hpp"
 
 namespace json = boost::json;
@@ -10,20 +11,11 @@ using namespace undertake;
 
 namespace {
 
+using undertake::testing::error_of;
+using undertake::testing::ErrorIs;
+
 json::object payload(std::string_view text) {
   return json::parse(text).as_object();
-}
-
-// Runs `f`, expects an Error, returns it.
-template <typename F>
-Error error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected an undertake::Error");
-  return Error(ErrorKind::io, "", "");
 }
 
 }  // namespace
@@ -124,10 +116,8 @@ TEST_CASE("risk register: every entry is validated first and errors name the JSO
   };
   for (const auto& c : cases) {
     INFO(c.payload);
-    const Error e = error_of([&] { reg.apply(payload(c.payload), "evaluation.risks"); });
-    CHECK(e.kind() == ErrorKind::invalid_argument);
-    CHECK(e.where() == c.where);
-    CHECK_THAT(e.why(), Catch::Contains(c.why_contains));
+    CHECK_THROWS_MATCHES(reg.apply(payload(c.payload), "evaluation.risks"), Error,
+                         ErrorIs(ErrorKind::invalid_argument).at(c.where).saying(c.why_contains));
     CHECK(json::serialize(reg.to_json()) == before);  // nothing changed
   }
   // without a `where`, the path stands alone
@@ -149,11 +139,9 @@ TEST_CASE("risk register: JSON round trip and ledger replay", "[risk]") {
   CHECK(back.find("R1")->extra.at("custom") == json::array{1, 2});
   // a bare array is accepted too; errors on restore are invalid_snapshot
   CHECK(RiskRegister::from_json(j.at("risks")).risks().size() == 2);
-  const Error e = error_of([] {
-    RiskRegister::from_json(json::parse(R"([{"id": "X", "category": "market"}])"), "snapshot");
-  });
-  CHECK(e.kind() == ErrorKind::invalid_snapshot);
-  CHECK(e.where() == "snapshot: payload.risks[0].probability");
+  CHECK_THROWS_MATCHES(
+      RiskRegister::from_json(json::parse(R"([{"id": "X", "category": "market"}])"), "snapshot"),
+      Error, ErrorIs(ErrorKind::invalid_snapshot).at("snapshot: payload.risks[0].probability"));
 
   CaseLedger ledger;
   ledger.case_id = "C-7";

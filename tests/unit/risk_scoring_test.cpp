@@ -7,12 +7,16 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/errors.hpp"
 #include "undertake/risk.hpp"
 
 namespace json = boost::json;
 using namespace undertake;
 
 namespace {
+
+using undertake::testing::error_of;
+using undertake::testing::ErrorIs;
 
 RiskRegister register_of(std::string_view risks) {
   RiskRegister r;
@@ -25,17 +29,6 @@ json::value default_risk_json() {
   std::stringstream ss;
   ss << in.rdbuf();
   return json::parse(ss.str());
-}
-
-template <typename F>
-Error error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected an undertake::Error");
-  return Error(ErrorKind::io, "", "");
 }
 
 }  // namespace
