@@ -12,6 +12,8 @@
 //   undertake --db orders.db changes --after 120 --follow --json | notify-departments
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include <cerrno>
 #include <csignal>
 #include <chrono>
@@ -30,6 +32,7 @@ namespace undertake::cli {
 namespace {
 
 volatile std::sig_atomic_t stop_signal = 0;
+constexpr long kMaxWaitMs = 1000;  // the longest a follower waits without looking at the signals
 
 extern "C" void on_stop_signal(int signal) {
   stop_signal = signal;
@@ -130,9 +133,13 @@ void add_changes_command(CLI::App& app, Context& ctx) {
         emit(page);
         if (!page.empty()) position = page.back().position;
         // The PostgreSQL store wakes up at the commit of a change (LISTEN/NOTIFY); the others
-        // look again within the interval.
-        if (page.size() < o->limit)
-          store->wait_for_changes(position, std::chrono::milliseconds(o->interval_ms));
+        // look again within the interval. Waits of at most a second: a stop signal that came
+        // while a read was in flight (not during a wait) is noticed within a second.
+        for (long left = o->interval_ms; page.size() < o->limit && left > 0 && !signals.stopped();
+             left -= kMaxWaitMs)
+          if (store->wait_for_changes(position,
+                                      std::chrono::milliseconds(std::min(left, kMaxWaitMs))))
+            break;
       } catch (const Error& e) {
         // A database that went away (a restart): say so, then try again; the next call
         // reconnects, and the position is where the last change printed left it.
