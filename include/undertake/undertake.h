@@ -131,6 +131,25 @@ UT_API const char* ut_status_name(int status);
  *  library on this thread; do not free. Thread-local, so thread-safe. */
 UT_API const char* ut_last_error(void);
 
+/** The status the last call on this thread returned when it was not UT_OK (UT_OK after a call
+ *  that succeeded). With ut_last_error_kind and ut_last_error_where, the parts of the last error
+ *  for a host that handles errors by kind rather than by reading messages (as libgit2's
+ *  git_error{klass}). Thread-local, so thread-safe. */
+UT_API int ut_last_error_status(void);
+
+/** What kind of error the last call on this thread reported, a stable lower-case name:
+ *  "invalid_argument", "invalid_json", "invalid_policy", "invalid_rule", "rule_failed",
+ *  "limit_exceeded", "invalid_snapshot", "conflict", "not_found", "io" (the engine's error
+ *  kinds), "refused" (UT_REFUSED), "no_memory", "closed", "internal"; "" after success. Static
+ *  storage, never NULL, never freed. Thread-local, so thread-safe. */
+UT_API const char* ut_last_error_kind(void);
+
+/** Where the last error is: the argument, file and JSON path, event, rule, case or ledger seq it
+ *  names ("payload", "rules/gates.json: /gates/contract.sign", "sqlite store F: case C-1 seq 4");
+ *  for a refused event the event's name; "" when it names no place or after success. Owned by the
+ *  library: valid until the next call into the library on this thread; do not free. */
+UT_API const char* ut_last_error_where(void);
+
 /** The library version, "MAJOR.MINOR.PATCH" (compare with UT_VERSION_STRING from the header to
  *  detect a mismatch). Static storage, never NULL, never freed. Thread-safe. */
 UT_API const char* ut_version(void);
@@ -218,9 +237,69 @@ UT_API int ut_engine_set_limits(ut_engine* e, size_t max_json_bytes, unsigned ma
  *  more is refused (UT_REFUSED, reason kind "rule_error" naming the rule: fail closed), also when
  *  a ledger is replayed (a format 1/2 snapshot, ut_case_replay, ut_case_verify), so such a
  *  case accepted under higher limits may not replay under lower ones (UT_E_SNAPSHOT); a format-3
- *  snapshot restores from its state and runs no rule. Errors: UT_E_INVALID_ARGUMENT (not an engine). Thread-safe. Out: none. */
+ *  snapshot restores from its state and runs no rule. Errors: UT_E_INVALID_ARGUMENT (not an
+ * engine). Thread-safe. Out: none. */
 UT_API int ut_engine_set_rule_limits(ut_engine* e, size_t max_depth, uint64_t max_steps,
                                      size_t max_items);
+
+/** The limits, by id, for ut_engine_limit and ut_engine_options. */
+enum {
+  UT_LIMIT_JSON_BYTES = 0, /**< bytes of one JSON text, and of a case's snapshot (64 MiB) */
+  UT_LIMIT_JSON_DEPTH = 1, /**< nesting of one JSON text (64; 8 to 1000) */
+  UT_LIMIT_ID_BYTES = 2,   /**< bytes of an identifier: case id, actor id, role, name (4096) */
+  UT_LIMIT_RULE_DEPTH = 3, /**< nesting of a rule and its iterator scopes (512) */
+  UT_LIMIT_RULE_STEPS = 4, /**< rule nodes evaluated for one decision (10,000,000) */
+  UT_LIMIT_RULE_ITEMS = 5  /**< elements of an array a rule builds (1,000,000) */
+};
+
+/** Reads one limit of the engine and, when `new_value` >= 0, sets it, as sqlite3_limit does:
+ *  returns the value the limit had before the call. The same limits as ut_engine_set_limits and
+ *  ut_engine_set_rule_limits, and the same effect (calls that start afterwards; rule limits for
+ *  cases opened afterwards). Returns -1, with ut_last_error_* set and nothing changed, when `e`
+ *  is not an engine (UT_E_INVALID_ARGUMENT), `limit_id` is not a UT_LIMIT_* (UT_E_INVALID_ARGUMENT)
+ *  or `new_value` is out of the limit's range (UT_E_INVALID_ARGUMENT, naming the range; a value
+ *  is never clamped). Thread-safe. */
+UT_API int64_t ut_engine_limit(ut_engine* e, int limit_id, int64_t new_value);
+
+/** The version of ut_engine_options this header describes: set `version` to it (or use
+ *  UT_ENGINE_OPTIONS_INIT / ut_engine_options_init) so that a newer library reads the struct as
+ *  this header wrote it. Fields are only ever added at the end. */
+#define UT_ENGINE_OPTIONS_VERSION 1
+
+/** How to open an engine, all in one place (libgit2's versioned option structs). */
+typedef struct ut_engine_options {
+  unsigned int version; /**< UT_ENGINE_OPTIONS_VERSION */
+  /** The policy: a rules directory or policy file (`policy_path`), or a policy document
+   *  (`policy_json`, the shape ut_engine_open_json reads), or neither: the built-in policy. */
+  const char* policy_path;
+  const char* policy_json;
+  /** A host key to seal cases with (ut_engine_set_host_key), or NULL. Copied by the library. */
+  const void* host_key;
+  size_t host_key_size;
+  /** A value per UT_LIMIT_* id (indexed by it); 0 keeps the default. Checked as ut_engine_limit
+   *  checks them, before the policy is read (policy_json is read with these limits). */
+  int64_t limits[6];
+} ut_engine_options;
+
+/** ut_engine_options with the version set and everything else at its default. */
+#define UT_ENGINE_OPTIONS_INIT                        \
+  {                                                   \
+    UT_ENGINE_OPTIONS_VERSION, NULL, NULL, NULL, 0, { \
+      0, 0, 0, 0, 0, 0                                \
+    }                                                 \
+  }
+
+/** Fills `*options` as UT_ENGINE_OPTIONS_INIT does, for hosts that cannot use the macro (other
+ *  languages' FFIs). `version` must be UT_ENGINE_OPTIONS_VERSION. Errors: UT_E_INVALID_ARGUMENT
+ *  (NULL, or a version this library does not know). Thread-safe. */
+UT_API int ut_engine_options_init(ut_engine_options* options, unsigned int version);
+
+/** Opens an engine as `options` say (NULL: as ut_engine_open_default). Everything is checked
+ *  before the engine exists: on any error *out is NULL and nothing is left open. Errors:
+ *  UT_E_INVALID_ARGUMENT (a version newer than this library, both policy_path and policy_json, a
+ *  limit out of range, a key of size 0), and those of ut_engine_open / ut_engine_open_json.
+ *  *out: owned by the caller (ut_engine_close). Thread-safe. */
+UT_API int ut_engine_open_with(const ut_engine_options* options, ut_engine** out);
 
 /* ---------------------------------------------------------------------------------------------
  * Custom rules written by the host (design.md §3 "pluggable" (c))

@@ -81,11 +81,7 @@ int fire(ut_case* c, const std::uint64_t* expected_revision, const char* event,
                             std::to_string(h.kase.revision()) + " (reload it)");
   const Outcome outcome = h.kase.fire(name, actor, std::move(payload), at);
   if (outcome_out) *outcome_out = dup_outcome_json(h.kase, outcome);
-  if (!outcome.accepted) {
-    set_error(outcome.summary());
-    return UT_REFUSED;
-  }
-  return UT_OK;
+  return outcome.accepted ? static_cast<int>(UT_OK) : report_refused(outcome);
 }
 
 template <class Produce>

@@ -97,6 +97,15 @@ PolicySource source_of(const PolicyOrigin& origin) {
   return source;
 }
 
+// Loads the policy of `origin` (with its patches) and makes it the engine's source.
+void load(EngineState& s, PolicyOrigin origin) {
+  std::lock_guard<std::mutex> lock(s.policy_mutex);
+  s.engine.load_policy(source_of(origin));
+  s.origin = std::move(origin);
+}
+
+}  // namespace
+
 std::string path_arg(const char* path) {
   if (!path) fail(UT_E_INVALID_ARGUMENT, "policy_path: NULL");
   std::string p(path);
@@ -122,15 +131,6 @@ int open_engine(PolicyOrigin origin, ut_engine** out) {
   *out = handle.release();
   return UT_OK;
 }
-
-// Loads the policy of `origin` (with its patches) and makes it the engine's source.
-void load(EngineState& s, PolicyOrigin origin) {
-  std::lock_guard<std::mutex> lock(s.policy_mutex);
-  s.engine.load_policy(source_of(origin));
-  s.origin = std::move(origin);
-}
-
-}  // namespace
 
 EngineState::EngineState(std::shared_ptr<const Policy> policy, PolicyOrigin o)
     : engine(std::move(policy)), origin(std::move(o)) {

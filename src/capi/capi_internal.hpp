@@ -43,16 +43,24 @@ int status_of(ErrorKind kind) noexcept;
 void clear_error() noexcept;
 /// Sets this thread's last error; never throws (falls back to a fixed text when out of memory).
 void set_error(std::string_view message) noexcept;
-/// Sets the last error and returns `status`.
+/// Sets the last error and returns `status`; its kind follows from the status, its place is what
+/// the message names before its first ": " (the C API's messages start with the argument).
 int report(int status, std::string_view message) noexcept;
 int report_current_exception() noexcept;
+/// The last error of a refused event: UT_REFUSED, kind "refused", at the event, the summary.
+int report_refused(const Outcome& outcome) noexcept;
+/// Records `status` as the last call's when nothing was reported for it (a status returned
+/// without a message of its own).
+void note_status(int status) noexcept;
 
 /// Runs `body` (which returns a status) with every exception turned into a status and message.
 template <class Body>
 int guarded(Body&& body) noexcept {
   clear_error();
   try {
-    return body();
+    const int status = body();
+    if (status != UT_OK) note_status(status);
+    return status;
   } catch (...) {
     return report_current_exception();
   }
@@ -110,6 +118,13 @@ struct PolicyOrigin {
   PolicySource document;                    ///< Kind::document
   std::vector<boost::json::value> patches;  ///< merge patches applied in order
 };
+
+/// A policy path argument: not NULL, not empty (UT_E_INVALID_ARGUMENT).
+std::string path_arg(const char* path);
+/// The origin of a policy given as one JSON document, read with `limits`.
+PolicyOrigin document_origin(const char* policy_json, const InputLimits& limits);
+/// Opens an engine on the policy of `origin` into *out (UT_E_INVALID_ARGUMENT for a NULL out).
+int open_engine(PolicyOrigin origin, ut_engine** out);
 
 /// A KPI calculator registered by the host (ut_engine_register_kpi).
 struct KpiRegistration {

@@ -170,11 +170,7 @@ int ut_store_fire(ut_store* s, ut_engine* e, const char* case_id, const char* ev
     const StoredFire r =
         fire_stored(store, state.engine, id, name, actor, std::move(payload), at, options);
     if (outcome_json) *outcome_json = dup_json(r.to_json(id, options.request_id));
-    if (!r.outcome.accepted) {
-      set_error(r.outcome.summary());
-      return UT_REFUSED;
-    }
-    return UT_OK;
+    return r.outcome.accepted ? static_cast<int>(UT_OK) : report_refused(r.outcome);
   });
 }
 

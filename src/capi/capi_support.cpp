@@ -18,8 +18,62 @@ namespace {
 struct LastError {
   std::string text;
   const char* fixed = "";
+  int status = UT_OK;
+  const char* kind = "";  // static text (ut_last_error_kind)
+  std::string where;
 };
 thread_local LastError tl_error;
+
+// The kind of a status the C API reports itself (engine errors carry their own ErrorKind).
+const char* kind_of_status(int status) noexcept {
+  switch (status) {
+    case UT_OK:
+      return "";
+    case UT_REFUSED:
+      return "refused";
+    case UT_E_INVALID_ARGUMENT:
+      return "invalid_argument";
+    case UT_E_INVALID_JSON:
+      return "invalid_json";
+    case UT_E_POLICY:
+      return "invalid_policy";
+    case UT_E_SNAPSHOT:
+      return "invalid_snapshot";
+    case UT_E_NOT_FOUND:
+      return "not_found";
+    case UT_E_CONFLICT:
+      return "conflict";
+    case UT_E_LIMIT:
+      return "limit_exceeded";
+    case UT_E_RULE:
+      return "rule_failed";
+    case UT_E_IO:
+      return "io";
+    case UT_E_NO_MEMORY:
+      return "no_memory";
+    case UT_E_CLOSED:
+      return "closed";
+    default:
+      return "internal";
+  }
+}
+
+// Sets the parts of the last error; never throws.
+void set_parts(int status, const char* kind, std::string_view where) noexcept {
+  tl_error.status = status;
+  tl_error.kind = kind;
+  try {
+    tl_error.where.assign(where.data(), where.size());
+  } catch (...) {
+    tl_error.where.clear();
+  }
+}
+
+// What a C API message names first: "payload: larger than ..." → "payload".
+std::string_view leading_place(std::string_view message) noexcept {
+  const std::size_t colon = message.find(": ");
+  return colon == std::string_view::npos ? std::string_view() : message.substr(0, colon);
+}
 
 // The engines whose gate this thread holds (calls nest when a callback calls back in).
 thread_local std::vector<const EngineState*> tl_held;
@@ -58,6 +112,23 @@ int status_of(ErrorKind kind) noexcept {
 void clear_error() noexcept {
   tl_error.text.clear();  // keeps the capacity: no allocation on the hot path
   tl_error.fixed = "";
+  tl_error.status = UT_OK;
+  tl_error.kind = "";
+  tl_error.where.clear();
+}
+
+void note_status(int status) noexcept {
+  if (tl_error.status == UT_OK) set_parts(status, kind_of_status(status), {});
+}
+
+int report_refused(const Outcome& outcome) noexcept {
+  try {
+    set_error(outcome.summary());
+  } catch (...) {
+    tl_error.fixed = "the event was refused (out of memory while describing why)";
+  }
+  set_parts(UT_REFUSED, "refused", outcome.event);
+  return UT_REFUSED;
 }
 
 void set_error(std::string_view message) noexcept {
@@ -71,6 +142,7 @@ void set_error(std::string_view message) noexcept {
 
 int report(int status, std::string_view message) noexcept {
   set_error(message);
+  set_parts(status, kind_of_status(status), leading_place(message));
   return status;
 }
 
@@ -80,9 +152,12 @@ int report_current_exception() noexcept {
   } catch (const Failure& f) {
     return report(f.status, f.message);
   } catch (const Error& e) {
-    return report(status_of(e.kind()), e.what());
+    const int status = report(status_of(e.kind()), e.what());
+    set_parts(status, error_kind_name(e.kind()), e.where());
+    return status;
   } catch (const std::bad_alloc&) {
     tl_error.fixed = "out of memory";
+    set_parts(UT_E_NO_MEMORY, "no_memory", {});
     return UT_E_NO_MEMORY;
   } catch (const std::exception& e) {
     return report(UT_E_INTERNAL, std::string("internal error: ") + e.what());
@@ -270,6 +345,18 @@ const char* ut_status_name(int status) {
 
 const char* ut_last_error(void) {
   return tl_error.fixed ? tl_error.fixed : tl_error.text.c_str();
+}
+
+int ut_last_error_status(void) {
+  return tl_error.status;
+}
+
+const char* ut_last_error_kind(void) {
+  return tl_error.kind;
+}
+
+const char* ut_last_error_where(void) {
+  return tl_error.where.c_str();
 }
 
 const char* ut_version(void) {
