@@ -7,9 +7,11 @@
 #   lib/libundertake.a|so                 the C++ engine (static or shared per BUILD_SHARED_LIBS)
 #   lib/libundertake_c.so                 the C API (exports ut_* only; the engine inside, hidden)
 #   include/undertake/*.hpp, *.h          the C++ and C headers (+ the generated version header)
-#   lib/libundertake_store_sqlite, _stores  the SQLite store and open_store(uri)
+#   lib/libundertake_store_sqlite, _store_postgres, _stores  the SQLite and PostgreSQL stores and
+#                                         open_store(uri)
 #   lib/cmake/undertake/                  undertakeConfig.cmake: targets undertake::undertake (C++),
-#                                         undertake::store_sqlite, undertake::stores and
+#                                         undertake::store_sqlite, undertake::store_postgres,
+#                                         undertake::stores and
 #                                         undertake::undertake_c (C)
 #   lib/pkgconfig/undertake.pc            the C API;  undertake-cpp.pc: the C++ engine
 #   bin/undertake, share/undertake/rules  the command-line tool and the default policy (if built)
@@ -23,7 +25,8 @@ if(NOT UNDERTAKE_INSTALL)
 endif()
 
 set(UNDERTAKE_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/undertake")
-set(undertake_install_targets undertake undertake_store_sqlite undertake_stores undertake_c)
+set(undertake_install_targets undertake undertake_store_sqlite undertake_store_postgres
+    undertake_stores undertake_c)
 if(TARGET undertake_c_static)
   list(APPEND undertake_install_targets undertake_c_static)
 endif()
@@ -45,7 +48,9 @@ install(FILES "${PROJECT_BINARY_DIR}/generated/include/undertake/undertake_versi
 # map to a find_dependency() call for the config file and to linker flags for pkg-config.
 get_target_property(undertake_link_libraries undertake LINK_LIBRARIES)
 get_target_property(store_sqlite_link_libraries undertake_store_sqlite LINK_LIBRARIES)
-list(APPEND undertake_link_libraries ${store_sqlite_link_libraries})
+get_target_property(store_postgres_link_libraries undertake_store_postgres LINK_LIBRARIES)
+list(APPEND undertake_link_libraries ${store_sqlite_link_libraries} ${store_postgres_link_libraries})
+list(REMOVE_DUPLICATES undertake_link_libraries)
 list(REMOVE_ITEM undertake_link_libraries undertake)
 set(UNDERTAKE_FIND_DEPENDENCIES "")
 set(undertake_pc_dependency_libs "")
@@ -64,6 +69,10 @@ foreach(lib IN LISTS undertake_link_libraries)
     string(APPEND UNDERTAKE_FIND_DEPENDENCIES "find_dependency(PkgConfig)\n"
            "pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)\n")
     list(APPEND undertake_pc_dependency_libs -lutf8proc)
+  elseif(lib STREQUAL "PkgConfig::LIBPQ")
+    string(APPEND UNDERTAKE_FIND_DEPENDENCIES "find_dependency(PkgConfig)\n"
+           "pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)\n")
+    list(APPEND undertake_pc_dependency_libs -lpq)
   elseif(lib STREQUAL "Threads::Threads")
     string(APPEND UNDERTAKE_FIND_DEPENDENCIES "find_dependency(Threads)\n")
     list(APPEND undertake_pc_dependency_libs -pthread)
@@ -105,9 +114,9 @@ configure_file("${PROJECT_SOURCE_DIR}/cmake/undertake.pc.in"
 set(PC_NAME undertake-cpp)
 set(PC_DESCRIPTION "undertake rules/workflow engine for the product undertaking process (C++ API)")
 if(undertake_type STREQUAL "STATIC_LIBRARY")
-  set(PC_LIBS "-lundertake_stores -lundertake_store_sqlite -lundertake ${undertake_pc_dependency_libs}")
+  set(PC_LIBS "-lundertake_stores -lundertake_store_sqlite -lundertake_store_postgres -lundertake ${undertake_pc_dependency_libs}")
 else()
-  set(PC_LIBS "-lundertake_stores -lundertake_store_sqlite -lundertake -lboost_json")
+  set(PC_LIBS "-lundertake_stores -lundertake_store_sqlite -lundertake_store_postgres -lundertake -lboost_json")
   set(PC_LIBS_PRIVATE "${undertake_pc_dependency_libs}")
 endif()
 set(PC_CFLAGS "-std=c++17")

@@ -23,8 +23,10 @@
 //     in order, so a consumer that stores its position handles each exactly once.
 //
 // Stores: open_store("sqlite:PATH" or a plain path) gives the embedded SQLite store
-// (sqlite_store.hpp); a host with a database of its own may implement CaseStore on it (the first
-// six methods; the rest have defaults that say they are not available).
+// (sqlite_store.hpp), open_store("postgresql://...") the PostgreSQL store for several app servers
+// on one database (postgres_store.hpp, docs/scaling.md); a host with a database of its own may
+// implement CaseStore on it (the first six methods; the rest have defaults that work on those six
+// or say they are not available).
 //
 // Typical use:
 //
@@ -38,6 +40,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -56,6 +59,7 @@ namespace undertake {
 
 class Engine;
 struct VerifyReport;
+struct StoreTickReport;
 
 /// What a list or a scheduler needs to know of a case without loading it.
 struct CaseSummary {
@@ -200,6 +204,11 @@ class CaseStore {
   /// The change feed: at most `limit` changes after position `after`, in order. The default
   /// throws Error(invalid_argument): the store keeps no change feed.
   virtual std::vector<Change> changes(std::uint64_t after, std::size_t limit) const;
+  /// Waits until the feed holds a change after `after`, at most `timeout`: true when it does,
+  /// false when the time is up or a signal interrupted the wait (a follower checks whether it
+  /// should stop, then waits again). The default sleeps `timeout`, then asks changes(after, 1);
+  /// the PostgreSQL store wakes at the notification its writers send at commit (LISTEN/NOTIFY).
+  virtual bool wait_for_changes(std::uint64_t after, std::chrono::milliseconds timeout) const;
 
   /// The request a fire with `request_id` on that case saved or refused, or nothing. The default
   /// remembers nothing (fire_stored is then not idempotent).
@@ -208,14 +217,37 @@ class CaseStore {
   /// Remembers a request whose fire changed nothing (a refusal), so that a repeat is answered the
   /// same. The default remembers nothing.
   virtual void remember(std::string_view case_id, const RememberedRequest& request);
+
+  /// Ticks the cases whose attention time has come (tick_stored is the entry point). The default
+  /// lists them, then loads, ticks and saves each with its revision checked (a conflict is
+  /// retried once): every escalation is stored once, but tickers on several servers load the
+  /// same cases and refuse each other's saves. The PostgreSQL store claims the cases instead
+  /// (FOR UPDATE SKIP LOCKED), so that tickers share the due cases without waiting for each other.
+  virtual StoreTickReport tick(const Engine& engine, Timestamp now);
+
+  /// The worklist rows stored for a case, one WorkItem per event (events and their roles in name
+  /// order): what inbox() answers from, for comparing with work_items() of the loaded case
+  /// (check_store). Empty when the case has none or is not stored. The default throws
+  /// Error(invalid_argument): the store keeps no worklist index.
+  virtual std::vector<WorkItem> worklist(std::string_view case_id) const;
+
+  /// The store's own invariants, read in one consistent view: every case's ledger rows run
+  /// 1..revision, its worklist rows are those of its stored revision, the change feed holds each
+  /// ledger row exactly once (and whatever else the store can check without an engine). Returns
+  /// the problems found (empty: sound). check_store adds what needs the engine. The default
+  /// throws Error(invalid_argument): the store has no checks of its own.
+  virtual std::vector<std::string> check() const;
 };
 
 /// Opens a store by URI: `sqlite:PATH` or a plain path (the embedded SQLite store, created when
 /// missing). `sqlite:PATH?mode=ro` opens it read-only (writes fail with Error(io); it must
 /// exist), `mode=rw` writable but not created; `synchronous=full|normal|off` sets
 /// SqliteOptions::synchronous (default full); parameters join with `&`. A plain path is taken as
-/// it is. Error(invalid_argument) for a URI of no known kind or an unknown parameter, Error(io)
-/// naming the database when it cannot be opened. Defined in the undertake::stores library.
+/// it is. `postgresql://...` or `postgres://...` (a libpq connection URI) or `postgresql:`
+/// followed by libpq keyword/value settings (`postgresql:host=/run/pg dbname=erp`): the
+/// PostgreSQL store (postgres_store.hpp), its tables created on first open.
+/// Error(invalid_argument) for a URI of no known kind or an unknown parameter, Error(io) naming
+/// the database when it cannot be opened. Defined in the undertake::stores library.
 std::unique_ptr<CaseStore> open_store(const std::string& uri);
 
 /// Loads a stored case onto `engine`: its head, restored without replaying its ledger (a head of
@@ -276,13 +308,19 @@ struct StoreTickReport {
   boost::json::value to_json() const;
 };
 
-/// Ticks every stored case whose attention time has come (deadlines.hpp): loads it, records its
-/// escalations, saves it with its revision checked (retried once on a conflict), then tells the
-/// engine's listener.
+/// Ticks every stored case whose attention time has come (deadlines.hpp): records its
+/// escalations and saves them, each exactly once however many servers tick at the same time,
+/// then tells the engine's listener (store.tick(engine, now)).
 StoreTickReport tick_stored(CaseStore& store, const Engine& engine, Timestamp now);
 
 /// The audit of a stored case: its head and ledger rows together, checked by Engine::verify
 /// (digest, hash chain, full replay). Error(not_found) when it is not stored.
 VerifyReport verify_stored(const CaseStore& store, const Engine& engine, std::string_view case_id);
+
+/// Everything wrong with a store (empty: sound): store.check(), then for every case its ledger
+/// rows against their hash chain (Engine::check_chain), its head restored, and its worklist rows
+/// compared with the work items of the restored case. Each problem names the case and says what
+/// is wrong (`undertake store check`).
+std::vector<std::string> check_store(const CaseStore& store, const Engine& engine);
 
 }  // namespace undertake

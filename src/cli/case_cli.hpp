@@ -18,15 +18,11 @@
 
 namespace undertake::cli {
 
-/// The store named by --db (or $UNDERTAKE_DB): `sqlite:PATH` or a plain path (open_store in
-/// store.hpp). Error(invalid_argument) when neither is given. With `create` false a store file
+/// The store named by --db (or $UNDERTAKE_DB): `sqlite:PATH`, a plain path or `postgresql://...`
+/// (open_store in store.hpp). Error(invalid_argument) when neither is given. With `create` false a store file
 /// that does not exist is Error(not_found) instead of a new empty store: a command that reads or
 /// changes existing cases should not turn a mistyped path into a file.
 std::unique_ptr<CaseStore> open_store(const Context& ctx, bool create = true);
-
-/// The SQLite store behind `store`, for the commands that need SQLite's own calls (`store check`,
-/// `store migrate`); Error(invalid_argument) naming `command` for a store of another kind.
-SqliteCaseStore& sqlite_store(CaseStore& store, std::string_view command);
 
 /// An engine with the rules directory or policy file `rules` (empty: the built-in policy).
 std::unique_ptr<Engine> open_engine(const std::string& rules);

@@ -45,8 +45,11 @@ namespace {
 // another kind.
 std::optional<std::string> sqlite_file(const std::string& uri) {
   constexpr std::string_view scheme = "sqlite:";
-  if (uri.compare(0, scheme.size(), scheme) == 0) return uri.substr(scheme.size());
-  if (uri.find("://") == std::string::npos) return uri;
+  constexpr std::string_view postgresql = "postgresql:";  // libpq keyword settings
+  if (uri.compare(0, scheme.size(), scheme) == 0)
+    return uri.substr(scheme.size(), uri.find('?') - scheme.size());
+  if (uri.find("://") == std::string::npos && uri.compare(0, postgresql.size(), postgresql) != 0)
+    return uri;
   return std::nullopt;
 }
 
@@ -58,22 +61,14 @@ std::unique_ptr<CaseStore> open_store(const Context& ctx, bool create) {
     if (const char* env = std::getenv("UNDERTAKE_DB")) uri = env;
   if (uri.empty())
     throw Error(ErrorKind::invalid_argument, "--db",
-                "name the case store: undertake --db URI ... (sqlite:PATH or a plain path; or "
-                "set UNDERTAKE_DB)");
+                "name the case store: undertake --db URI ... (sqlite:PATH, a plain path or "
+                "postgresql://...; or set UNDERTAKE_DB)");
   if (!create)
     if (const auto file = sqlite_file(uri);
         file && !file->empty() && !std::filesystem::exists(*file))
       throw Error(ErrorKind::not_found, "--db " + uri,
                   "no such store (a store is created by `undertake --db " + uri + " case new`)");
   return undertake::open_store(uri);
-}
-
-SqliteCaseStore& sqlite_store(CaseStore& store, std::string_view command) {
-  auto* sqlite = dynamic_cast<SqliteCaseStore*>(&store);
-  if (!sqlite)
-    throw Error(ErrorKind::invalid_argument, std::string(command),
-                "only for SQLite stores (--db sqlite:PATH or a plain path)");
-  return *sqlite;
 }
 
 std::unique_ptr<Engine> open_engine(const std::string& rules) {

@@ -4,15 +4,19 @@
 // JSON Lines). A consumer keeps the last position it handled and starts after it.
 //
 // --follow keeps reading: whenever a read finds nothing new it waits --interval milliseconds and
-// reads again, until SIGINT or SIGTERM, which end it cleanly (status 0, the last position
-// printed on stderr so that a script can resume after it).
+// reads again (on PostgreSQL it wakes as soon as a writer commits: LISTEN/NOTIFY; when the
+// database goes away it says so and tries again), until SIGINT or SIGTERM, which end it cleanly
+// (status 0, the last position printed on stderr so that a script can resume after it).
 //
 //   undertake --db orders.db changes --after 120 --limit 50
 //   undertake --db orders.db changes --after 120 --follow --json | notify-departments
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include <cerrno>
 #include <csignal>
+#include <chrono>
 #include <ctime>
 #include <iostream>
 #include <memory>
@@ -28,6 +32,7 @@ namespace undertake::cli {
 namespace {
 
 volatile std::sig_atomic_t stop_signal = 0;
+constexpr long kMaxWaitMs = 1000;  // the longest a follower waits without looking at the signals
 
 extern "C" void on_stop_signal(int signal) {
   stop_signal = signal;
@@ -123,10 +128,25 @@ void add_changes_command(CLI::App& app, Context& ctx) {
     const StopOnSignals signals;
     std::uint64_t position = o->after;
     while (!signals.stopped()) {
-      const std::vector<Change> page = store->changes(position, o->limit);
-      emit(page);
-      if (!page.empty()) position = page.back().position;
-      if (page.size() < o->limit) signals.wait(o->interval_ms);
+      try {
+        const std::vector<Change> page = store->changes(position, o->limit);
+        emit(page);
+        if (!page.empty()) position = page.back().position;
+        // The PostgreSQL store wakes up at the commit of a change (LISTEN/NOTIFY); the others
+        // look again within the interval. Waits of at most a second: a stop signal that came
+        // while a read was in flight (not during a wait) is noticed within a second.
+        for (long left = o->interval_ms; page.size() < o->limit && left > 0 && !signals.stopped();
+             left -= kMaxWaitMs)
+          if (store->wait_for_changes(position,
+                                      std::chrono::milliseconds(std::min(left, kMaxWaitMs))))
+            break;
+      } catch (const Error& e) {
+        // A database that went away (a restart): say so, then try again; the next call
+        // reconnects, and the position is where the last change printed left it.
+        if (e.kind() != ErrorKind::io) throw;
+        std::cerr << "changes: " << e.what() << " (retrying)\n";
+        signals.wait(o->interval_ms);
+      }
     }
     std::cerr << "changes: stopped after position " << position << "\n";
   });

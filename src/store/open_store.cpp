@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "undertake/error.hpp"
+#include "undertake/postgres_store.hpp"
 #include "undertake/sqlite_store.hpp"
 #include "undertake/store.hpp"
 
@@ -44,6 +45,10 @@ SqliteOptions sqlite_options(const std::string& uri, std::string_view query) {
   return options;
 }
 
+bool starts_with(const std::string& s, std::string_view prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
 }  // namespace
 
 std::unique_ptr<CaseStore> open_store(const std::string& uri) {
@@ -59,9 +64,22 @@ std::unique_ptr<CaseStore> open_store(const std::string& uri) {
         mark == std::string::npos ? std::string_view() : std::string_view(rest).substr(mark + 1);
     return open_sqlite_store(path, sqlite_options(uri, query));
   }
+  // libpq reads its own URIs (postgresql:// and postgres://) and keyword/value settings.
+  if (starts_with(uri, "postgresql://") || starts_with(uri, "postgres://"))
+    return open_postgres_store(uri);
+  constexpr std::string_view postgresql = "postgresql:";
+  if (starts_with(uri, postgresql)) {
+    const std::string settings = uri.substr(postgresql.size());
+    if (settings.find('=') == std::string::npos)
+      throw Error(ErrorKind::invalid_argument, "store URI " + uri,
+                  "postgresql: needs libpq settings (\"postgresql:host=/run/postgresql "
+                  "dbname=erp\") or a URI (\"postgresql://host/db\")");
+    return open_postgres_store(settings);
+  }
   if (uri.find("://") != std::string::npos)
     throw Error(ErrorKind::invalid_argument, "store URI " + uri,
-                "unknown kind of store: this library opens \"sqlite:PATH\" and plain paths");
+                "unknown kind of store: this library opens \"sqlite:PATH\", plain paths and "
+                "\"postgresql://...\"");
   return open_sqlite_store(uri);  // a plain path, taken as it is (a '?' is part of the name)
 }
 

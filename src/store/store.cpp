@@ -5,7 +5,10 @@
 
 #include <boost/json.hpp>
 
+#include <time.h>
+
 #include <algorithm>
+#include <cerrno>
 
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
@@ -22,7 +25,72 @@ json::value optional_time(const std::optional<Timestamp>& t) {
 [[noreturn]] void not_kept(const char* what) {
   throw Error(ErrorKind::invalid_argument, "case store",
               std::string("this store keeps no ") + what +
-                  " (the built-in stores do: open_store(\"sqlite:PATH\"))");
+                  " (the built-in stores do: open_store(\"sqlite:PATH\" or \"postgresql://...\"))");
+}
+
+// Work items in one order, each with its roles sorted and once, without events nobody may fire:
+// the form worklist rows have (one row per case, role and event).
+std::vector<WorkItem> normalised(std::vector<WorkItem> items) {
+  items.erase(
+      std::remove_if(items.begin(), items.end(), [](const WorkItem& i) { return i.roles.empty(); }),
+      items.end());
+  for (auto& i : items) {
+    std::sort(i.roles.begin(), i.roles.end());
+    i.roles.erase(std::unique(i.roles.begin(), i.roles.end()), i.roles.end());
+  }
+  std::sort(items.begin(), items.end(),
+            [](const WorkItem& a, const WorkItem& b) { return a.event < b.event; });
+  return items;
+}
+
+// `contract.sign* (legal, sales); intake.forward (market)`
+std::string items_text(const std::vector<WorkItem>& items) {
+  if (items.empty()) return "none";
+  std::string out;
+  for (const auto& i : items) {
+    out += (out.empty() ? "" : "; ") + i.event + (i.gated ? "*" : "") + " (";
+    for (std::size_t k = 0; k < i.roles.size(); ++k) out += (k ? ", " : "") + i.roles[k];
+    out += ")";
+  }
+  return out;
+}
+
+// `Contract.Review, Contract.Legal`
+std::string state_text(const std::vector<std::string>& state) {
+  std::string out;
+  for (const auto& s : state) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+bool same_items(const std::vector<WorkItem>& a, const std::vector<WorkItem>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+    return x.event == y.event && x.gated == y.gated && x.roles == y.roles;
+  });
+}
+
+// What is wrong with one stored case (nothing: empty): its hash chain, its head, its worklist.
+std::vector<std::string> case_problems(const CaseStore& store, const Engine& engine,
+                                       const std::string& id) {
+  std::vector<std::string> problems;
+  const std::string where = "case " + id + ": ";
+  try {
+    const std::optional<CaseLedger> ledger = store.ledger(id);
+    if (!ledger) return {where + "listed but not stored (deleted meanwhile?)"};
+    engine.check_chain(*ledger);
+  } catch (const Error& e) {
+    problems.push_back(where + "ledger: " + e.what());
+  }
+  try {
+    const Case c = load_case(store, engine, id);
+    const std::vector<WorkItem> expected = normalised(work_items(c));
+    const std::vector<WorkItem> stored = normalised(store.worklist(id));
+    if (!same_items(expected, stored))
+      problems.push_back(where + "worklist rows " + items_text(stored) + ", but its state " +
+                         state_text(c.state()) + " gives " + items_text(expected));
+  } catch (const Error& e) {
+    problems.push_back(where + "head: " + e.what());
+  }
+  return problems;
 }
 
 constexpr std::size_t kMaxInboxPage = 1000;
@@ -173,6 +241,22 @@ std::vector<Change> CaseStore::changes(std::uint64_t, std::size_t) const {
   not_kept("change feed");
 }
 
+bool CaseStore::wait_for_changes(std::uint64_t after, std::chrono::milliseconds timeout) const {
+  const long ms = std::max<long>(0, static_cast<long>(timeout.count()));
+  // nanosleep, not sleep_for: a signal ends the wait (sleep_for sleeps on after it).
+  timespec t{static_cast<time_t>(ms / 1000), (ms % 1000) * 1'000'000L};
+  if (nanosleep(&t, nullptr) == -1 && errno == EINTR) return false;
+  return !changes(after, 1).empty();
+}
+
+std::vector<WorkItem> CaseStore::worklist(std::string_view) const {
+  not_kept("worklist index");
+}
+
+std::vector<std::string> CaseStore::check() const {
+  not_kept("checks of its own");
+}
+
 std::optional<RememberedRequest> CaseStore::remembered(std::string_view, std::string_view) const {
   return std::nullopt;
 }
@@ -258,6 +342,13 @@ VerifyReport verify_stored(const CaseStore& store, const Engine& engine, std::st
   if (!snap)
     throw Error(ErrorKind::not_found, "case " + std::string(case_id), "no such case in the store");
   return engine.verify(*snap);
+}
+
+std::vector<std::string> check_store(const CaseStore& store, const Engine& engine) {
+  std::vector<std::string> problems = store.check();
+  for (const CaseSummary& s : store.list())
+    for (auto& p : case_problems(store, engine, s.case_id)) problems.push_back(std::move(p));
+  return problems;
 }
 
 json::value StoreTickReport::to_json() const {

@@ -1,6 +1,7 @@
-// tick_stored: the scheduler's side of deadlines (deadlines.hpp) over a store. Each case whose
-// attention time has come is loaded, ticked, and saved with its revision checked; the listener
-// hears of an escalation only once it is stored.
+// tick_stored: the scheduler's side of deadlines (deadlines.hpp) over a store, and the tick of a
+// store that has no way of its own to share the due cases between tickers (CaseStore::tick): each
+// case whose attention time has come is loaded, ticked, and saved with its revision checked; the
+// listener hears of an escalation only once it is stored.
 #include <boost/json.hpp>
 
 #include "undertake/engine.hpp"
@@ -10,6 +11,11 @@
 namespace undertake {
 
 StoreTickReport tick_stored(CaseStore& store, const Engine& engine, Timestamp now) {
+  return store.tick(engine, now);
+}
+
+StoreTickReport CaseStore::tick(const Engine& engine, Timestamp now) {
+  CaseStore& store = *this;
   StoreTickReport report;
   report.now = now;
   CaseFilter filter;

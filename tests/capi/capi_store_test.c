@@ -111,8 +111,11 @@ static void test_open_failures(void) {
   CHECK_STATUS(ut_store_open(NULL, &s), UT_E_INVALID_ARGUMENT);
   CHECK_STATUS(ut_store_open("", &s), UT_E_INVALID_ARGUMENT);
   CHECK_STATUS(ut_store_open("sqlite:", &s), UT_E_INVALID_ARGUMENT);
-  CHECK_STATUS(ut_store_open("postgresql://db.example/erp", &s), UT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(ut_store_open("mysql://db.example/erp", &s), UT_E_INVALID_ARGUMENT);
   CHECK_CONTAINS(ut_last_error(), "unknown kind of store");
+  /* A PostgreSQL server that is not there: the database's own message. */
+  CHECK_STATUS(ut_store_open("postgresql:///erp?host=/nonexistent-undertake", &s), UT_E_IO);
+  CHECK_CONTAINS(ut_last_error(), "cannot connect");
   CHECK_STATUS(ut_store_open("sqlite:x.db\xff", &s), UT_E_INVALID_ARGUMENT);
   uri_of(uri, sizeof uri, "params.db", "mode=ro&cache=shared");
   CHECK_STATUS(ut_store_open(uri, &s), UT_E_INVALID_ARGUMENT);

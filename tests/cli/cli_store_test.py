@@ -364,8 +364,11 @@ class StoreCommands(unittest.TestCase):
             p = run("sqlite:" + missing, *args, expect=2)
             self.assertIn("no such store", p.stderr)
         self.assertFalse(os.path.exists(missing))
-        p = run("postgresql://nowhere/db", "inbox", "--as", "li:sales", expect=2)
+        p = run("mysql://nowhere/db", "inbox", "--as", "li:sales", expect=2)
         self.assertIn("unknown kind of store", p.stderr)
+        p = run("postgresql:///db?host=/nonexistent-undertake", "inbox", "--as", "li:sales",
+                expect=2)
+        self.assertIn("cannot connect", p.stderr)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "replay_support.hpp"
+#include "support/test_store.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/sqlite_store.hpp"
 
@@ -48,7 +49,8 @@ void sql(const std::string& path, const std::string& statement) {
 }
 
 // Stores copies of the full order stopped at `steps` steps each, ids P-00, P-01, ...
-std::vector<std::string> seed_store(SqliteCaseStore& store, const Engine& engine,
+template <class Store>  // TestStore or SqliteCaseStore: both have transaction()
+std::vector<std::string> seed_store(Store& store, const Engine& engine,
                                     const std::vector<std::size_t>& steps) {
   std::vector<std::string> ids;
   store.transaction([&] {
@@ -83,9 +85,8 @@ std::vector<std::string> events_of(const InboxPage& page, const std::string& id)
 
 TEST_CASE("store: the inbox lists the cases an actor may act on now, from the index",
           "[store][inbox]") {
-  TempFile file("inbox");
   Engine engine;
-  SqliteCaseStore store(file.path(), fast());
+  TestStore store("inbox");
   const std::size_t in_legal = step_index("contract.legal_approve");
   const std::size_t closed = full_order().steps.size();
   const auto ids = seed_store(store, engine, {0, 1, in_legal, in_legal, closed});
@@ -154,9 +155,8 @@ TEST_CASE("store: the inbox lists the cases an actor may act on now, from the in
 }
 
 TEST_CASE("store: the inbox filters by due deadlines", "[store][inbox][deadline]") {
-  TempFile file("inbox-due");
   Engine engine;
-  SqliteCaseStore store(file.path(), fast());
+  TestStore store("inbox-due");
   // After evaluation.approve the contract must be signed within 30 days (contract-signing).
   seed_store(store, engine, {step_index("contract.draft"), 1});
   InboxQuery q{kSales};
@@ -180,9 +180,8 @@ TEST_CASE("store: the inbox filters by due deadlines", "[store][inbox][deadline]
 
 TEST_CASE("store: the change feed gives every saved entry once, in commit order",
           "[store][changes]") {
-  TempFile file("changes");
   Engine engine;
-  SqliteCaseStore store(file.path(), fast());
+  TestStore store("changes");
   seed_store(store, engine, {3, 5});  // 8 entries
   std::vector<Change> all = store.changes(0, 1000);
   REQUIRE(all.size() == 8);
@@ -209,9 +208,8 @@ TEST_CASE("store: a consumer of the change feed sends each notification exactly 
   // quality; deadlines.json: an escalation goes to its roles. The consumer keeps its position
   // beside what it sent (one transaction of its own), and crashes now and then: after every
   // restart it goes on from its stored position, and in the end every notification was sent once.
-  TempFile file("notify");
   Engine engine;
-  SqliteCaseStore store(file.path(), fast());
+  TestStore store("notify");
   seed_store(store, engine, {step_index("kickoff.meeting"), step_index("kickoff.meeting")});
   tick_stored(store, engine, at("2026-12-31"));  // escalations of the deadlines still pending
 
@@ -261,11 +259,10 @@ TEST_CASE("store: a consumer of the change feed sends each notification exactly 
 
 TEST_CASE("store: a repeated request id gets the first outcome and fires nothing",
           "[store][idempotent]") {
-  TempFile file("requests");
   Engine engine;
   int heard = 0;
   engine.set_listener([&](const Case&, const Outcome&) { ++heard; });
-  SqliteCaseStore store(file.path(), fast());
+  TestStore store("requests");
   seed_store(store, engine, {1});
   heard = 0;
   const auto& s = full_order().steps[1];
@@ -302,14 +299,13 @@ TEST_CASE("store: a repeated request id gets the first outcome and fires nothing
 
 TEST_CASE("store: a conflict is retried on a fresh load, up to the attempts allowed",
           "[store][conflict]") {
-  TempFile file("retry");
   Engine engine;
-  SqliteCaseStore store(file.path(), fast());
+  TestStore store("retry");
   seed_store(store, engine, {step_index("contract.sign")});
   // A store that lets another writer in between the load and the save of the first attempt.
   class Interfering final : public CaseStore {
    public:
-    Interfering(SqliteCaseStore& inner, const Engine& engine) : inner_(inner), engine_(engine) {}
+    Interfering(CaseStore& inner, const Engine& engine) : inner_(inner), engine_(engine) {}
     void create(const Case& c) override { inner_.create(c); }
     void save(const Case& c, std::uint64_t expected, const RememberedRequest* r) override {
       if (interfere_-- > 0) {  // someone else handed the case over meanwhile
@@ -332,7 +328,7 @@ TEST_CASE("store: a conflict is retried on a fresh load, up to the attempts allo
     int interfere_ = 1;
 
    private:
-    SqliteCaseStore& inner_;
+    CaseStore& inner_;
     const Engine& engine_;
   } racing(store, engine);
   const auto& sign = full_order().steps[step_index("contract.sign")];
@@ -351,7 +347,7 @@ TEST_CASE("store: a conflict is retried on a fresh load, up to the attempts allo
   CHECK(load_case(store, engine, "P-00").revision() == before + 2);  // the two interfering saves
 }
 
-TEST_CASE("store: saving writes only the new entries, never the history", "[store]") {
+TEST_CASE("store: saving writes only the new entries, never the history", "[store][sqlite]") {
   TempFile file("delta");
   Engine engine;
   SqliteCaseStore store(file.path(), fast());
@@ -377,7 +373,7 @@ TEST_CASE("store: saving writes only the new entries, never the history", "[stor
   CHECK(store.entry_count() == loaded + 1);
 }
 
-TEST_CASE("store: an edited ledger row or head is found, naming where", "[store][tamper]") {
+TEST_CASE("store: an edited ledger row or head is found, naming where", "[store][sqlite][tamper]") {
   TempFile file("tamper");
   Engine engine;
   SqliteCaseStore store(file.path(), fast());
@@ -404,7 +400,7 @@ TEST_CASE("store: an edited ledger row or head is found, naming where", "[store]
   CHECK_THAT(h.where(), Catch::Contains("/digest"));
 }
 
-TEST_CASE("store: a schema-1 store is migrated on open", "[store][migration]") {
+TEST_CASE("store: a schema-1 store is migrated on open", "[store][sqlite][migration]") {
   TempFile file("schema1");
   Engine engine;
   Case c = engine.create_case("OLD-1", full_order().data);
@@ -465,7 +461,7 @@ TEST_CASE("store: a schema-1 store is migrated on open", "[store][migration]") {
 }
 
 TEST_CASE("store: missing, junk, newer and read-only stores fail clearly and change nothing",
-          "[store][errors]") {
+          "[store][sqlite][errors]") {
   TempFile file("errors");
   Engine engine;
   {
@@ -508,7 +504,11 @@ TEST_CASE("store: missing, junk, newer and read-only stores fail clearly and cha
   CHECK(e.kind() == ErrorKind::io);
   CHECK_THAT(e.what(), Catch::Contains(junk.path()));
 
-  CHECK(error_of([] { open_store("postgresql://nowhere"); }).kind() == ErrorKind::invalid_argument);
+  CHECK(error_of([] { open_store("mysql://nowhere"); }).kind() == ErrorKind::invalid_argument);
+  e = error_of([] { open_store("postgresql:///erp?host=/nonexistent-undertake"); });
+  CHECK(e.kind() == ErrorKind::io);
+  CHECK_THAT(e.what(), Catch::Contains("postgresql store erp") && Catch::Contains("cannot connect"));
+  CHECK(error_of([] { open_store("postgresql:nothing"); }).kind() == ErrorKind::invalid_argument);
   CHECK(error_of([] { open_store("sqlite:"); }).kind() == ErrorKind::invalid_argument);
   CHECK(open_store("sqlite:" + file.path())->list().size() == 1);
 }

@@ -1,6 +1,7 @@
-// The SQLite case store: create/save/load round trips, optimistic concurrency (stale revisions are
-// refused with ErrorKind::conflict), listing and filtering, ledgers for KPIs, transactions, the
-// engine's tick over a store, reopening, and refusing what is not a store.
+// The case stores (SQLite; PostgreSQL too in the pg.* tests, support/test_store.hpp): create/save/
+// load round trips, optimistic concurrency (stale revisions are refused with ErrorKind::conflict),
+// listing and filtering, ledgers for KPIs, transactions, the engine's tick over a store, and (for
+// SQLite) reopening and refusing what is not a store.
 #include <boost/json.hpp>
 
 #include <catch2/catch.hpp>
@@ -8,6 +9,7 @@
 #include <fstream>
 
 #include "replay_support.hpp"
+#include "support/test_store.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/sqlite_store.hpp"
 
@@ -15,20 +17,9 @@ namespace json = boost::json;
 using namespace undertake;
 using namespace ut_test;
 
-namespace {
-
-SqliteOptions fast() {
-  SqliteOptions o;
-  o.synchronous = SqliteOptions::Sync::off;  // unit tests do not test the disk
-  return o;
-}
-
-}  // namespace
-
 TEST_CASE("store: create, load, fire and save round trip", "[store]") {
-  TempFile file("roundtrip");
   Engine engine;
-  SqliteCaseStore store(file.path(), fast());
+  TestStore store("roundtrip");
   Case c = engine.create_case(full_order().id, full_order().data);
   store.create(c);
   CHECK(store.case_count() == 1);
@@ -66,9 +57,8 @@ TEST_CASE("store: create, load, fire and save round trip", "[store]") {
 }
 
 TEST_CASE("store: a stale revision is refused with a conflict and writes nothing", "[store]") {
-  TempFile file("conflict");
   Engine engine;
-  SqliteCaseStore store(file.path(), fast());
+  TestStore store("conflict");
   Case c = engine.create_case(full_order().id, full_order().data);
   store.create(c);
   CHECK(error_of([&] { store.create(c); }).kind() == ErrorKind::conflict);  // the id is taken
@@ -98,9 +88,8 @@ TEST_CASE("store: a stale revision is refused with a conflict and writes nothing
 }
 
 TEST_CASE("store: list, filters and ledgers for KPIs", "[store]") {
-  TempFile file("list");
   Engine engine;
-  SqliteCaseStore store(file.path(), fast());
+  TestStore store("list");
   const std::size_t cuts[] = {2, step_index("kickoff.meeting"), full_order().steps.size()};
   int n = 0;
   for (std::size_t cut : cuts) {
@@ -142,9 +131,8 @@ TEST_CASE("store: list, filters and ledgers for KPIs", "[store]") {
 }
 
 TEST_CASE("store: a transaction commits together or not at all", "[store]") {
-  TempFile file("tx");
   Engine engine;
-  SqliteCaseStore store(file.path(), fast());
+  TestStore store("tx");
   store.transaction([&] {
     for (int i = 0; i < 5; ++i)
       store.create(engine.create_case("T-" + std::to_string(i), full_order().data));
@@ -159,12 +147,11 @@ TEST_CASE("store: a transaction commits together or not at all", "[store]") {
 }
 
 TEST_CASE("store: the engine ticks the cases whose deadlines have come", "[store][deadline]") {
-  TempFile file("tick");
   Engine engine;
   std::vector<std::string> heard;
   engine.set_listener(
       [&](const Case& c, const Outcome& o) { heard.push_back(c.id() + " " + o.event); });
-  SqliteCaseStore store(file.path(), fast());
+  TestStore store("tick");
   Case a = engine.create_case("A", full_order().data);
   fire_steps(a, 0, step_index("contract.draft"));  // contract signing due 04-06T09
   store.create(a);
@@ -197,7 +184,7 @@ TEST_CASE("store: the engine ticks the cases whose deadlines have come", "[store
   CHECK(r.to_json().at("cases").as_array().size() == 1);
 }
 
-TEST_CASE("store: reopening keeps everything; junk files are refused", "[store]") {
+TEST_CASE("store: reopening keeps everything; junk files are refused", "[store][sqlite]") {
   TempFile file("reopen");
   Engine engine;
   Case c = engine.create_case(full_order().id, full_order().data);
@@ -228,9 +215,8 @@ TEST_CASE("store: reopening keeps everything; junk files are refused", "[store]"
 TEST_CASE("store: numbers Boost.JSON misreads come back exactly", "[store][snapshot]") {
   // Boost.JSON 1.81's parser reads 9.523809523809523E-2 one ulp away from the double it printed;
   // the store reads with parse_json (json_text.hpp), which does not.
-  TempFile file("ulp");
   Engine engine;
-  SqliteCaseStore store(file.path(), fast());
+  TestStore store("ulp");
   Case c = engine.create_case(full_order().id, full_order().data);
   fire_steps(c, 0, 2);
   REQUIRE(c.fire("evaluation.quote", Actor{"li", {"sales"}},

@@ -45,7 +45,8 @@ test('opening: missing directories, junk, unknown kinds, read-only', () => {
     const junk = path.join(dir, 'junk.db');
     fs.writeFileSync(junk, 'not a database '.repeat(512));
     assert.throws(() => ut.Store.open(junk), ut.IOFailure);
-    assert.throws(() => ut.Store.open('postgresql://db/erp'), ut.InvalidArgument);
+    assert.throws(() => ut.Store.open('mysql://db/erp'), ut.InvalidArgument);
+    assert.throws(() => ut.Store.open('postgresql:///erp?host=/nonexistent-undertake'), ut.IOFailure);
     assert.throws(() => ut.Store.open(`sqlite:${file}?mode=readonly`), ut.InvalidArgument);
 
     add('RO-1');

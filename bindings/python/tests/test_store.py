@@ -55,7 +55,10 @@ class StoreTest(unittest.TestCase):
         with self.assertRaises(undertake.IOFailure):
             undertake.Store.open(junk)
         with self.assertRaises(undertake.InvalidArgument):
-            undertake.Store.open("postgresql://db/erp")
+            undertake.Store.open("mysql://db/erp")
+        with self.assertRaises(undertake.IOFailure) as caught:
+            undertake.Store.open("postgresql:///erp?host=/nonexistent-undertake")
+        self.assertIn("cannot connect", str(caught.exception))
         with self.assertRaises(undertake.InvalidArgument):
             undertake.Store.open(f"sqlite:{self.path}?mode=readonly")
         self.sql("UPDATE meta SET value = '99' WHERE key = 'schema_version'")

@@ -67,7 +67,8 @@ class Store(_Handle):
 
     @classmethod
     def open(cls, uri):
-        """Opens (or creates) the store at `uri`: "sqlite:PATH" or a plain path."""
+        """Opens (or creates) the store at `uri`: "sqlite:PATH", a plain path, or a PostgreSQL
+        connection URI ("postgresql://...") or "postgresql:" with libpq settings."""
         lib = N.lib()
         handle = ctypes.c_void_p()
         _check(lib.ut_store_open(_text(str(uri), "uri"), ctypes.byref(handle)))

@@ -27,6 +27,7 @@
 
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/schema.hpp"
+#include "store/store_rows.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
 #include "undertake/json_text.hpp"
@@ -44,28 +45,9 @@ using detail::sqlite::Tx;
 
 namespace {
 
-// Reads a stored row with the store's limits (SqliteOptions::limits, limits.hpp): what an engine
-// with the same limits accepted was written within them, so it reads back.
-json::value parse_json(std::string_view text, const std::string& where, const InputLimits& limits) {
-  try {
-    return undertake::parse_json(text, limits, where, ErrorKind::invalid_snapshot);
-  } catch (const Error& e) {
-    // Beyond the limits the row cannot be read with them: the case is unreadable to this store.
-    if (e.kind() != ErrorKind::limit_exceeded) throw;
-    throw Error(ErrorKind::invalid_snapshot, e.where(), e.why());
-  }
-}
-
-std::string state_text(const std::vector<std::string>& state) {
-  json::array a;
-  for (const auto& s : state) a.emplace_back(s);
-  return json::serialize(a);
-}
-
-// The summary columns every read of cases selects, in this order (summary_row reads them).
-constexpr std::string_view kSummaryColumns =
-    "id, policy_version, revision, stage, state, terminated, customer, updated_ms, attention_ms,"
-    " due_ms";
+using detail::rows::kSummaryColumns;
+using detail::rows::parse_json;
+using detail::rows::state_text;
 
 // The statements every call reuses, prepared once per connection.
 struct Prepared {
