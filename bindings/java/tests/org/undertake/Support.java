@@ -13,15 +13,18 @@ final class Support {
 
   static final Path SOURCE =
       Path.of(System.getenv().getOrDefault("UNDERTAKE_SOURCE_DIR", "../.."));
-  static final Map<String, Object> FULL_ORDER = readFullOrder();
+  static final Map<String, Object> FULL_ORDER_FILE = readFullOrder();
+
+  @SuppressWarnings("unchecked")
+  static final Map<String, Object> FULL_ORDER =
+      (Map<String, Object>) ((List<Object>) FULL_ORDER_FILE.get("cases")).get(0);
   static final Actor MARKET = Actor.of("mei", "market");
   static final Actor SALES = Actor.of("li", "sales");
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> readFullOrder() {
     try {
       String text = Files.readString(SOURCE.resolve("tests/scenarios/full_order.json"));
-      return (Map<String, Object>) ((List<Object>) Json.readObject(text).get("cases")).get(0);
+      return Json.readObject(text);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the full order scenario", e);
     }
