@@ -1,6 +1,7 @@
 package org.undertake;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,13 +23,18 @@ public record Actor(String id, List<String> roles) {
     return Json.write(this);
   }
 
-  @SuppressWarnings("unchecked")
-  static Actor fromJson(Object value) {
-    if (!(value instanceof java.util.Map)) return null;
-    var map = (java.util.Map<String, Object>) value;
+  /** An actor from its JSON form, {@code {"id": ..., "roles": [...]}} (e.g. from a scenario file). */
+  public static Actor fromMap(Map<String, ?> map) {
     Object roles = map.get("roles");
     return new Actor(
         String.valueOf(map.get("id")),
-        roles instanceof List ? ((List<Object>) roles).stream().map(String::valueOf).toList() : List.of());
+        roles instanceof List
+            ? ((List<?>) roles).stream().map(String::valueOf).toList()
+            : List.of());
+  }
+
+  @SuppressWarnings("unchecked")
+  static Actor fromJson(Object value) {
+    return value instanceof Map ? fromMap((Map<String, Object>) value) : null;
   }
 }
