@@ -74,30 +74,27 @@ public final class Case implements AutoCloseable {
 
   /** As {@link #fire(String, Actor, Object, Instant)}, with an ISO-8601 time text. */
   public Outcome fire(String event, Actor actor, Object payload, String at) {
-    byte[] e = Text.utf8z(event, "event");
-    byte[] a = Text.utf8z(actorJson(actor), "actor");
-    byte[] p = Json.utf8z(payload, "payload");
-    byte[] t = Text.utf8z(at, "at");
-    long[] out = new long[1];
-    int status;
-    synchronized (this) {
-      status = Status.check(Native.ut_case_fire(pointer(), e, a, p, t, out));
-    }
-    return new Outcome(status == Status.OK, Text.take(out));
+    return fire(null, event, actor, payload, Text.utf8z(at, "at"));
   }
 
   /** Fires only if the case is still at {@code expectedRevision} (else ConflictException). */
   public Outcome fireIfRevision(
       long expectedRevision, String event, Actor actor, Object payload, Instant at) {
+    return fire(expectedRevision, event, actor, payload, Text.isoz(at, "at"));
+  }
+
+  private Outcome fire(Long expectedRevision, String event, Actor actor, Object payload, byte[] at) {
     byte[] e = Text.utf8z(event, "event");
     byte[] a = Text.utf8z(actorJson(actor), "actor");
     byte[] p = Json.utf8z(payload, "payload");
-    byte[] t = Text.isoz(at, "at");
     long[] out = new long[1];
     int status;
     synchronized (this) {
       status =
-          Status.check(Native.ut_case_fire_if_revision(pointer(), expectedRevision, e, a, p, t, out));
+          Status.check(
+              expectedRevision == null
+                  ? Native.ut_case_fire(pointer(), e, a, p, at, out)
+                  : Native.ut_case_fire_if_revision(pointer(), expectedRevision, e, a, p, at, out));
     }
     return new Outcome(status == Status.OK, Text.take(out));
   }

@@ -81,85 +81,43 @@ public final class Engine implements AutoCloseable {
   /** Loads a new policy version; new cases use it, existing ones keep theirs. */
   public void loadPolicy(Path policy) {
     byte[] path = Text.utf8z(policy.toString(), "policy");
-    Pointer h = handle.acquire();
-    try {
-      Status.check(Native.ut_engine_load_policy(h, path));
-    } finally {
-      handle.release();
-    }
+    run(h -> Native.ut_engine_load_policy(h, path));
   }
 
   public void loadPolicyJson(String policyJson) {
     byte[] text = Text.utf8z(policyJson, "policy");
-    Pointer h = handle.acquire();
-    try {
-      Status.check(Native.ut_engine_load_policy_json(h, text));
-    } finally {
-      handle.release();
-    }
+    run(h -> Native.ut_engine_load_policy_json(h, text));
   }
 
   /** Reads the policy again from where it was last loaded (e.g. after {@link #registerRule}). */
   public void reload() {
-    Pointer h = handle.acquire();
-    try {
-      Status.check(Native.ut_engine_reload(h));
-    } finally {
-      handle.release();
-    }
+    run(h -> Native.ut_engine_reload(h));
   }
 
   /** Loads the last policy with an RFC 7386 merge patch (a map or JSON text) applied. */
   public void patchPolicy(Object mergePatch) {
     byte[] text = Json.utf8z(mergePatch, "patch");
-    Pointer h = handle.acquire();
-    try {
-      Status.check(Native.ut_engine_load_policy_patch(h, text));
-    } finally {
-      handle.release();
-    }
+    run(h -> Native.ut_engine_load_policy_patch(h, text));
   }
 
   /** {@code {"name", "version", "roles": [...], "events": {event: {"roles", "gated"}}}}. */
   public Map<String, Object> policyInfo() {
-    long[] out = new long[1];
-    Pointer h = handle.acquire();
-    try {
-      Status.check(Native.ut_engine_policy_info(h, out));
-    } finally {
-      handle.release();
-    }
-    return Json.readObject(Text.take(out));
+    return readObject(Native::ut_engine_policy_info);
   }
 
   /** Limits for JSON the engine reads (0 keeps a limit; the depth from 8 to 1000). */
   public void setLimits(long maxJsonBytes, int maxJsonDepth) {
-    Pointer h = handle.acquire();
-    try {
-      Status.check(Native.ut_engine_set_limits(h, maxJsonBytes, maxJsonDepth));
-    } finally {
-      handle.release();
-    }
+    run(h -> Native.ut_engine_set_limits(h, maxJsonBytes, maxJsonDepth));
   }
 
   /** Bounds on rule evaluation for cases created from now on (0 keeps a bound). */
   public void setRuleLimits(long maxDepth, long maxSteps, long maxItems) {
-    Pointer h = handle.acquire();
-    try {
-      Status.check(Native.ut_engine_set_rule_limits(h, maxDepth, maxSteps, maxItems));
-    } finally {
-      handle.release();
-    }
+    run(h -> Native.ut_engine_set_rule_limits(h, maxDepth, maxSteps, maxItems));
   }
 
   /** Seals cases created, restored or loaded from now on with HMAC-SHA-256 under this key. */
   public void setHostKey(byte[] key) {
-    Pointer h = handle.acquire();
-    try {
-      Status.check(Native.ut_engine_set_host_key(h, key, key == null ? 0 : key.length));
-    } finally {
-      handle.release();
-    }
+    run(h -> Native.ut_engine_set_host_key(h, key, key == null ? 0 : key.length));
   }
 
   // -- callbacks ---------------------------------------------------------------------------
@@ -173,13 +131,8 @@ public final class Engine implements AutoCloseable {
     byte[] ruleName = Text.utf8z(name, "name");
     Native.RuleFn trampoline =
         (userData, facts, event, actor, verdict) -> decide(name, rule, facts, event, actor, verdict);
-    Pointer h = handle.acquire();
-    try {
-      handle.keep(trampoline);
-      Status.check(Native.ut_engine_register_rule(h, ruleName, trampoline, null));
-    } finally {
-      handle.release();
-    }
+    handle.keep(trampoline);
+    run(h -> Native.ut_engine_register_rule(h, ruleName, trampoline, null));
   }
 
   private static int decide(
@@ -220,13 +173,8 @@ public final class Engine implements AutoCloseable {
             ? null
             : (userData, caseId, event, accepted, outcome) ->
                 tell(listener, caseId, event, accepted, outcome);
-    Pointer h = handle.acquire();
-    try {
-      if (trampoline != null) handle.keep(trampoline);
-      Status.check(Native.ut_engine_set_listener(h, trampoline, null));
-    } finally {
-      handle.release();
-    }
+    if (trampoline != null) handle.keep(trampoline);
+    run(h -> Native.ut_engine_set_listener(h, trampoline, null));
   }
 
   private static void tell(
@@ -249,13 +197,8 @@ public final class Engine implements AutoCloseable {
     Native.KpiFn trampoline =
         (userData, ledgers, period, value, hasValue) ->
             compute(kpiId, calculator, ledgers, period, value, hasValue);
-    Pointer h = handle.acquire();
-    try {
-      handle.keep(trampoline);
-      Status.check(Native.ut_engine_register_kpi(h, id, def, trampoline, null));
-    } finally {
-      handle.release();
-    }
+    handle.keep(trampoline);
+    run(h -> Native.ut_engine_register_kpi(h, id, def, trampoline, null));
   }
 
   private static int compute(
@@ -288,53 +231,56 @@ public final class Engine implements AutoCloseable {
   public Case createCase(String caseId, Object data) {
     byte[] id = Text.utf8z(caseId, "case_id");
     byte[] form = Json.utf8z(data, "data");
-    long[] out = new long[1];
-    Pointer h = handle.acquire();
-    try {
-      Status.check(Native.ut_case_create(h, id, form, out));
-    } finally {
-      handle.release();
-    }
-    return new Case(this, out[0]);
+    return openCase((h, out) -> Native.ut_case_create(h, id, form, out));
   }
 
   /** A case from a snapshot ({@link Case#snapshot()}), without replaying its ledger. */
   public Case restore(String snapshotJson) {
     byte[] text = Text.utf8z(snapshotJson, "snapshot");
-    long[] out = new long[1];
-    Pointer h = handle.acquire();
-    try {
-      Status.check(Native.ut_case_restore(h, text, out));
-    } finally {
-      handle.release();
-    }
-    return new Case(this, out[0]);
+    return openCase((h, out) -> Native.ut_case_restore(h, text, out));
   }
 
   /** A case rebuilt from its ledger ({@link Case#ledger()}: a map or JSON text). */
   public Case replay(Object ledger) {
     byte[] text = Json.utf8z(ledger, "ledger");
-    long[] out = new long[1];
+    return openCase((h, out) -> Native.ut_case_replay(h, text, out));
+  }
+
+  private interface Call {
+    int call(Pointer engine, long[] out);
+  }
+
+  /** Calls with the engine's handle held; negative statuses thrown. */
+  private void call(Call fn, long[] out) {
+    run(h -> fn.call(h, out));
+  }
+
+  private void run(java.util.function.ToIntFunction<Pointer> fn) {
     Pointer h = handle.acquire();
     try {
-      Status.check(Native.ut_case_replay(h, text, out));
+      Status.check(fn.applyAsInt(h));
     } finally {
       handle.release();
     }
+  }
+
+  private Case openCase(Call fn) {
+    long[] out = new long[1];
+    call(fn, out);
     return new Case(this, out[0]);
+  }
+
+  /** A JSON result of a call, parsed. */
+  private Map<String, Object> readObject(Call fn) {
+    long[] out = new long[1];
+    call(fn, out);
+    return Json.readObject(Text.take(out));
   }
 
   /** The audit of a snapshot holding its ledger: {@code {case_id, revision, ok, problems}}. */
   public Map<String, Object> verify(String snapshotJson) {
     byte[] text = Text.utf8z(snapshotJson, "snapshot");
-    long[] out = new long[1];
-    Pointer h = handle.acquire();
-    try {
-      Status.check(Native.ut_case_verify(h, text, out));
-    } finally {
-      handle.release();
-    }
-    return Json.readObject(Text.take(out));
+    return readObject((h, out) -> Native.ut_case_verify(h, text, out));
   }
 
   /**
@@ -344,14 +290,7 @@ public final class Engine implements AutoCloseable {
   public KpiReport kpi(Object ledgers, LocalDate from, LocalDate to, boolean skipBadCases) {
     byte[] cases = Json.utf8z(ledgers, "ledgers");
     byte[] period = Text.utf8z(KpiReport.period(from, to, skipBadCases), "period");
-    long[] out = new long[1];
-    Pointer h = handle.acquire();
-    try {
-      Status.check(Native.ut_engine_kpi(h, cases, period, out));
-    } finally {
-      handle.release();
-    }
-    return new KpiReport(Json.readObject(Text.take(out)));
+    return new KpiReport(readObject((h, out) -> Native.ut_engine_kpi(h, cases, period, out)));
   }
 
   /** The KPI report over these cases' ledgers. */
