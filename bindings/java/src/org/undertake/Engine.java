@@ -284,8 +284,9 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * The KPI report of the policy's catalogue over ledgers or snapshots (a list of maps or JSON
-   * texts, or one JSON array text), for the period from..to (both inclusive).
+   * The KPI report of the policy's catalogue over ledgers or snapshots: a list of maps ({@link
+   * Case#ledger()}, a parsed snapshot) or one JSON array text, for the period from..to (both
+   * inclusive); {@code skipBadCases} lists bad cases under "excluded" instead of failing.
    */
   public KpiReport kpi(Object ledgers, LocalDate from, LocalDate to, boolean skipBadCases) {
     byte[] cases = Json.utf8z(ledgers, "ledgers");
