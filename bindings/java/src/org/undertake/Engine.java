@@ -69,6 +69,7 @@ public final class Engine implements AutoCloseable {
   /** Closes the engine; its callbacks are never called again once this returns. Idempotent. */
   @Override
   public void close() {
+    handle.checkNotInCall();
     cleanable.clean();
   }
 

@@ -65,6 +65,17 @@ final class SharedHandle implements Runnable {
    * in flight on it) and closed outside it, so a callback of a call that ut_engine_close waits
    * for gets a ClosedException instead of a deadlock.
    */
+  /**
+   * Refuses to close from a callback of a call on this handle (the close would wait for that very
+   * call). Checked before the Cleaner's clean(), which runs the action only once.
+   */
+  void checkNotInCall() {
+    if (lock.getReadHoldCount() > 0) {
+      throw new IllegalStateException(
+          "the " + what + " cannot be closed from a callback of a call on it");
+    }
+  }
+
   @Override
   public void run() {
     Pointer h;

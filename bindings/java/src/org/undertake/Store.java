@@ -36,6 +36,7 @@ public final class Store implements AutoCloseable {
 
   @Override
   public void close() {
+    handle.checkNotInCall();
     cleanable.clean();
   }
 

@@ -160,4 +160,24 @@ class CallbacksTest {
     engine.registerKpi("sales.repeat_customers", null, (ledgers, period) -> { throw new IllegalStateException("no"); });
     assertThrows(RuleException.class, () -> engine.kpi("[]", LocalDate.parse("2026-01-01"), LocalDate.parse("2026-12-31"), false));
   }
+
+  @Test
+  void closingTheEngineFromItsOwnCallbackIsRefusedNotADeadlock() {
+    List<Throwable> seen = Collections.synchronizedList(new ArrayList<>());
+    engine.registerKpi(
+        "sales.repeat_customers",
+        null,
+        (ledgers, period) -> {
+          try {
+            engine.close();
+          } catch (IllegalStateException e) {
+            seen.add(e);
+            throw e;
+          }
+          return OptionalDouble.empty();
+        });
+    assertThrows(RuleException.class, () -> engine.kpi("[]", LocalDate.parse("2026-01-01"), LocalDate.parse("2026-12-31"), false));
+    assertEquals(1, seen.size());
+    assertFalse(engine.isClosed());
+  }
 }
