@@ -33,8 +33,8 @@ import org.undertake.Store;
  */
 public final class ErpOrderService implements AutoCloseable {
   /** What the browser sends when a user clicks a button. */
-  public record ButtonClicked(
-      String requestId, String orderId, String event, Actor user, Map<String, Object> form, Instant at) {}
+  public record ButtonClicked(String requestId, String orderId, String event, Actor user,
+      Map<String, Object> form, Instant at) {}
 
   /** What the screen shows. */
   public record Response(boolean ok, String message) {}
@@ -57,15 +57,18 @@ public final class ErpOrderService implements AutoCloseable {
 
   /** The handler of every button: load, fire, save in one call, idempotent per request id. */
   public Response handle(ButtonClicked click) {
-    Outcome out =
-        store.fire(engine, click.orderId(), click.event(), click.user(), click.form(), click.at(), click.requestId());
-    String message =
-        out.accepted()
-            ? click.event() + " -> " + String.join(", ", out.state())
-            : click.event() + " REFUSED: "
-                + out.reasons().stream().map(r -> "(" + r.kind() + ") " + r.message()).collect(Collectors.joining("; "));
-    if (out.repeated()) message += " (a retry: answered from the first request)";
-    System.out.println("  [" + name + "] " + click.requestId() + " " + click.orderId() + ": " + message);
+    Outcome out = store.fire(engine, click.orderId(), click.event(), click.user(), click.form(),
+        click.at(), click.requestId());
+    String message = out.accepted() ? click.event() + " -> " + String.join(", ", out.state())
+                                    : click.event() + " REFUSED: "
+            + out.reasons()
+                  .stream()
+                  .map(r -> "(" + r.kind() + ") " + r.message())
+                  .collect(Collectors.joining("; "));
+    if (out.repeated())
+      message += " (a retry: answered from the first request)";
+    System.out.println(
+        "  [" + name + "] " + click.requestId() + " " + click.orderId() + ": " + message);
     return new Response(out.accepted(), message);
   }
 
@@ -74,8 +77,8 @@ public final class ErpOrderService implements AutoCloseable {
     List<InboxItem> items = store.inbox(engine, user).items();
     System.out.println("  [" + name + "] tasks of " + user.id() + " " + user.roles() + ":");
     for (InboxItem item : items) {
-      System.out.println("    " + item.caseId() + " [" + item.stage() + "]: "
-          + item.events().stream().map(e -> e.event()).collect(Collectors.joining(", ")));
+      System.out.println("    " + item.caseId() + " [" + item.stage()
+          + "]: " + item.events().stream().map(e -> e.event()).collect(Collectors.joining(", ")));
     }
     return items;
   }
@@ -95,34 +98,34 @@ public final class ErpOrderService implements AutoCloseable {
     String uri = "sqlite:" + args[0] + "?synchronous=normal";
     Files.deleteIfExists(Path.of(args[0]));
     Map<String, Object> scenario =
-        (Map<String, Object>) ((List<Object>) Json.readObject(Files.readString(Path.of(args[1]))).get("cases")).get(0);
+        (Map<String, Object>) ((List<Object>) Json.readObject(Files.readString(Path.of(args[1])))
+                                   .get("cases"))
+            .get(0);
     List<Map<String, Object>> steps = (List<Map<String, Object>>) scenario.get("steps");
 
-    try (var east = new ErpOrderService("east", uri);
-        var west = new ErpOrderService("west", uri)) {
+    try (var east = new ErpOrderService("east", uri); var west = new ErpOrderService("west", uri)) {
       east.register("SO-2026-001", (Map<String, Object>) scenario.get("data"));
       org.undertake.Case yesterdaysScreen = null;
       int n = 0;
       for (Map<String, Object> step : steps) {
         var server = (n % 2 == 0) ? east : west; // the load balancer alternates
-        var click =
-            new ButtonClicked(
-                "req-" + (++n),
-                "SO-2026-001",
-                (String) step.get("event"),
-                Actor.fromMap((Map<String, Object>) step.get("actor")),
-                (Map<String, Object>) step.get("payload"),
-                Instant.parse((String) step.get("at")));
-        if (!server.handle(click).ok()) throw new IllegalStateException("refused: " + click);
-        if (n == 2) west.handle(click); // the user double-clicked: answered once
+        var click = new ButtonClicked("req-" + (++n), "SO-2026-001", (String) step.get("event"),
+            Actor.fromMap((Map<String, Object>) step.get("actor")),
+            (Map<String, Object>) step.get("payload"), Instant.parse((String) step.get("at")));
+        if (!server.handle(click).ok())
+          throw new IllegalStateException("refused: " + click);
+        if (n == 2)
+          west.handle(click); // the user double-clicked: answered once
         if (n == 3) {
           // a user without the role clicks a button they should not have seen
-          west.handle(new ButtonClicked("req-x", "SO-2026-001", "contract.approve", Actor.of("li", "sales"), null, click.at()));
+          west.handle(new ButtonClicked("req-x", "SO-2026-001", "contract.approve",
+              Actor.of("li", "sales"), null, click.at()));
           east.tasks(Actor.of("zhao", "technical"));
           yesterdaysScreen = west.store.load(west.engine, "SO-2026-001"); // kept open at revision 3
         }
       }
-      // the screen kept open since revision 3 saves over the newer revision: refused, nothing written
+      // the screen kept open since revision 3 saves over the newer revision: refused, nothing
+      // written
       try (var stale = yesterdaysScreen) {
         west.store.save(stale, 3);
       } catch (ConflictException e) {
@@ -130,7 +133,8 @@ public final class ErpOrderService implements AutoCloseable {
       }
       var report = east.kpis(LocalDate.parse("2026-01-01"), LocalDate.parse("2026-12-31"));
       var revenue = report.kpis().get("sales.revenue");
-      System.out.println("  KPI sales.revenue = " + revenue.value() + " (target " + revenue.target() + ")");
+      System.out.println(
+          "  KPI sales.revenue = " + revenue.value() + " (target " + revenue.target() + ")");
       System.out.println("  sales department score " + report.departments().get("sales").score());
       System.out.println("ok");
     }

@@ -28,7 +28,8 @@ import org.undertake.Outcome;
  * bench/compare/run once bindings/java has landed.
  */
 public final class Lifecycle {
-  record Step(String event, Actor actor, Object payload, Instant at, boolean accepted, List<String> state) {}
+  record Step(String event, Actor actor, Object payload, Instant at, boolean accepted,
+      List<String> state) {}
 
   @SuppressWarnings("unchecked")
   public static void main(String[] args) throws Exception {
@@ -41,15 +42,12 @@ public final class Lifecycle {
     for (Object o : (List<Object>) ref.get("steps")) {
       Map<String, Object> s = (Map<String, Object>) o;
       steps.add(
-          new Step(
-              (String) s.get("event"),
-              Actor.fromMap((Map<String, Object>) s.get("actor")),
-              s.get("payload"),
-              Instant.parse((String) s.get("at")),
-              Boolean.TRUE.equals(s.get("accepted")),
-              (List<String>) s.get("state")));
+          new Step((String) s.get("event"), Actor.fromMap((Map<String, Object>) s.get("actor")),
+              s.get("payload"), Instant.parse((String) s.get("at")),
+              Boolean.TRUE.equals(s.get("accepted")), (List<String>) s.get("state")));
     }
-    var cpu = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var cpu =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (Engine engine = Engine.open()) {
       lifecycle(engine, formText, steps, true);
       for (int i = 0; i < 2000; i++) lifecycle(engine, formText, steps, false); // JIT warm-up
@@ -68,12 +66,8 @@ public final class Lifecycle {
         rates.add(n * steps.size() / used);
         wallRates.add(n * steps.size() / ((System.nanoTime() - wallStart) / 1e9));
       }
-      System.out.println(
-          Json.write(
-              Map.of(
-                  "events_per_lifecycle", steps.size(),
-                  "events_per_s", rates,
-                  "events_per_wall_s", wallRates)));
+      System.out.println(Json.write(Map.of("events_per_lifecycle", steps.size(), "events_per_s",
+          rates, "events_per_wall_s", wallRates)));
     }
   }
 
@@ -83,8 +77,8 @@ public final class Lifecycle {
         Step s = steps.get(i);
         Outcome o = c.fire(s.event(), s.actor(), s.payload(), s.at());
         if (o.accepted() != s.accepted() || (check && !o.state().equals(s.state()))) {
-          throw new IllegalStateException(
-              "step " + (i + 1) + " " + s.event() + ": got " + o.state() + ", expected " + s.state());
+          throw new IllegalStateException("step " + (i + 1) + " " + s.event() + ": got " + o.state()
+              + ", expected " + s.state());
         }
       }
     }

@@ -23,14 +23,14 @@ public record Actor(String id, List<String> roles) {
     return Json.write(this);
   }
 
-  /** An actor from its JSON form, {@code {"id": ..., "roles": [...]}} (e.g. from a scenario file). */
+  /**
+   * An actor from its JSON form, {@code {"id": ..., "roles": [...]}} (e.g. from a scenario file).
+   */
   public static Actor fromMap(Map<String, ?> map) {
     Object roles = map.get("roles");
-    return new Actor(
-        String.valueOf(map.get("id")),
-        roles instanceof List
-            ? ((List<?>) roles).stream().map(String::valueOf).toList()
-            : List.of());
+    return new Actor(String.valueOf(map.get("id")),
+        roles instanceof List ? ((List<?>) roles).stream().map(String::valueOf).toList()
+                              : List.of());
   }
 
   @SuppressWarnings("unchecked")

@@ -9,15 +9,15 @@ import java.util.Map;
  */
 public record AvailableEvent(String event, boolean gated) {
   static List<AvailableEvent> listFrom(Object value) {
-    if (!(value instanceof List)) return List.of();
+    if (!(value instanceof List))
+      return List.of();
     return ((List<?>) value)
         .stream()
-            .map(
-                o -> {
-                  Map<?, ?> m = (Map<?, ?>) o;
-                  return new AvailableEvent(
-                      String.valueOf(m.get("event")), Boolean.TRUE.equals(m.get("gated")));
-                })
-            .toList();
+        .map(o -> {
+          Map<?, ?> m = (Map<?, ?>) o;
+          return new AvailableEvent(
+              String.valueOf(m.get("event")), Boolean.TRUE.equals(m.get("gated")));
+        })
+        .toList();
   }
 }

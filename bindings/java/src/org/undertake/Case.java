@@ -25,7 +25,8 @@ public final class Case implements AutoCloseable {
     public void run() {
       Pointer p = pointer;
       pointer = null;
-      if (p != null) Native.ut_case_free(p);
+      if (p != null)
+        Native.ut_case_free(p);
     }
   }
 
@@ -57,7 +58,8 @@ public final class Case implements AutoCloseable {
   /** The handle; the caller holds this case's lock. */
   Pointer pointer() {
     Pointer p = handle.pointer;
-    if (p == null) throw new IllegalStateException("the case is closed");
+    if (p == null)
+      throw new IllegalStateException("the case is closed");
     return p;
   }
 
@@ -83,18 +85,17 @@ public final class Case implements AutoCloseable {
     return fire(expectedRevision, event, actor, payload, Text.isoz(at, "at"));
   }
 
-  private Outcome fire(Long expectedRevision, String event, Actor actor, Object payload, byte[] at) {
+  private Outcome fire(
+      Long expectedRevision, String event, Actor actor, Object payload, byte[] at) {
     byte[] e = Text.utf8z(event, "event");
     byte[] a = Text.utf8z(actorJson(actor), "actor");
     byte[] p = Json.utf8z(payload, "payload");
     long[] out = new long[1];
     int status;
     synchronized (this) {
-      status =
-          Status.check(
-              expectedRevision == null
-                  ? Native.ut_case_fire(pointer(), e, a, p, at, out)
-                  : Native.ut_case_fire_if_revision(pointer(), expectedRevision, e, a, p, at, out));
+      status = Status.check(expectedRevision == null
+              ? Native.ut_case_fire(pointer(), e, a, p, at, out)
+              : Native.ut_case_fire_if_revision(pointer(), expectedRevision, e, a, p, at, out));
     }
     return new Outcome(status == Status.OK, Text.take(out));
   }
@@ -105,7 +106,8 @@ public final class Case implements AutoCloseable {
   }
 
   static String actorJson(Actor actor) {
-    if (actor == null) throw new InvalidArgumentException("actor: null");
+    if (actor == null)
+      throw new InvalidArgumentException("actor: null");
     return actor.toJson();
   }
 
@@ -157,7 +159,8 @@ public final class Case implements AutoCloseable {
   /** The events {@code actor} may fire now: the buttons of an ERP screen. */
   public List<AvailableEvent> available(Actor actor) {
     byte[] a = Text.utf8z(actorJson(actor), "actor");
-    return AvailableEvent.listFrom(Json.read(read((c, out) -> Native.ut_case_available(c, a, out))));
+    return AvailableEvent.listFrom(
+        Json.read(read((c, out) -> Native.ut_case_available(c, a, out))));
   }
 
   /** {@code {"case_id", "policy_version", "data", "ledger": [{seq, at, event, actor, ...}]}}. */

@@ -7,9 +7,7 @@ public record Change(long position, String caseId, Map<String, Object> entry) {
   @SuppressWarnings("unchecked")
   static Change from(Object value) {
     Map<String, Object> m = (Map<String, Object>) value;
-    return new Change(
-        ((Number) m.get("position")).longValue(),
-        (String) m.get("case_id"),
+    return new Change(((Number) m.get("position")).longValue(), (String) m.get("case_id"),
         (Map<String, Object>) m.get("entry"));
   }
 }

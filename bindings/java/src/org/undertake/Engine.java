@@ -130,8 +130,8 @@ public final class Engine implements AutoCloseable {
    */
   public void registerRule(String name, CustomRule rule) {
     byte[] ruleName = Text.utf8z(name, "name");
-    Native.RuleFn trampoline =
-        (userData, facts, event, actor, verdict) -> decide(name, rule, facts, event, actor, verdict);
+    Native.RuleFn trampoline = (userData, facts, event, actor,
+        verdict) -> decide(name, rule, facts, event, actor, verdict);
     handle.keep(trampoline);
     run(h -> Native.ut_engine_register_rule(h, ruleName, trampoline, null));
   }
@@ -139,13 +139,11 @@ public final class Engine implements AutoCloseable {
   private static int decide(
       String name, CustomRule rule, Pointer facts, Pointer event, Pointer actor, Pointer verdict) {
     try {
-      RuleRequest request =
-          new RuleRequest(
-              Text.borrowed(event),
-              Actor.fromJson(Json.read(Text.borrowed(actor))),
-              Text.borrowed(facts));
+      RuleRequest request = new RuleRequest(Text.borrowed(event),
+          Actor.fromJson(Json.read(Text.borrowed(actor))), Text.borrowed(facts));
       Verdict v = rule.check(request);
-      if (v == null) throw new NullPointerException("the rule returned no verdict");
+      if (v == null)
+        throw new NullPointerException("the rule returned no verdict");
       if (v.message() != null) {
         Native.ut_verdict_set_message(verdict, Text.utf8z(v.message(), "message"));
       }
@@ -169,20 +167,20 @@ public final class Engine implements AutoCloseable {
    * (except from a callback of this engine), and stays reachable until the engine is closed.
    */
   public void setListener(Listener listener) {
-    Native.ListenerFn trampoline =
-        listener == null
-            ? null
-            : (userData, caseId, event, accepted, outcome) ->
-                tell(listener, caseId, event, accepted, outcome);
-    if (trampoline != null) handle.keep(trampoline);
+    Native.ListenerFn trampoline = listener == null
+        ? null
+        : (userData, caseId, event, accepted,
+            outcome) -> tell(listener, caseId, event, accepted, outcome);
+    if (trampoline != null)
+      handle.keep(trampoline);
     run(h -> Native.ut_engine_set_listener(h, trampoline, null));
   }
 
   private static void tell(
       Listener listener, Pointer caseId, Pointer event, int accepted, Pointer outcome) {
     try {
-      listener.fired(
-          Text.borrowed(caseId), Text.borrowed(event), new Outcome(accepted != 0, Text.borrowed(outcome)));
+      listener.fired(Text.borrowed(caseId), Text.borrowed(event),
+          new Outcome(accepted != 0, Text.borrowed(outcome)));
     } catch (Throwable t) { // the event stands whatever the listener does
       LOG.log(System.Logger.Level.WARNING, "undertake listener threw", t);
     }
@@ -195,24 +193,17 @@ public final class Engine implements AutoCloseable {
   public void registerKpi(String kpiId, Object definition, KpiCalculator calculator) {
     byte[] id = Text.utf8z(kpiId, "kpi_id");
     byte[] def = Json.utf8z(definition, "definition");
-    Native.KpiFn trampoline =
-        (userData, ledgers, period, value, hasValue) ->
-            compute(kpiId, calculator, ledgers, period, value, hasValue);
+    Native.KpiFn trampoline = (userData, ledgers, period, value,
+        hasValue) -> compute(kpiId, calculator, ledgers, period, value, hasValue);
     handle.keep(trampoline);
     run(h -> Native.ut_engine_register_kpi(h, id, def, trampoline, null));
   }
 
-  private static int compute(
-      String kpiId,
-      KpiCalculator calculator,
-      Pointer ledgers,
-      Pointer period,
-      Pointer value,
-      Pointer hasValue) {
+  private static int compute(String kpiId, KpiCalculator calculator, Pointer ledgers,
+      Pointer period, Pointer value, Pointer hasValue) {
     try {
-      OptionalDouble result =
-          calculator.compute(
-              Json.readArray(Text.borrowed(ledgers)), Json.readObject(Text.borrowed(period)));
+      OptionalDouble result = calculator.compute(
+          Json.readArray(Text.borrowed(ledgers)), Json.readObject(Text.borrowed(period)));
       if (result != null && result.isPresent()) {
         value.setDouble(0, result.getAsDouble());
         hasValue.setInt(0, 1);
@@ -299,7 +290,8 @@ public final class Engine implements AutoCloseable {
   public KpiReport kpiOf(List<Case> cases, LocalDate from, LocalDate to) {
     StringBuilder ledgers = new StringBuilder("[");
     for (Case c : cases) {
-      if (ledgers.length() > 1) ledgers.append(',');
+      if (ledgers.length() > 1)
+        ledgers.append(',');
       ledgers.append(c.ledgerJson());
     }
     return kpi(ledgers.append(']').toString(), from, to, false);

@@ -47,7 +47,8 @@ public final class Json {
 
   /** JSON text as a Java value: Map, List, String, Long, Double, Boolean or null. */
   public static Object read(String text) {
-    if (text == null) return null;
+    if (text == null)
+      return null;
     try {
       return GSON.fromJson(text, Object.class);
     } catch (JsonParseException e) {
@@ -57,7 +58,8 @@ public final class Json {
 
   /** A JSON object's text as a map. */
   public static Map<String, Object> readObject(String text) {
-    if (text == null) return null;
+    if (text == null)
+      return null;
     try {
       return GSON.fromJson(text, MAP.getType());
     } catch (JsonParseException e) {
@@ -67,7 +69,8 @@ public final class Json {
 
   /** A JSON array's text as a list. */
   public static List<Object> readArray(String text) {
-    if (text == null) return null;
+    if (text == null)
+      return null;
     try {
       return GSON.fromJson(text, LIST.getType());
     } catch (JsonParseException e) {
@@ -80,7 +83,8 @@ public final class Json {
    * is, anything else is written; null stays null.
    */
   static byte[] utf8z(Object value, String what) {
-    if (value == null) return null;
+    if (value == null)
+      return null;
     String text = value instanceof String ? (String) value : write(value);
     return Text.utf8z(text, what);
   }
@@ -89,15 +93,18 @@ public final class Json {
     private final java.util.function.Function<String, T> parse;
     private final java.util.function.Function<T, String> format;
 
-    IsoAdapter(java.util.function.Function<String, T> parse, java.util.function.Function<T, String> format) {
+    IsoAdapter(java.util.function.Function<String, T> parse,
+        java.util.function.Function<T, String> format) {
       this.parse = parse;
       this.format = format;
     }
 
     @Override
     public void write(JsonWriter out, T value) throws IOException {
-      if (value == null) out.nullValue();
-      else out.value(format.apply(value));
+      if (value == null)
+        out.nullValue();
+      else
+        out.value(format.apply(value));
     }
 
     @Override

@@ -11,19 +11,12 @@ import java.util.Map;
  */
 public final class KpiReport {
   /** One KPI of the catalogue. */
-  public record Kpi(
-      String id,
-      String title,
-      String department,
-      String unit,
-      String direction,
-      Double value,
-      Double target,
-      Double score) {}
+  public record Kpi(String id, String title, String department, String unit, String direction,
+      Double value, Double target, Double score) {}
 
   /** One department: its score and bonus coefficient, and the weights of its KPIs. */
-  public record Department(
-      String id, String title, Double score, Double bonusCoefficient, Map<String, Object> weights) {}
+  public record Department(String id, String title, Double score, Double bonusCoefficient,
+      Map<String, Object> weights) {}
 
   private final Map<String, Object> json;
 
@@ -32,11 +25,13 @@ public final class KpiReport {
   }
 
   static String period(LocalDate from, LocalDate to, boolean skipBadCases) {
-    if (from == null || to == null) throw new InvalidArgumentException("period: from and to are required");
+    if (from == null || to == null)
+      throw new InvalidArgumentException("period: from and to are required");
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("from", from.toString());
     p.put("to", to.toString());
-    if (skipBadCases) p.put("skip_bad_cases", true);
+    if (skipBadCases)
+      p.put("skip_bad_cases", true);
     return Json.write(p);
   }
 
@@ -57,20 +52,12 @@ public final class KpiReport {
 
   public Map<String, Kpi> kpis() {
     Map<String, Kpi> out = new LinkedHashMap<>();
-    objects("kpis")
-        .forEach(
-            (id, k) ->
-                out.put(
-                    id,
-                    new Kpi(
-                        id,
-                        str(k.get("title")),
-                        str(k.get("department")),
-                        str(k.get("unit")),
-                        str(k.get("direction")),
-                        num(k.get("value")),
-                        num(k.get("target")),
-                        num(k.get("score")))));
+    objects("kpis").forEach(
+        (id, k)
+            -> out.put(id,
+                new Kpi(id, str(k.get("title")), str(k.get("department")), str(k.get("unit")),
+                    str(k.get("direction")), num(k.get("value")), num(k.get("target")),
+                    num(k.get("score")))));
     return out;
   }
 
@@ -79,17 +66,12 @@ public final class KpiReport {
     Map<String, Department> out = new LinkedHashMap<>();
     objects("departments")
         .forEach(
-            (id, d) ->
-                out.put(
-                    id,
-                    new Department(
-                        id,
-                        str(d.get("title")),
-                        num(d.get("score")),
+            (id, d)
+                -> out.put(id,
+                    new Department(id, str(d.get("title")), num(d.get("score")),
                         num(d.get("bonus_coefficient")),
-                        d.get("weights") instanceof Map
-                            ? (Map<String, Object>) d.get("weights")
-                            : Map.of())));
+                        d.get("weights") instanceof Map ? (Map<String, Object>) d.get("weights")
+                                                        : Map.of())));
     return out;
   }
 

@@ -47,9 +47,11 @@ final class Native {
   private static NativeLibrary load() {
     List<String> tried = new ArrayList<>();
     for (String explicit : new String[] {System.getProperty(PROPERTY), System.getenv(ENV_VAR)}) {
-      if (explicit == null || explicit.isEmpty()) continue;
+      if (explicit == null || explicit.isEmpty())
+        continue;
       Path path = Path.of(explicit);
-      if (Files.isDirectory(path)) path = path.resolve(System.mapLibraryName(NAME));
+      if (Files.isDirectory(path))
+        path = path.resolve(System.mapLibraryName(NAME));
       return NativeLibrary.getInstance(path.toAbsolutePath().toString());
     }
     Path besideJar = besideJar();
@@ -60,26 +62,17 @@ final class Native {
     try {
       return NativeLibrary.getInstance(NAME); // jna.library.path, then the system's search
     } catch (UnsatisfiedLinkError e) {
-      throw new UnsatisfiedLinkError(
-          "cannot find lib"
-              + NAME
-              + ": set -D"
-              + PROPERTY
-              + "=PATH or "
-              + ENV_VAR
-              + "=PATH, put it next to undertake.jar, on jna.library.path or the system's"
-              + " library path (tried "
-              + tried
-              + "; "
-              + e.getMessage()
-              + ")");
+      throw new UnsatisfiedLinkError("cannot find lib" + NAME + ": set -D" + PROPERTY + "=PATH or "
+          + ENV_VAR + "=PATH, put it next to undertake.jar, on jna.library.path or the system's"
+          + " library path (tried " + tried + "; " + e.getMessage() + ")");
     }
   }
 
   private static Path besideJar() {
     try {
       var source = Native.class.getProtectionDomain().getCodeSource();
-      if (source == null) return null;
+      if (source == null)
+        return null;
       File location = new File(source.getLocation().toURI());
       File dir = location.isFile() ? location.getParentFile() : location;
       return dir.toPath().resolve(System.mapLibraryName(NAME));
@@ -153,14 +146,8 @@ final class Native {
   static native int ut_case_fire(
       Pointer c, byte[] event, byte[] actorJson, byte[] payloadJson, byte[] at, long[] outcome);
 
-  static native int ut_case_fire_if_revision(
-      Pointer c,
-      long expectedRevision,
-      byte[] event,
-      byte[] actorJson,
-      byte[] payloadJson,
-      byte[] at,
-      long[] outcome);
+  static native int ut_case_fire_if_revision(Pointer c, long expectedRevision, byte[] event,
+      byte[] actorJson, byte[] payloadJson, byte[] at, long[] outcome);
 
   static native int ut_case_state(Pointer c, long[] out);
 
@@ -201,16 +188,8 @@ final class Native {
 
   static native int ut_store_save(Pointer s, Pointer c, long expectedRevision);
 
-  static native int ut_store_fire(
-      Pointer s,
-      Pointer e,
-      byte[] caseId,
-      byte[] event,
-      byte[] actorJson,
-      byte[] payloadJson,
-      byte[] at,
-      byte[] requestId,
-      long[] outcome);
+  static native int ut_store_fire(Pointer s, Pointer e, byte[] caseId, byte[] event,
+      byte[] actorJson, byte[] payloadJson, byte[] at, byte[] requestId, long[] outcome);
 
   static native int ut_store_list(Pointer s, byte[] filterJson, long[] out);
 

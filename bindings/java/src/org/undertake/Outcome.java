@@ -96,14 +96,14 @@ public final class Outcome {
 
   /** This outcome, or a {@link RefusedException} when the event was refused. */
   public Outcome orThrow() {
-    if (!accepted) throw new RefusedException(this);
+    if (!accepted)
+      throw new RefusedException(this);
     return this;
   }
 
   @Override
   public String toString() {
-    return accepted
-        ? "Outcome[" + event() + " accepted -> " + String.join(", ", state()) + "]"
-        : "Outcome[" + event() + " refused: " + reasons() + "]";
+    return accepted ? "Outcome[" + event() + " accepted -> " + String.join(", ", state()) + "]"
+                    : "Outcome[" + event() + " refused: " + reasons() + "]";
   }
 }

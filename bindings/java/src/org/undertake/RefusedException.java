@@ -12,13 +12,12 @@ public class RefusedException extends UndertakeException {
   private final transient Outcome outcome;
 
   public RefusedException(Outcome outcome) {
-    super(
-        Status.REFUSED,
-        outcome.event()
-            + " refused: "
-            + outcome.reasons().stream()
-                .map(r -> "(" + r.kind() + ") " + r.message())
-                .collect(Collectors.joining("; ")));
+    super(Status.REFUSED,
+        outcome.event() + " refused: "
+            + outcome.reasons()
+                  .stream()
+                  .map(r -> "(" + r.kind() + ") " + r.message())
+                  .collect(Collectors.joining("; ")));
     this.outcome = outcome;
   }
 

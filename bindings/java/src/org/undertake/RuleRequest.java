@@ -32,7 +32,8 @@ public final class RuleRequest {
   }
 
   public Map<String, Object> facts() {
-    if (facts == null) facts = Json.readObject(factsJson);
+    if (facts == null)
+      facts = Json.readObject(factsJson);
     return facts;
   }
 
@@ -40,7 +41,8 @@ public final class RuleRequest {
   public Object fact(String path) {
     Object at = facts();
     for (String key : path.split("\\.")) {
-      if (!(at instanceof Map)) return null;
+      if (!(at instanceof Map))
+        return null;
       at = ((Map<?, ?>) at).get(key);
     }
     return at;

@@ -86,7 +86,8 @@ final class SharedHandle implements Runnable {
     } finally {
       lock.writeLock().unlock();
     }
-    if (h != null) close.accept(h);
+    if (h != null)
+      close.accept(h);
     synchronized (kept) {
       kept.clear();
     }

@@ -25,7 +25,8 @@ final class Status {
 
   /** Throws the exception of a negative status (with ut_last_error), returns the others. */
   static int check(int status) {
-    if (status < 0) throw UndertakeException.of(status, Text.borrowed(Native.ut_last_error()));
+    if (status < 0)
+      throw UndertakeException.of(status, Text.borrowed(Native.ut_last_error()));
     return status;
   }
 }

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where cases live between requests (design.md §9): {@code Store.open("sqlite:/var/lib/erp/cases.db")}
- * (or a plain path; {@code ?mode=ro}, {@code ?synchronous=normal}). An ERP service handling a
- * "button clicked" request calls {@link #fire}: load, fire, save in one call with the revision
- * checked, and a retried request (same request id) answered with the first outcome.
+ * Where cases live between requests (design.md §9): {@code
+ * Store.open("sqlite:/var/lib/erp/cases.db")} (or a plain path; {@code ?mode=ro}, {@code
+ * ?synchronous=normal}). An ERP service handling a "button clicked" request calls {@link #fire}:
+ * load, fire, save in one call with the revision checked, and a retried request (same request id)
+ * answered with the first outcome.
  *
  * <p>A store may be shared by threads; several stores, processes or machines may open the same
  * database. Close it with try-with-resources or {@link #close()}; one the host forgets is closed
@@ -82,14 +83,8 @@ public final class Store implements AutoCloseable {
    * outcome back ({@link Outcome#repeated()}) and fires nothing. A refusal is an outcome;
    * ConflictException when the retries are used up.
    */
-  public Outcome fire(
-      Engine engine,
-      String caseId,
-      String event,
-      Actor actor,
-      Object payload,
-      Instant at,
-      String requestId) {
+  public Outcome fire(Engine engine, String caseId, String event, Actor actor, Object payload,
+      Instant at, String requestId) {
     byte[] id = Text.utf8z(caseId, "case_id");
     byte[] ev = Text.utf8z(event, "event");
     byte[] a = Text.utf8z(Case.actorJson(actor), "actor");
@@ -120,24 +115,23 @@ public final class Store implements AutoCloseable {
    * event now. Null filters are left out; {@code limit} 0 is the store's default (100).
    */
   @SuppressWarnings("unchecked")
-  public InboxItem.Page inbox(
-      Engine engine,
-      Actor actor,
-      String stage,
-      String customer,
-      Instant dueBy,
-      String after,
-      int limit) {
+  public InboxItem.Page inbox(Engine engine, Actor actor, String stage, String customer,
+      Instant dueBy, String after, int limit) {
     Map<String, Object> query = new LinkedHashMap<>();
     query.put("actor", actor);
-    if (stage != null) query.put("stage", stage);
-    if (customer != null) query.put("customer", customer);
-    if (dueBy != null) query.put("due_by", Text.iso(dueBy));
-    if (after != null) query.put("after", after);
-    if (limit != 0) query.put("limit", limit);
+    if (stage != null)
+      query.put("stage", stage);
+    if (customer != null)
+      query.put("customer", customer);
+    if (dueBy != null)
+      query.put("due_by", Text.iso(dueBy));
+    if (after != null)
+      query.put("after", after);
+    if (limit != 0)
+      query.put("limit", limit);
     byte[] q = Json.utf8z(query, "query");
-    Map<String, Object> page =
-        Json.readObject(withEngine(engine, (s, e, out) -> Native.ut_store_inbox_query(s, e, q, out)));
+    Map<String, Object> page = Json.readObject(
+        withEngine(engine, (s, e, out) -> Native.ut_store_inbox_query(s, e, q, out)));
     List<Object> items = (List<Object>) page.get("items");
     return new InboxItem.Page(
         items.stream().map(InboxItem::from).toList(), (String) page.get("next"));
@@ -151,7 +145,8 @@ public final class Store implements AutoCloseable {
 
   /** At most {@code limit} (1..10000) changes after position {@code after} (0: from the start). */
   public List<Change> changes(long after, int limit) {
-    return Json.readArray(read((s, out) -> Native.ut_store_changes(s, after, limit, out))).stream()
+    return Json.readArray(read((s, out) -> Native.ut_store_changes(s, after, limit, out)))
+        .stream()
         .map(Change::from)
         .toList();
   }
@@ -172,7 +167,8 @@ public final class Store implements AutoCloseable {
   /** The audit of a stored case by full replay: {@code {case_id, revision, ok, problems}}. */
   public Map<String, Object> verify(Engine engine, String caseId) {
     byte[] id = Text.utf8z(caseId, "case_id");
-    return Json.readObject(withEngine(engine, (s, e, out) -> Native.ut_store_verify(s, e, id, out)));
+    return Json.readObject(
+        withEngine(engine, (s, e, out) -> Native.ut_store_verify(s, e, id, out)));
   }
 
   private interface Read {

@@ -15,17 +15,16 @@ final class Text {
    * NUL inside the text (it would cut the string short) are refused here, naming {@code what}.
    */
   static byte[] utf8z(String s, String what) {
-    if (s == null) return null;
+    if (s == null)
+      return null;
     for (int i = 0; i < s.length(); i++) {
       char ch = s.charAt(i);
       if (ch == 0) {
         throw new InvalidArgumentException(what + ": a NUL character at index " + i);
       }
       if (Character.isSurrogate(ch)) {
-        boolean paired =
-            Character.isHighSurrogate(ch)
-                && i + 1 < s.length()
-                && Character.isLowSurrogate(s.charAt(i + 1));
+        boolean paired = Character.isHighSurrogate(ch) && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1));
         if (!paired) {
           throw new InvalidArgumentException(
               what + ": a lone surrogate at index " + i + " (not encodable as UTF-8)");
@@ -47,7 +46,8 @@ final class Text {
   /** The string the library returned in {@code out[0]}, copied, then released with ut_free. */
   static String take(long[] out) {
     long peer = out[0];
-    if (peer == 0) return null;
+    if (peer == 0)
+      return null;
     out[0] = 0;
     Pointer p = new Pointer(peer);
     try {
@@ -59,14 +59,18 @@ final class Text {
 
   private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
 
-  /** An instant as the engine's ISO-8601 text (UTC, milliseconds at most: the engine's precision). */
+  /**
+   * An instant as the engine's ISO-8601 text (UTC, milliseconds at most: the engine's precision).
+   */
   static String iso(Instant at) {
-    if (at == null) throw new InvalidArgumentException("time: null (the host says when)");
+    if (at == null)
+      throw new InvalidArgumentException("time: null (the host says when)");
     return ISO.format(at.truncatedTo(ChronoUnit.MILLIS));
   }
 
   static byte[] isoz(Instant at, String what) {
-    if (at == null) throw new InvalidArgumentException(what + ": null (the host says when)");
+    if (at == null)
+      throw new InvalidArgumentException(what + ": null (the host says when)");
     return utf8z(iso(at), what);
   }
 }

@@ -46,8 +46,7 @@ class EngineTest {
         assertEquals("SO-2026-001", o.caseId());
         Object want = s.expect().get("state");
         if (want != null) {
-          assertTrue(
-              o.state().stream().anyMatch(p -> p.startsWith((String) want)),
+          assertTrue(o.state().stream().anyMatch(p -> p.startsWith((String) want)),
               s.event() + ": " + o.state() + " vs " + want);
         }
       }
@@ -102,12 +101,8 @@ class EngineTest {
         for (Object so : (List<Object>) cs.get("steps")) {
           Map<String, Object> s = (Map<String, Object>) so;
           Map<String, Object> expect = (Map<String, Object>) s.getOrDefault("expect", Map.of());
-          Outcome o =
-              c.fire(
-                  (String) s.get("event"),
-                  Actor.fromJson(s.get("actor")),
-                  s.get("payload"),
-                  (String) s.get("at"));
+          Outcome o = c.fire((String) s.get("event"), Actor.fromJson(s.get("actor")),
+              s.get("payload"), (String) s.get("at"));
           String where = cs.get("id") + " " + s.get("event") + ": " + o;
           if (expect.containsKey("accepted")) {
             assertEquals(expect.get("accepted"), o.accepted(), where);
@@ -121,17 +116,12 @@ class EngineTest {
           }
           if (expect.containsKey("reason")) {
             String want = (String) expect.get("reason");
-            assertTrue(
-                o.reasons().stream()
-                    .anyMatch(r -> r.message().contains(want) || r.rule().equals(want)),
+            assertTrue(o.reasons().stream().anyMatch(
+                           r -> r.message().contains(want) || r.rule().equals(want)),
                 where);
           }
           if (!o.accepted()) {
-            RefusedException e =
-                assertThrows(
-                    RefusedException.class,
-                    () -> o.orThrow(),
-                    where);
+            RefusedException e = assertThrows(RefusedException.class, () -> o.orThrow(), where);
             assertEquals(o.reasons(), e.reasons());
             assertEquals("UT_REFUSED", e.statusName());
           }
@@ -139,31 +129,23 @@ class EngineTest {
       }
     }
     assertTrue(checked > 20, "steps checked: " + checked);
-    assertEquals(
-        new TreeSet<>(
-            List.of(
-                "unknown_event",
-                "role",
-                "state",
-                "invalid_payload",
-                "gate",
-                "segregation",
-                "approval",
-                "time")),
+    assertEquals(new TreeSet<>(List.of("unknown_event", "role", "state", "invalid_payload", "gate",
+                     "segregation", "approval", "time")),
         kinds);
   }
 
   @Test
   void refusalChangesNothingAndCanThrow() {
     Case c = engine.createCase("R-1", Support.data());
-    Outcome o = c.fire("intake.forward", Support.SALES, null, Instant.parse("2026-03-02T00:00:00Z"));
+    Outcome o =
+        c.fire("intake.forward", Support.SALES, null, Instant.parse("2026-03-02T00:00:00Z"));
     assertFalse(o.accepted());
     assertEquals("role", o.reasons().get(0).kind());
     assertNull(o.seq());
-    RefusedException e =
-        assertThrows(
-            RefusedException.class,
-            () -> c.fireOrThrow("intake.forward", Support.SALES, null, Instant.parse("2026-03-02T00:00:00Z")));
+    RefusedException e = assertThrows(RefusedException.class,
+        ()
+            -> c.fireOrThrow(
+                "intake.forward", Support.SALES, null, Instant.parse("2026-03-02T00:00:00Z")));
     assertEquals("role", e.reasons().get(0).kind());
     assertTrue(e.getMessage().contains("intake.forward refused"), e.getMessage());
     assertEquals(0, c.revision());
@@ -175,19 +157,19 @@ class EngineTest {
     try (Case c = engine.createCase("A-1", Support.data())) {
       List<AvailableEvent> market = c.available(Support.MARKET);
       assertTrue(market.contains(new AvailableEvent("intake.forward", false)), market.toString());
-      assertTrue(c.available(Support.SALES).stream().noneMatch(a -> a.event().equals("intake.forward")));
+      assertTrue(
+          c.available(Support.SALES).stream().noneMatch(a -> a.event().equals("intake.forward")));
     }
   }
 
   @Test
   void payloadAsJsonTextOrMapAndTimes() {
     try (Case c = engine.createCase("P-1", Support.data())) {
-      c.fireOrThrow("intake.forward", Support.MARKET, "{}", Instant.parse("2026-03-02T09:00:00.250Z"));
-      c.fireOrThrow("intake.confirm", Support.SALES, Map.of(), Instant.parse("2026-03-03T00:00:00Z"));
       c.fireOrThrow(
-          "evaluation.quote",
-          Support.SALES,
-          "{\"price\": 420000, \"cost\": 320000}",
+          "intake.forward", Support.MARKET, "{}", Instant.parse("2026-03-02T09:00:00.250Z"));
+      c.fireOrThrow(
+          "intake.confirm", Support.SALES, Map.of(), Instant.parse("2026-03-03T00:00:00Z"));
+      c.fireOrThrow("evaluation.quote", Support.SALES, "{\"price\": 420000, \"cost\": 320000}",
           Instant.parse("2026-03-04T00:00:00Z"));
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> ledger = (List<Map<String, Object>>) c.ledger().get("ledger");
@@ -205,10 +187,8 @@ class EngineTest {
     e.close(); // idempotent
     assertTrue(e.isClosed());
     assertEquals(List.of("Intake.SalesReview"), c.state());
-    ClosedException closed =
-        assertThrows(
-            ClosedException.class,
-            () -> c.fire("intake.confirm", Support.SALES, null, Instant.parse("2026-03-03T00:00:00Z")));
+    ClosedException closed = assertThrows(ClosedException.class,
+        () -> c.fire("intake.confirm", Support.SALES, null, Instant.parse("2026-03-03T00:00:00Z")));
     assertEquals("UT_E_CLOSED", closed.statusName());
     assertThrows(ClosedException.class, () -> e.createCase("L-2", Support.data()));
     c.close();

@@ -12,12 +12,11 @@ import org.junit.jupiter.api.Test;
  * mallinfo2, the bytes malloc has handed out and not got back, before and after).
  */
 class LeakTest {
-  @Structure.FieldOrder({
-    "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
-    "keepcost"
-  })
+  @Structure.FieldOrder({"arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+      "uordblks", "fordblks", "keepcost"})
   public static class MallInfo2 extends Structure implements Structure.ByValue {
-    public long arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
+    public long arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks,
+        keepcost;
   }
 
   interface LibC extends Library {
@@ -40,14 +39,14 @@ class LeakTest {
       c.state(); // state JSON
       c.available(Support.MARKET); // events JSON
       c.id(); // id
-      assertThrows(InvalidJsonException.class, () -> c.fire("intake.forward", Support.MARKET, "[", AT));
+      assertThrows(
+          InvalidJsonException.class, () -> c.fire("intake.forward", Support.MARKET, "[", AT));
     }
   }
 
   @Test
   void noNativeLeakOver100000Calls() throws InterruptedException {
-    try (Engine engine = Engine.open();
-        Case c = engine.createCase("LEAK-1", Support.data())) {
+    try (Engine engine = Engine.open(); Case c = engine.createCase("LEAK-1", Support.data())) {
       calls(engine, c, 5_000); // warm up: JIT, JNA's caches, the allocator's arenas
       System.gc();
       Thread.sleep(100);

@@ -6,7 +6,8 @@ public final class LibraryLookup {
 
   public static void main(String[] args) {
     try (Engine engine = Engine.open()) {
-      System.out.println(Engine.libraryPath() + " " + Engine.version() + " " + engine.policyInfo().get("name"));
+      System.out.println(
+          Engine.libraryPath() + " " + Engine.version() + " " + engine.policyInfo().get("name"));
     }
   }
 }

@@ -11,8 +11,7 @@ import java.util.Map;
 final class Support {
   private Support() {}
 
-  static final Path SOURCE =
-      Path.of(System.getenv().getOrDefault("UNDERTAKE_SOURCE_DIR", "../.."));
+  static final Path SOURCE = Path.of(System.getenv().getOrDefault("UNDERTAKE_SOURCE_DIR", "../.."));
   static final Map<String, Object> FULL_ORDER_FILE = readFullOrder();
 
   @SuppressWarnings("unchecked")
@@ -42,18 +41,12 @@ final class Support {
   static List<Step> steps() {
     return ((List<Object>) FULL_ORDER.get("steps"))
         .stream()
-            .map(o -> (Map<String, Object>) o)
-            .map(
-                s ->
-                    new Step(
-                        (String) s.get("event"),
-                        Actor.fromJson(s.get("actor")),
-                        s.get("payload"),
-                        Instant.parse((String) s.get("at")),
-                        s.get("expect") instanceof Map
-                            ? (Map<String, Object>) s.get("expect")
-                            : Map.of()))
-            .toList();
+        .map(o -> (Map<String, Object>) o)
+        .map(s
+            -> new Step((String) s.get("event"), Actor.fromJson(s.get("actor")), s.get("payload"),
+                Instant.parse((String) s.get("at")),
+                s.get("expect") instanceof Map ? (Map<String, Object>) s.get("expect") : Map.of()))
+        .toList();
   }
 
   /** Fires every step (or the first n) on a case; each must be accepted. */
