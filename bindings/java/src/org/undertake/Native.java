@@ -98,6 +98,10 @@ final class Native {
 
   static native Pointer ut_last_error();
 
+  static native Pointer ut_last_error_kind();
+
+  static native Pointer ut_last_error_where();
+
   static native Pointer ut_version();
 
   static native void ut_free(Pointer p);

@@ -25,8 +25,13 @@ final class Status {
 
   /** Throws the exception of a negative status (with ut_last_error), returns the others. */
   static int check(int status) {
-    if (status < 0)
-      throw UndertakeException.of(status, Text.borrowed(Native.ut_last_error()));
+    if (status < 0) {
+      // read before anything else calls into the library on this thread
+      String message = Text.borrowed(Native.ut_last_error());
+      String kind = Text.borrowed(Native.ut_last_error_kind());
+      String where = Text.borrowed(Native.ut_last_error_where());
+      throw UndertakeException.of(status, message).located(kind, where);
+    }
     return status;
   }
 }

@@ -10,6 +10,8 @@ package org.undertake;
 public class UndertakeException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final int status;
+  private String kind = "";
+  private String where = "";
 
   public UndertakeException(int status, String message) {
     super(message);
@@ -24,6 +26,28 @@ public class UndertakeException extends RuntimeException {
   /** The stable name of the status, "UT_E_CONFLICT", ... */
   public String statusName() {
     return Status.name(status);
+  }
+
+  /**
+   * The library's kind of error, a stable lower-case name ("invalid_policy", "invalid_rule",
+   * "limit_exceeded", "conflict", ...; "" when the binding raised it).
+   */
+  public String kind() {
+    return kind;
+  }
+
+  /**
+   * Where the error is: the argument, file and JSON path, event, rule, case or ledger seq it names
+   * ("payload", "rules/gates.json: /gates/contract.sign"); "" when it names no place.
+   */
+  public String where() {
+    return where;
+  }
+
+  UndertakeException located(String kind, String where) {
+    this.kind = kind == null ? "" : kind;
+    this.where = where == null ? "" : where;
+    return this;
   }
 
   /** The exception of a status other than UT_OK and UT_REFUSED, with the thread's last error. */

@@ -109,6 +109,21 @@ class ErrorsTest {
   }
 
   @Test
+  void errorsSayTheirKindAndWhere() {
+    try (Engine engine = Engine.open()) {
+      SnapshotException snapshot = assertThrows(
+          SnapshotException.class, () -> engine.restore("{\"format\": \"undertake.snapshot\"}"));
+      assertEquals("invalid_snapshot", snapshot.kind());
+      assertTrue(snapshot.where().contains("/format_version"), snapshot.where());
+      InvalidJsonException json = assertThrows(
+          InvalidJsonException.class, () -> engine.createCase("W-1", "{\"customer\": "));
+      assertEquals("invalid_json", json.kind());
+      assertTrue(json.where().contains("data"), json.where());
+      assertEquals("", new InvalidArgumentException("from Java").kind());
+    }
+  }
+
+  @Test
   void javaSideChecks() {
     try (Engine engine = Engine.open()) {
       expect(InvalidArgumentException.class, "UT_E_INVALID_ARGUMENT",
