@@ -6,7 +6,7 @@
 //                                                 JSON) against OUT/lifecycle.json; exits 1 on a
 //                                                 mismatch
 //   node report.js from-gbench RAW_JSON           Google Benchmark JSON -> {"events_per_s": [...]}
-//   node report.js table OUT capi=0|1 python=0|1 node=0|1
+//   node report.js table OUT capi=0|1 python=0|1 node=0|1 java=0|1
 
 const fs = require('fs');
 const path = require('path');
@@ -103,6 +103,7 @@ function table(outDir, flags) {
     ['undertake C API (JSON)', on.capi ? result('capi') : pending('the C API', 'src/capi')],
     ['undertake Python', on.python ? result('python') : pending('the Python binding', 'bindings/python')],
     ['undertake Node', on.node ? result('node') : pending('the Node binding', 'bindings/node')],
+    ['undertake Java', on.java ? result('java') : pending('the Java binding', 'bindings/java')],
     ['XState v5 (Node)', result('xstate')],
   ];
   // bench/capi's own figures, beside ours (its bench_capi, on tests/scenarios/full_order.json).
