@@ -1,11 +1,17 @@
 # Writes a C++ source holding the text files of a directory (the console of `undertake serve`) as
 # string literals with their content types (src/server/assets.hpp).
-# Run as: cmake -DDIR=<dir> -DOUT=<file.cpp> -P EmbedAssets.cmake
-file(GLOB files RELATIVE "${DIR}" "${DIR}/*")
+# Run as: cmake -DDIR=<dir> -DOUT=<file.cpp> [-DEXTRA=<file>|<file>...] -P EmbedAssets.cmake
+# (EXTRA: more files, named by their file name, separated by |).
+file(GLOB files "${DIR}/*")
+if(EXTRA)
+  string(REPLACE "|" ";" extra_files "${EXTRA}")
+  list(APPEND files ${extra_files})
+endif()
 list(SORT files)
 set(body "")
-foreach(f IN LISTS files)
-  file(READ "${DIR}/${f}" content)
+foreach(path IN LISTS files)
+  get_filename_component(f "${path}" NAME)
+  file(READ "${path}" content)
   get_filename_component(ext "${f}" LAST_EXT)
   set(type "application/octet-stream")
   if(ext STREQUAL ".html")

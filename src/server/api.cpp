@@ -117,7 +117,7 @@ Response console(const Request& request, std::string_view path) {
     name = path.substr(9);
   const Asset* a =
       name.empty() || name.find('/') != std::string_view::npos ? nullptr : find_asset(name);
-  if (!a || name == "openapi.json")
+  if (!a || name == "openapi.json" || name == "payloads.schema.json")
     return error_response(404, "UT_E_NOT_FOUND", "no such page: " + std::string(path));
   return asset_response(*a);
 }
@@ -188,8 +188,10 @@ Response Api::Impl::route(const Request& request) const {
   if (path.substr(0, prefix.size()) != prefix ||
       (path.size() > prefix.size() && path[prefix.size()] != '/'))
     return console(request, path);
-  if (path == "/api/v1/openapi.json" && (request.method == "GET" || request.method == "HEAD"))
-    return asset_response(*find_asset("openapi.json"));  // public: it describes, it tells nothing
+  // Public: the API's description and the payload schema describe, they tell nothing of cases.
+  if ((path == "/api/v1/openapi.json" || path == "/api/v1/payloads.schema.json") &&
+      (request.method == "GET" || request.method == "HEAD"))
+    return asset_response(*find_asset(path.substr(prefix.size() + 1)));
 
   const auto who = tokens.authenticate(request.authorization);
   if (!who) {

@@ -52,6 +52,9 @@ class ApiTest(unittest.TestCase):
                      "/tick", "/kpi", "/policy", "/policy/check", "/policy/test",
                      "/policy/evaluate"]:
             self.assertIn(path, doc["paths"])
+        status, _, schema = self.s.request("GET", "/api/v1/payloads.schema.json")
+        self.assertEqual(status, 200)
+        self.assertIn("evaluation.quote", schema["$defs"])
         # the validator is not blind: a wrong shape is found
         self.assertNotEqual(self.s.schema_errors("/cases", "GET", 200, {"cases": [{}]}), [])
 
