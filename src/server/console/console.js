@@ -109,7 +109,7 @@ async function cases(query) {
   const filter = h("form", { onsubmit: (e) => {
     e.preventDefault();
     location.hash = "#/cases?" + new URLSearchParams({ stage: select.value, open: box.checked ? "1" : "0" });
-  } }, select, " ", h("label", { style: "display:inline" }, box, " 未結 open only"), " ", h("button", {}, "篩選 Filter"));
+  } }, select, " ", h("label", { class: "inline" }, box, " 未結 open only"), " ", h("button", {}, "篩選 Filter"));
   app.replaceChildren(h("h1", {}, "案件 Cases"), h("h2", {}, "各階段案件數 Cases per stage"), funnel(all),
     h("h2", {}, "清單 List"), filter,
     table(["案件 Case", "階段 Stage", "狀態 State", "客戶 Customer", "更新 Updated", "期限 Due"],
@@ -184,7 +184,7 @@ async function caseView(id) {
   if (detail.status !== 200) { app.replaceChildren(h("p", { class: "error" }, detail.body.error.message)); return; }
   if (!payloadSchema) payloadSchema = await (await fetch("/api/v1/payloads.schema.json")).json();
   const c = detail.body.summary, snap = detail.body.snapshot;
-  const img = h("img", { alt: "statechart of " + id, id: "diagram" });
+  const img = h("img", { alt: "statechart of " + id, id: "diagram", "data-revision": c.revision });
   api(path + "/diagram.svg").then((r) => { img.src = URL.createObjectURL(r.body); });
   const fields = h("div", { id: "fields" });
   const select = h("select", { name: "event", id: "event", onchange: () => fields.replaceChildren(...fieldsFor(select.value)) },
