@@ -275,7 +275,7 @@ void accept(tcp::acceptor& acceptor, asio::io_context& ioc, Shared& shared) {
   acceptor.async_accept(
       asio::make_strand(ioc), [&acceptor, &ioc, &shared](beast::error_code ec, tcp::socket socket) {
         if (ec) {
-          if (!acceptor.is_open()) return;  // closed for shutdown
+          if (shared.stopping || !acceptor.is_open()) return;  // closed for shutdown
           shared.log.line(
               json::serialize(json::object{{"event", "accept_failed"}, {"error", ec.message()}}));
         } else {

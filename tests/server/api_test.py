@@ -7,7 +7,9 @@ the server serves.
 
 import json
 import os
+import signal
 import subprocess
+import threading
 import time
 import unittest
 
@@ -265,6 +267,30 @@ class ApiTest(unittest.TestCase):
         for line in self.s.log:  # no secret in the log
             for token in self.s.tokens.values():
                 self.assertNotIn(token, line)
+
+
+class ShutdownTest(unittest.TestCase):
+    def test_sigterm_answers_the_request_in_progress_then_exits_0(self):
+        s = serverlib.Server()
+        try:
+            result = {}
+
+            def poll():  # a long poll in progress when SIGTERM comes
+                result["answer"] = s.request("GET", "/api/v1/changes?after=999999&wait=20", as_="li")
+
+            t = threading.Thread(target=poll)
+            t.start()
+            time.sleep(0.5)
+            start = time.time()
+            s.proc.send_signal(signal.SIGTERM)
+            t.join(timeout=15)
+            self.assertFalse(t.is_alive())
+            self.assertEqual(result["answer"][0], 200)
+            self.assertEqual(s.proc.wait(timeout=15), 0)
+            self.assertLess(time.time() - start, 10)
+            self.assertIn('{"event":"stopped"}', s.log)
+        finally:
+            s.stop()
 
 
 if __name__ == "__main__":
