@@ -164,14 +164,21 @@ std::string string_member(const json::object& body, std::string_view name) {
   return std::string(v->get_string());
 }
 
-Timestamp instant_or_now(const std::optional<std::string>& text, std::string_view name) {
-  if (!text || text->empty())
-    return std::chrono::time_point_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now());
+Timestamp instant_or_now(const std::optional<std::string>& text, std::string_view name,
+                         bool may_be_future) {
+  const Timestamp now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  if (!text || text->empty()) return now;
   const auto t = parse_iso8601(*text);
   if (!t)
     throw Error(ErrorKind::invalid_argument, std::string(name),
                 "expected an ISO-8601 date or date-time, got \"" + *text + "\"");
+  // A client may date what it reports (an ERP replaying the day's events), not the future: a
+  // tick "at" next year would escalate every deadline now, an event dated ahead would block the
+  // case's next events until then. A few minutes of clock skew are allowed.
+  if (!may_be_future && *t > now + std::chrono::minutes(5))
+    throw Error(ErrorKind::invalid_argument, std::string(name),
+                "\"" + *text + "\" is later than the server's clock (" + format_iso8601(now) + ")");
   return *t;
 }
 

@@ -109,7 +109,7 @@ Response Api::Impl::cases(const Call& call) const {
   filter.open_only = flag_param(call, "open");
   filter.limit = count_param(call, "limit", 100, 10000);
   if (auto since = call.param("updated_since"); since && !since->empty())
-    filter.updated_since = instant_or_now(since, "query: updated_since");
+    filter.updated_since = instant_or_now(since, "query: updated_since", true);
   return json_response(200, list_json(store.list(filter)));
 }
 
@@ -140,7 +140,7 @@ Response Api::Impl::one_case(const Call& call) const {
   if (!part.empty())
     return error_response(404, "UT_E_NOT_FOUND", "no such endpoint: cases/{id}/" + part);
   json::array deadlines;
-  const Timestamp now = instant_or_now(call.param("at"), "query: at");
+  const Timestamp now = instant_or_now(call.param("at"), "query: at", true);
   for (const auto& d : c.deadlines()) {
     json::value v = d.to_json();
     v.as_object()["status"] = deadline_status_name(d.status(now));
@@ -157,7 +157,7 @@ Response Api::Impl::inbox(const Call& call) const {
   if (auto v = call.param("stage"); v && !v->empty()) query.stage = *v;
   if (auto v = call.param("customer"); v && !v->empty()) query.customer = *v;
   if (auto v = call.param("due_by"); v && !v->empty())
-    query.due_by = instant_or_now(v, "query: due_by");
+    query.due_by = instant_or_now(v, "query: due_by", true);
   query.after = call.param("after").value_or("");
   query.limit = count_param(call, "limit", 100, 1000);
   if (query.limit == 0) throw Error(ErrorKind::invalid_argument, "query: limit", "at least 1");

@@ -44,8 +44,11 @@ void require_writer(const Call& call, std::string_view what);
 std::string string_member(const boost::json::object& body, std::string_view name);
 
 /// An ISO-8601 instant from a query parameter or body member, or the wall clock when absent (the
-/// server is a host: it may read the clock; the engine never does).
-Timestamp instant_or_now(const std::optional<std::string>& text, std::string_view name);
+/// server is a host: it may read the clock; the engine never does). Unless `may_be_future`,
+/// Error(invalid_argument) for an instant more than 5 minutes past the server's clock: what a
+/// request records (an event's time, a tick) cannot be dated ahead.
+Timestamp instant_or_now(const std::optional<std::string>& text, std::string_view name,
+                         bool may_be_future = false);
 
 struct Api::Impl {
   CaseStore& store;

@@ -89,7 +89,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // A refused connection: 503, then closed.
   void refuse() {
-    response_ = error_http(503, "UT_E_IO", "too many connections; try again later", false);
+    response_ = error_http(503, "UT_E_IO", "too many connections; try again later");
     write(false);
   }
 
@@ -121,20 +121,18 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::body_limit) {
       response_ = error_http(413, "UT_E_LIMIT",
                              "the request body is larger than " +
-                                 std::to_string(shared_.options.max_body_bytes) + " bytes",
-                             false);
+                                 std::to_string(shared_.options.max_body_bytes) + " bytes");
       return write(true);
     }
     if (ec == http::error::header_limit) {
-      response_ = error_http(431, "UT_E_LIMIT", "the request headers are too large", false);
+      response_ = error_http(431, "UT_E_LIMIT", "the request headers are too large");
       return write(true);
     }
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
         ec == asio::error::eof || ec == http::error::partial_message)
       return close();
-    response_ =
-        error_http(400, "UT_E_INVALID_ARGUMENT", "malformed HTTP request: " + ec.message(), false);
+    response_ = error_http(400, "UT_E_INVALID_ARGUMENT", "malformed HTTP request: " + ec.message());
     write(true);
   }
 
@@ -178,7 +176,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   http::response<http::string_body> error_http(unsigned status, const char* name,
-                                               const std::string& message, bool) const {
+                                               const std::string& message) const {
     return to_http(error_response(status, name, message));
   }
 

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <cctype>
+
 #include <boost/json.hpp>
 
 #include "undertake/error.hpp"
