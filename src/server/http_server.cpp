@@ -100,8 +100,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(shared_.options.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
     idle_ = true;
-    // The first byte of a request must come within the idle time, the whole request within the
-    // request time (counted from when reading began: a slow client cannot stretch it).
+    // The headers of a first request must come within the request time (of a later one on a
+    // kept-alive connection: the idle time), then its body within the request time: a client
+    // sending a byte at a time cannot stretch either.
     stream_.expires_after(requests_ ? shared_.options.idle_timeout
                                     : shared_.options.request_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
@@ -292,6 +293,9 @@ void accept(tcp::acceptor& acceptor, asio::io_context& ioc, Shared& shared) {
 
 int run_server(const Api& api, const ServerOptions& options, std::ostream& log) {
   const tcp::endpoint endpoint = parse_listen(options.listen);
+  // Before the io_context: handlers it still holds when it is destroyed (after a grace period
+  // that ran out) hold sessions, whose destructors use `shared`.
+  Shared shared(api, options, log);
   asio::io_context ioc(static_cast<int>(options.threads));
   tcp::acceptor acceptor(ioc);
   beast::error_code ec;
@@ -300,7 +304,6 @@ int run_server(const Api& api, const ServerOptions& options, std::ostream& log) 
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) throw Error(ErrorKind::io, "--listen " + options.listen, ec.message());
-  Shared shared(api, options, log);
   const auto bound = acceptor.local_endpoint();
   const std::string where = (bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
                                                      : bound.address().to_string()) +
