@@ -29,7 +29,8 @@ void add_changes_command(CLI::App& app, Context& ctx);  // `changes [--follow]`:
 void add_verify_command(CLI::App& app, Context& ctx);   // `verify ID...|--all`: the audit (--db)
 void add_store_command(CLI::App& app, Context& ctx);    // `store check|migrate` (SQLite --db)
 void add_diagram_command(CLI::App& app,
-                         Context& ctx);              // `diagram [--case ID] --format mermaid|dot`
-void add_demo_command(CLI::App& app, Context& ctx);  // `demo`: a simulated quarter and its report
+                         Context& ctx);               // `diagram [--case ID] --format mermaid|dot`
+void add_demo_command(CLI::App& app, Context& ctx);   // `demo`: a simulated quarter and its report
+void add_serve_command(CLI::App& app, Context& ctx);  // `serve`: the HTTP API and console (--db)
 
 }  // namespace undertake::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   undertake::cli::add_kpi_command(app, ctx);
   undertake::cli::add_diagram_command(app, ctx);
   undertake::cli::add_demo_command(app, ctx);
+  undertake::cli::add_serve_command(app, ctx);
   undertake::cli::add_check_command(app, ctx);
   undertake::cli::add_test_command(app, ctx);
   try {
