@@ -456,9 +456,13 @@ std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions
         check.fail(p->where, JsonChecker::join("/routes", r), "missing: the process asks for it");
   }
   if (const auto* p = find("process")) load_process(p->document, p->where, *data, check);
-  if (const auto* p = find("deadlines"))
-    for (auto& problem : check_deadlines(p->document, p->where, data->roles))
+  if (const auto* p = find("deadlines")) {
+    std::vector<std::string> routes;
+    for (const auto& kv : data->routes) routes.push_back(kv.first);
+    if (routes.empty()) routes.emplace_back();  // no route loaded: none may be named
+    for (auto& problem : check_deadlines(p->document, p->where, data->roles, routes))
       problems.push_back(std::move(problem));
+  }
   data->scorers = ext.scorers();
   if (const auto* p = find("kpi")) {
     try {
