@@ -225,6 +225,25 @@ std::string validate_progress_meeting(const json::object& payload, const json::o
   return {};
 }
 
+// The defects an inspection found, by cause (policy §二(七)2: the quality report's Pareto).
+std::string check_defects(const json::object& payload) {
+  const json::value* v = payload.if_contains("defects");
+  if (!v || v->is_null() || matches(*v, Type::text)) return {};  // a string: one cause
+  if (!v->is_array())
+    return "payload.defects must be a cause (a non-empty string) or an array [{cause, quantity}]";
+  for (std::size_t i = 0; i < v->get_array().size(); ++i) {
+    const std::string where = "payload.defects[" + std::to_string(i) + "]";
+    const json::value& d = v->get_array()[i];
+    if (!d.is_object()) return where + " must be an object {cause, quantity}";
+    if (auto e = check_fields(d.get_object(),
+                              {{"cause", Type::text, true}, {"quantity", Type::count, false}},
+                              where + ".");
+        !e.empty())
+      return e;
+  }
+  return {};
+}
+
 std::string validate_customer_meeting(const json::object& payload) {
   if (auto e = check_fields(payload,
                             {{"date", Type::date, true},
@@ -355,9 +374,11 @@ std::string validate_payload(EventId event, const json::object& payload, const j
       return validate_customer_meeting(payload);
     case EventId::design_submit:
       return check_fields(payload, {{"innovations", Type::count, false}}, p);
+    case EventId::prep_incoming_inspection:
+      if (auto e = check_defects(payload); !e.empty()) return e;
+      return check_fields(payload, {{"passed", Type::boolean, true}}, p);
     case EventId::design_review:
     case EventId::sample_test:
-    case EventId::prep_incoming_inspection:
       return check_fields(payload, {{"passed", Type::boolean, true}}, p);
     case EventId::sample_confirm:
     case EventId::delivery_confirm:
@@ -379,6 +400,7 @@ std::string validate_payload(EventId event, const json::object& payload, const j
     case EventId::production_inspect:
     case EventId::production_rectify: {
       const bool inspect = event == EventId::production_inspect;
+      if (auto e = inspect ? check_defects(payload) : std::string(); !e.empty()) return e;
       if (auto e = inspect ? check_fields(payload,
                                           {{"batch", Type::text, true},
                                            {"passed", Type::boolean, true},

@@ -16,6 +16,7 @@
 #include "undertake/deadlines.hpp"
 #include "undertake/error.hpp"
 #include "undertake/limits.hpp"
+#include "undertake/people_definition.hpp"
 
 namespace json = boost::json;
 
@@ -467,6 +468,9 @@ std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions
   if (const auto* p = find("kpi")) {
     try {
       data->kpis = kpi_catalogue_from_json(p->document, p->where);
+      if (const auto* people =
+              p->document.is_object() ? p->document.get_object().if_contains("people") : nullptr)
+        (void)people_definition_from_json(people, p->where);  // a bad scorecard fails the load
     } catch (const Error& e) {
       problems.push_back(e.what());
     }
