@@ -34,8 +34,11 @@
 //   * start        — an accepted event named in `event` (a name or a list) whose optional `when`
 //                    (JsonLogic over the same facts as gates: the record plus `event`, `payload`,
 //                    `actor`, `state`) holds starts the deadline. With `key` (a payload field) each
-//                    key value is its own deadline (one per complaint, per batch). A start of a
-//                    deadline that is already pending restarts it.
+//                    key value is its own deadline (one per complaint, per batch). With `route`
+//                    (a route of routes.json, e.g. `strategy_meeting_required`: key customers
+//                    and major projects) it starts only for the cases that route selects — one
+//                    definition of which cases a rule is for. A start of a deadline that is
+//                    already pending restarts it.
 //   * due          — `{"after": {"days": d, "hours": h}}` after the start, or `{"date": "a.b.c"}`
 //                    a date field of the case's record (re-read after every event, so a revised
 //                    contract moves its delivery deadline), with an optional `offset` duration
@@ -129,8 +132,10 @@ struct TickResult {
 };
 
 /// Validates a `deadlines` policy part. Returns every problem as `<where>: <JSON pointer>: <why>`
-/// (empty: valid). `roles` (when not empty) are the roles `escalate_to` may name.
+/// (empty: valid). `roles` (when not empty) are the roles `escalate_to` may name, `routes` (when
+/// not empty) the routes `start.route` may name.
 std::vector<std::string> check_deadlines(const boost::json::value& part, std::string_view where,
-                                         const std::vector<std::string>& roles = {});
+                                         const std::vector<std::string>& roles = {},
+                                         const std::vector<std::string>& routes = {});
 
 }  // namespace undertake

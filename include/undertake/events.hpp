@@ -34,6 +34,7 @@ namespace undertake {
   X(contract_archive, "contract.archive")                 \
   X(kickoff_meeting, "kickoff.meeting")                   \
   X(kickoff_assign, "kickoff.assign")                     \
+  X(project_progress_meeting, "project.progress_meeting") \
   X(design_submit, "design.submit")                       \
   X(design_review, "design.review")                       \
   X(sample_build, "sample.build")                         \
@@ -57,6 +58,7 @@ namespace undertake {
   X(service_investigate, "service.investigate")           \
   X(service_resolve, "service.resolve")                   \
   X(service_verify, "service.verify")                     \
+  X(service_customer_meeting, "service.customer_meeting") \
   X(case_suspend, "case.suspend")                         \
   X(case_resume, "case.resume")                           \
   X(case_cancel, "case.cancel")                           \

@@ -589,6 +589,33 @@ UT_API int ut_engine_register_kpi(ut_engine* e, const char* kpi_id, const char* 
 UT_API int ut_engine_kpi(ut_engine* e, const char* ledgers_json, const char* period_json,
                          char** report_json);
 
+/** The per-person scorecard (policy §四(二)2, include/undertake/people.hpp) of the current
+ *  policy (kpi.json `people`: measures, targets, weights, min_data_points) over case ledgers,
+ *  which are replayed through the engine (deadline timeliness is the engine's own).
+ *  - ledgers_json, period_json: as for ut_engine_kpi (skip_bad_cases is not used).
+ *  - *report_json (owned by the caller): `{"period", "cases", "min_data_points", "people": [{id,
+ *    roles, events_by_role, escalated_steps, measures: {"deadline_timeliness": {value,
+ *    data_points, score, weight, status}}, score, ranked}], "departments": [{id, ranking: [{rank,
+ *    person, score}], not_ranked}]}`; status is scored, unscored, too_few_data or no_data.
+ *  Errors: UT_E_INVALID_JSON, UT_E_INVALID_ARGUMENT (bad period, a ledger the engine refuses),
+ *  UT_E_LIMIT. Thread-safe. */
+UT_API int ut_engine_kpi_people(ut_engine* e, const char* ledgers_json, const char* period_json,
+                                char** report_json);
+
+/** The quality report (policy §二(七)2, §三(五)4, include/undertake/quality.hpp) over case ledgers
+ *  for a period: inspections and pass rates per product and month, the Pareto of defect causes
+ *  (inspection `defects` and complaint root causes) with cumulative share and repeat causes
+ *  flagged, rectifications and their cost, complaints by severity and root cause.
+ *  - ledgers_json, period_json: as for ut_engine_kpi (skip_bad_cases is not used).
+ *  - *report_json (owned by the caller): `{"period", "cases", "inspections": {total, by_product,
+ *    by_month}, "defects": [{cause, count, share, cumulative_share, occurrences, sources, cases,
+ *    repeat}], "repeat_causes", "rectifications": {count, cost, reworked_quantity, by_product},
+ *    "complaints": {count, by_severity, by_root_cause}}`.
+ *  Errors: UT_E_INVALID_JSON, UT_E_INVALID_ARGUMENT (bad period, bad defects), UT_E_LIMIT.
+ *  Thread-safe. */
+UT_API int ut_engine_quality(ut_engine* e, const char* ledgers_json, const char* period_json,
+                             char** report_json);
+
 /* ---------------------------------------------------------------------------------------------
  * Stores: where cases live between requests (design.md §9)
  *

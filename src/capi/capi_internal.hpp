@@ -190,6 +190,9 @@ KpiRequest kpi_request_arg(const char* period_json, const InputLimits& limits);
 /// `cases`. Call it with the engine's CallGuard held: host calculators may run.
 boost::json::value kpi_report(EngineState& s, const std::vector<CaseLedger>& cases,
                               const KpiRequest& request);
+/// The case ledgers of a report's `ledgers_json` (ut_engine_kpi, ut_engine_kpi_people,
+/// ut_engine_quality): ledgers and snapshots, as an array or {"cases": [...]}.
+std::vector<CaseLedger> ledgers_arg(const char* ledgers_json, const InputLimits& limits);
 
 }  // namespace undertake::capi
 

@@ -120,6 +120,10 @@ json::value as_ledgers(json::value doc) {
 
 }  // namespace
 
+std::vector<CaseLedger> ledgers_arg(const char* ledgers_json, const InputLimits& limits) {
+  return case_ledgers_from_json(as_ledgers(parse_json(ledgers_json, limits, "ledgers")), "ledgers");
+}
+
 KpiRequest kpi_request_arg(const char* period_json, const InputLimits& limits) {
   const json::object period = parse_object(period_json, limits, "period");
   const auto date = [&](const char* key) {
@@ -181,8 +185,7 @@ int ut_engine_kpi(ut_engine* e, const char* ledgers_json, const char* period_jso
     if (!report_json) fail(UT_E_INVALID_ARGUMENT, "report_json: NULL");
     const InputLimits limits = s.limits();
     const KpiRequest request = kpi_request_arg(period_json, limits);
-    const std::vector<CaseLedger> cases =
-        case_ledgers_from_json(as_ledgers(parse_json(ledgers_json, limits, "ledgers")), "ledgers");
+    const std::vector<CaseLedger> cases = ledgers_arg(ledgers_json, limits);
     CallGuard guard(s);  // host calculators may run
     *report_json = dup_json(kpi_report(s, cases, request));
     return UT_OK;

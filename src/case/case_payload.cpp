@@ -3,7 +3,9 @@
 // that is a string or a quantity that is negative.
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "case/case_impl.hpp"
 #include "undertake/timestamp.hpp"
@@ -123,6 +125,138 @@ const json::object* child(const json::object& o, std::string_view key) {
   return v && v->is_object() ? &v->get_object() : nullptr;
 }
 
+// The problems raised at progress meetings so far (an object id → problem), or null.
+const json::object* meeting_problems(const json::object& record) {
+  const json::object* meetings = child(record, "meetings");
+  const json::object* progress = meetings ? child(*meetings, "progress") : nullptr;
+  return progress ? child(*progress, "problems") : nullptr;
+}
+
+std::string check_text_list(const json::object& payload, std::string_view field) {
+  const json::value* v = payload.if_contains(field);
+  if (!v || v->is_null()) return {};
+  const auto& list = v->get_array();  // check_fields made sure it is one
+  for (std::size_t i = 0; i < list.size(); ++i)
+    if (!matches(list[i], Type::text))
+      return "payload." + std::string(field) + "[" + std::to_string(i) +
+             "] must be a non-empty string, got " + json::serialize(list[i]);
+  return {};
+}
+
+// One department's report at a progress meeting: progress, and the problems it raises with an
+// owner and a due date (policy §五(一)1: problems met are coordinated and resolved).
+std::string check_department_report(const json::value& report, const std::string& where,
+                                    const json::array& present, const json::object* problems,
+                                    std::vector<std::string_view>& raised) {
+  if (!report.is_object()) return where + " must be an object {department, progress, problems}";
+  const json::object& r = report.get_object();
+  if (auto e = check_fields(r,
+                            {{"department", Type::text, true},
+                             {"progress", Type::text, true},
+                             {"problems", Type::array, false}},
+                            where + ".");
+      !e.empty())
+    return e;
+  if (std::find(present.begin(), present.end(), r.at("department")) == present.end())
+    return where + ".department " + json::serialize(r.at("department")) +
+           " is not among payload.departments (the departments present)";
+  const json::value* list = r.if_contains("problems");
+  if (!list || list->is_null()) return {};
+  for (std::size_t i = 0; i < list->get_array().size(); ++i) {
+    const std::string at = where + ".problems[" + std::to_string(i) + "]";
+    const json::value& problem = list->get_array()[i];
+    if (!problem.is_object()) return at + " must be an object {id, description, owner, due}";
+    if (auto e = check_fields(problem.get_object(),
+                              {{"id", Type::text, true},
+                               {"description", Type::text, true},
+                               {"owner", Type::text, true},
+                               {"due", Type::date, true}},
+                              at + ".");
+        !e.empty())
+      return e;
+    const std::string_view id = problem.at("id").get_string();
+    if ((problems && problems->contains(id)) ||
+        std::find(raised.begin(), raised.end(), id) != raised.end())
+      return at + ".id \"" + std::string(id) + "\": a problem with that id exists already";
+    raised.push_back(id);
+  }
+  return {};
+}
+
+std::string validate_progress_meeting(const json::object& payload, const json::object& record,
+                                      const Policy& policy) {
+  if (auto e = check_fields(payload,
+                            {{"date", Type::date, true},
+                             {"departments", Type::array, true},
+                             {"reports", Type::array, true},
+                             {"closes", Type::array, false}},
+                            "payload.");
+      !e.empty())
+    return e;
+  const json::array& present = payload.at("departments").get_array();
+  if (present.empty()) return "payload.departments must name the departments present";
+  const auto& roles = policy.roles();
+  for (std::size_t i = 0; i < present.size(); ++i)
+    if (!present[i].is_string() ||
+        std::find(roles.begin(), roles.end(), present[i].get_string()) == roles.end())
+      return "payload.departments[" + std::to_string(i) + "] " + json::serialize(present[i]) +
+             " is not a department (role) of the policy";
+  const json::object* problems = meeting_problems(record);
+  std::vector<std::string_view> raised, reported;
+  const json::array& reports = payload.at("reports").get_array();
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    const std::string where = "payload.reports[" + std::to_string(i) + "]";
+    if (auto e = check_department_report(reports[i], where, present, problems, raised); !e.empty())
+      return e;
+    const std::string_view dept = reports[i].at("department").get_string();
+    if (std::find(reported.begin(), reported.end(), dept) != reported.end())
+      return where + ".department \"" + std::string(dept) + "\" reported twice";
+    reported.push_back(dept);
+  }
+  if (auto e = check_text_list(payload, "closes"); !e.empty()) return e;
+  if (const json::value* closes = payload.if_contains("closes"); closes && !closes->is_null())
+    for (std::size_t i = 0; i < closes->get_array().size(); ++i) {
+      const std::string_view id = closes->get_array()[i].get_string();
+      const json::value* p = problems ? problems->if_contains(id) : nullptr;
+      if (!p || p->at("status") != "open")
+        return "payload.closes[" + std::to_string(i) + "] \"" + std::string(id) +
+               "\" names no open problem of an earlier progress meeting";
+    }
+  return {};
+}
+
+// The defects an inspection found, by cause (policy §二(七)2: the quality report's Pareto).
+std::string check_defects(const json::object& payload) {
+  const json::value* v = payload.if_contains("defects");
+  if (!v || v->is_null() || matches(*v, Type::text)) return {};  // a string: one cause
+  if (!v->is_array())
+    return "payload.defects must be a cause (a non-empty string) or an array [{cause, quantity}]";
+  for (std::size_t i = 0; i < v->get_array().size(); ++i) {
+    const std::string where = "payload.defects[" + std::to_string(i) + "]";
+    const json::value& d = v->get_array()[i];
+    if (!d.is_object()) return where + " must be an object {cause, quantity}";
+    if (auto e = check_fields(d.get_object(),
+                              {{"cause", Type::text, true}, {"quantity", Type::count, false}},
+                              where + ".");
+        !e.empty())
+      return e;
+  }
+  return {};
+}
+
+std::string validate_customer_meeting(const json::object& payload) {
+  if (auto e = check_fields(payload,
+                            {{"date", Type::date, true},
+                             {"attendees", Type::array, false},
+                             {"topics", Type::array, false},
+                             {"minutes", Type::text, false}},
+                            "payload.");
+      !e.empty())
+    return e;
+  if (auto e = check_text_list(payload, "attendees"); !e.empty()) return e;
+  return check_text_list(payload, "topics");
+}
+
 }  // namespace
 
 std::string validate_requirement_form(const json::object& form, std::string_view where) {
@@ -234,11 +368,17 @@ std::string validate_payload(EventId event, const json::object& payload, const j
       return "payload.department is required: actor " + actor.id +
              " belongs to none of the kickoff departments";
     }
+    case EventId::project_progress_meeting:
+      return validate_progress_meeting(payload, record, policy);
+    case EventId::service_customer_meeting:
+      return validate_customer_meeting(payload);
     case EventId::design_submit:
       return check_fields(payload, {{"innovations", Type::count, false}}, p);
+    case EventId::prep_incoming_inspection:
+      if (auto e = check_defects(payload); !e.empty()) return e;
+      return check_fields(payload, {{"passed", Type::boolean, true}}, p);
     case EventId::design_review:
     case EventId::sample_test:
-    case EventId::prep_incoming_inspection:
       return check_fields(payload, {{"passed", Type::boolean, true}}, p);
     case EventId::sample_confirm:
     case EventId::delivery_confirm:
@@ -260,6 +400,7 @@ std::string validate_payload(EventId event, const json::object& payload, const j
     case EventId::production_inspect:
     case EventId::production_rectify: {
       const bool inspect = event == EventId::production_inspect;
+      if (auto e = inspect ? check_defects(payload) : std::string(); !e.empty()) return e;
       if (auto e = inspect ? check_fields(payload,
                                           {{"batch", Type::text, true},
                                            {"passed", Type::boolean, true},

@@ -81,6 +81,53 @@ std::string assigning_department(const json::object& payload, const Actor& actor
   return {};
 }
 
+// The `meetings` member of the record: `{progress, customer}`, made on the first meeting (records
+// and snapshots of cases without meetings stay as they were).
+json::object& meeting_book(RecordChange& record, std::string_view kind) {
+  json::value& meetings = record["meetings"];
+  if (!meetings.is_object()) meetings = json::object{};
+  json::value& book = meetings.as_object()[kind];
+  if (!book.is_object()) book = json::object{{"held", 0}};
+  return book.as_object();
+}
+
+// A progress meeting (policy §五(一)1): the problems each department raises become open items
+// with owners and due dates; `closes` closes items of earlier meetings.
+void apply_progress_meeting(const json::object& payload, const Actor& actor, std::string_view when,
+                            RecordChange& record) {
+  json::object& book = meeting_book(record, "progress");
+  add_number(book, "held", 1, "meetings.progress.held");
+  const json::value& date = payload.at("date");
+  book["last"] = json::object{
+      {"date", date}, {"departments", payload.at("departments")}, {"by", actor.id}, {"at", when}};
+  json::value& problems_value = book["problems"];
+  if (!problems_value.is_object()) problems_value = json::object{};
+  json::object& problems = problems_value.as_object();
+  double opened = 0;
+  for (const auto& report : payload.at("reports").get_array()) {
+    const json::value* list = report.get_object().if_contains("problems");
+    if (!list || !list->is_array()) continue;
+    for (const auto& p : list->get_array()) {
+      json::object item = p.get_object();
+      item["department"] = report.at("department");
+      item["status"] = "open";
+      item["raised_on"] = date;
+      item["raised_by"] = actor.id;
+      problems[p.at("id").get_string()] = std::move(item);
+      ++opened;
+    }
+  }
+  double closed = 0;
+  if (const json::value* closes = payload.if_contains("closes"); closes && closes->is_array())
+    for (const auto& id : closes->get_array()) {
+      json::object& item = problems[id.get_string()].as_object();
+      item["status"] = "closed";
+      item["closed_on"] = date;
+      ++closed;
+    }
+  add_number(book, "open_problems", opened - closed, "meetings.progress.open_problems");
+}
+
 }  // namespace
 
 double finite_number(double d, std::string_view field) {
@@ -287,6 +334,15 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
       json::object task = with_stamp(payload, actor, when);
       task["department"] = dept;
       k["tasks"].as_array().push_back(std::move(task));
+      break;
+    }
+    case EventId::project_progress_meeting:
+      apply_progress_meeting(payload, actor, when, record);
+      break;
+    case EventId::service_customer_meeting: {
+      json::object& book = meeting_book(record, "customer");
+      add_number(book, "held", 1, "meetings.customer.held");
+      book["last"] = with_stamp(payload, actor, when);
       break;
     }
     case EventId::design_submit: {

@@ -30,6 +30,9 @@ struct DeadlineSpan {
 struct DeadlineTrigger {
   std::vector<EventId> events;
   std::optional<jsonlogic::Rule> when;
+  /// A route of the policy (routes.json) that must hold too (empty: none). Lets a deadline apply
+  /// to the cases a route selects without a second copy of its condition.
+  std::string route;
 };
 
 struct DeadlineRule {
@@ -88,8 +91,9 @@ struct DeadlinePlan {
 
 /// Plans (into `plan`, empty) the deadlines for `entry`, the accepted event about to be appended,
 /// while the case's record already reads as the event leaves it (a staged RecordChange). Reserves
-/// room in the book for what it may add. Throws RuleFailure naming the deadline for a condition that cannot be
-/// evaluated (fail closed), std::bad_alloc when memory runs out; the case is unchanged either way.
+/// room in the book for what it may add. Throws RuleFailure naming the deadline for a condition
+/// that cannot be evaluated (fail closed), std::bad_alloc when memory runs out; the case is
+/// unchanged either way.
 void plan_deadlines(Case::Impl& c, const LedgerEntry& entry, DeadlinePlan& plan);
 
 /// Updates the book by the plan, for the event that is now the last ledger entry and the machine

@@ -46,8 +46,8 @@ enum class SpanSign { positive, any };
 class Compiler {
  public:
   Compiler(std::string_view where, const std::vector<std::string>& roles,
-           std::vector<std::string>& problems)
-      : where_(where), roles_(roles), problems_(problems), check_(problems) {}
+           const std::vector<std::string>& routes, std::vector<std::string>& problems)
+      : where_(where), roles_(roles), routes_(routes), problems_(problems), check_(problems) {}
 
   std::shared_ptr<DeadlineRules> compile(const json::value& part) {
     auto out = std::make_shared<DeadlineRules>();
@@ -97,8 +97,15 @@ class Compiler {
     if (const json::value* start = required(*o, "start", path)) {
       const std::string p = path + "/start";
       if (const auto* so = check_.object(*start, where_, p)) {
-        check_.only(*so, {"event", "when", "key"}, where_, p);
+        check_.only(*so, {"event", "when", "key", "route"}, where_, p);
         r.start = trigger(*so, p);
+        if (const auto* route = check_.string(*so, "route", false, where_, p)) {
+          r.start.route = std::string(*route);
+          if (!routes_.empty() &&
+              std::find(routes_.begin(), routes_.end(), r.start.route) == routes_.end())
+            check_.fail(where_, p + "/route",
+                        "\"" + r.start.route + "\" is not a route of the policy");
+        }
         if (const auto* k = check_.string(*so, "key", false, where_, p)) {
           if (k->empty()) check_.fail(where_, p + "/key", "expected a payload field name");
           r.key = std::string(*k);
@@ -258,6 +265,7 @@ class Compiler {
 
   std::string where_;
   const std::vector<std::string>& roles_;
+  const std::vector<std::string>& routes_;
   std::vector<std::string>& problems_;
   JsonChecker check_;
 };
@@ -529,9 +537,10 @@ json::value TickResult::to_json() const {
 }
 
 std::vector<std::string> check_deadlines(const json::value& part, std::string_view where,
-                                         const std::vector<std::string>& roles) {
+                                         const std::vector<std::string>& roles,
+                                         const std::vector<std::string>& routes) {
   std::vector<std::string> problems;
-  Compiler(where, roles, problems).compile(part);
+  Compiler(where, roles, routes, problems).compile(part);
   return problems;
 }
 
@@ -541,7 +550,8 @@ std::shared_ptr<const DeadlineRules> compile_deadlines(const json::value& part,
                                                        std::string_view where,
                                                        const std::vector<std::string>& roles) {
   std::vector<std::string> problems;
-  auto rules = Compiler(where, roles, problems).compile(part);
+  const std::vector<std::string> routes;  // checked when the policy was loaded
+  auto rules = Compiler(where, roles, routes, problems).compile(part);
   if (!problems.empty()) {
     std::string all;
     for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
@@ -580,6 +590,17 @@ void plan_deadlines(Case::Impl& c, const LedgerEntry& e, DeadlinePlan& plan) {
   if (touched.empty()) return;
   std::optional<ConditionFacts> facts;
   auto holds = [&](const DeadlineRule& r, const DeadlineTrigger& t, const char* which) {
+    if (!t.route.empty()) {
+      bool selected = false;
+      try {
+        selected = c.policy->route(t.route, c.world, c.limits);
+      } catch (...) {
+        throw RuleFailure{"deadline " + r.id,
+                          "deadline " + r.id + ": route " + t.route +
+                              " could not be evaluated: " + current_exception_text()};
+      }
+      if (!selected) return false;
+    }
     if (!t.when) return true;
     if (!facts) facts.emplace(c.record(), e);
     try {

@@ -28,6 +28,8 @@
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
 #include "undertake/kpi.hpp"
+#include "undertake/people.hpp"
+#include "undertake/quality.hpp"
 #include "undertake/sqlite_store.hpp"
 
 namespace json = boost::json;
@@ -189,6 +191,62 @@ struct Stats {
   std::map<std::string, std::string> refusal_kind;
   std::map<std::string, std::size_t> escalations_by_deadline;
 };
+
+// The best three of each department (policy §四(二)2 評選優秀個人).
+Table people_table(const PeopleScorecard& card) {
+  Table t{"People — the best of each department (policy §四(二)2)",
+          {"department", "rank", "person", "score", "deadline steps on time", "not ranked"},
+          {},
+          {false, true, false, true, true, true},
+          ""};
+  std::map<std::string, const PersonScore*> by_id;
+  for (const auto& p : card.people) by_id[p.id] = &p;
+  for (const auto& d : card.departments) {
+    for (std::size_t i = 0; i < d.ranked.size() && i < 3; ++i) {
+      const PersonScore& p = *by_id.at(d.ranked[i]);
+      const PersonMeasure* steps =
+          p.measures.count("deadline_timeliness") ? &p.measures.at("deadline_timeliness") : nullptr;
+      t.rows.push_back({i == 0 ? d.department : "", std::to_string(i + 1), p.id, shown(p.score, 1),
+                        steps && steps->value ? fixed(*steps->value * 100, 1) + " % of " +
+                                                    std::to_string(steps->data_points)
+                                              : "-",
+                        i == 0 ? std::to_string(d.not_ranked.size()) : ""});
+    }
+    if (d.ranked.empty())
+      t.rows.push_back({d.department, "", "", "", "", std::to_string(d.not_ranked.size())});
+  }
+  t.note = "not ranked: fewer than " + std::to_string(card.min_data_points) +
+           " data points in every measure (undertake kpi --by person for the whole scorecard)";
+  return t;
+}
+
+// The Pareto of defect causes with the repeat causes flagged (policy §二(七)2, §三(五)4).
+Table quality_table(const json::value& report) {
+  Table t{"Quality — defect causes, biggest first (policy §二(七)2)",
+          {"cause", "count", "share", "cumulative", "repeat"},
+          {},
+          {false, true, true, true, false},
+          ""};
+  for (const auto& d : report.at("defects").as_array()) {
+    const auto& o = d.as_object();
+    t.rows.push_back({std::string(o.at("cause").as_string()),
+                      fixed(o.at("count").to_number<double>(), 0),
+                      fixed(o.at("share").to_number<double>() * 100, 1) + " %",
+                      fixed(o.at("cumulative_share").to_number<double>() * 100, 1) + " %",
+                      o.at("repeat").as_bool() ? "yes" : ""});
+  }
+  const auto& total = report.at("inspections").at("total").as_object();
+  const auto& rework = report.at("rectifications").as_object();
+  t.note = std::to_string(total.at("count").to_number<std::int64_t>()) + " inspections, " +
+           (total.at("pass_rate").is_number()
+                ? fixed(total.at("pass_rate").to_number<double>() * 100, 1) + " % passed"
+                : std::string("none")) +
+           "; " + std::to_string(rework.at("count").to_number<std::int64_t>()) +
+           " rectifications costing " + fixed(rework.at("cost").to_number<double>(), 0) + "; " +
+           std::to_string(report.at("complaints").at("count").to_number<std::int64_t>()) +
+           " complaints (undertake quality for the whole report)";
+  return t;
+}
 
 }  // namespace
 
@@ -504,6 +562,8 @@ void add_demo_command(CLI::App& app, Context& ctx) {
         d.note = std::to_string(kpi.excluded.size()) + " case(s) left out for bad data";
       tables.push_back(std::move(d));
     }
+    tables.push_back(people_table(compute_people_scorecard(engine, ledgers, period)));
+    tables.push_back(quality_table(compute_quality_report(ledgers, period)));
 
     // Diagrams.
     const std::string dot = diagram::render(diagram::Format::dot);

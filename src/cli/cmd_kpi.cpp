@@ -17,6 +17,7 @@
 #include "undertake/error.hpp"
 #include "undertake/json_text.hpp"
 #include "undertake/kpi.hpp"
+#include "undertake/people.hpp"
 #include "undertake/policy.hpp"
 
 namespace json = boost::json;
@@ -55,11 +56,35 @@ bool is_scenario(const json::value& doc) {
 
 }  // namespace
 
+std::vector<CaseLedger> read_case_ledgers(const Context& ctx, const std::vector<std::string>& files,
+                                          const std::string& policy, const char* command) {
+  std::vector<CaseLedger> cases;
+  if (files.empty() && ctx.db.empty())
+    throw Error(ErrorKind::invalid_argument, command, "give scenario or ledger files, or --db URI");
+  if (!ctx.db.empty()) {
+    const Engine engine = policy.empty() ? Engine() : Engine(policy);
+    cases = load_ledgers(*open_store(ctx, false), engine);
+  }
+  for (const auto& file : files) {
+    const json::value doc = read_json_file(file, InputLimits{});
+    std::vector<CaseLedger> more;
+    if (is_scenario(doc)) {
+      std::ostringstream failures;  // a scenario's own expectations are `undertake run`'s job
+      more = run_scenario_file(file, ScenarioOptions{}, failures).ledgers;
+    } else {
+      more = case_ledgers_from_json(doc, file);
+    }
+    for (auto& c : more) cases.push_back(std::move(c));
+  }
+  return cases;
+}
+
 void add_kpi_command(CLI::App& app, Context& ctx) {
   struct Options {
     std::string from, to, policy;
     bool json = false;
     bool skip_bad_cases = false;
+    std::string by = "department";
     std::vector<std::string> files;
   };
   auto opts = std::make_shared<Options>();
@@ -74,6 +99,10 @@ void add_kpi_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--policy", opts->policy,
                   "A rules directory or policy file (loaded as the engine loads it), or a "
                   "kpi.json file; default: the built-in policy");
+  cmd->add_option("--by", opts->by,
+                  "department (the KPI report) or person (the per-person scorecard of kpi.json "
+                  "`people`, policy §四(二)2)")
+      ->check(CLI::IsMember({"department", "person"}));
   cmd->add_flag("--skip-bad-cases", opts->skip_bad_cases,
                 "Leave cases with bad data out (and list them) instead of failing");
   cmd->add_option("files", opts->files,
@@ -84,23 +113,16 @@ void add_kpi_command(CLI::App& app, Context& ctx) {
   cmd->callback([opts, &ctx] {
     const Period period = Period::days(opts->from, opts->to);
     const KpiCatalogue catalogue = load_catalogue(opts->policy);
-    std::vector<CaseLedger> cases;
-    if (opts->files.empty() && ctx.db.empty())
-      throw Error(ErrorKind::invalid_argument, "kpi", "give scenario or ledger files, or --db URI");
-    if (!ctx.db.empty()) {
+    std::vector<CaseLedger> cases = read_case_ledgers(ctx, opts->files, opts->policy, "kpi");
+    if (opts->by == "person") {
       const Engine engine = opts->policy.empty() ? Engine() : Engine(opts->policy);
-      cases = load_ledgers(*open_store(ctx, false), engine);
-    }
-    for (const auto& file : opts->files) {
-      const json::value doc = read_json_file(file, InputLimits{});
-      std::vector<CaseLedger> more;
-      if (is_scenario(doc)) {
-        std::ostringstream failures;  // a scenario's own expectations are `undertake run`'s job
-        more = run_scenario_file(file, ScenarioOptions{}, failures).ledgers;
-      } else {
-        more = case_ledgers_from_json(doc, file);
-      }
-      for (auto& c : more) cases.push_back(std::move(c));
+      const PeopleScorecard card = compute_people_scorecard(engine, cases, period);
+      if (opts->json)
+        print_json(std::cout, card.to_json());
+      else
+        std::cout << card.to_text();
+      ctx.exit_status = 0;
+      return;
     }
     KpiOptions options;
     options.skip_bad_cases = opts->skip_bad_cases;

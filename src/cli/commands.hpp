@@ -5,6 +5,9 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <vector>
+
+#include "undertake/ledger.hpp"
 
 namespace undertake::cli {
 
@@ -18,6 +21,12 @@ struct Context {
 void add_run_command(CLI::App& app, Context& ctx);         // scenarios (process, rules, KPIs)
 void add_jsonlogic_commands(CLI::App& app, Context& ctx);  // `jsonlogic` suites and `eval`
 void add_kpi_command(CLI::App& app, Context& ctx);         // `kpi` report over ledger files
+void add_quality_command(CLI::App& app, Context& ctx);     // `quality` report (policy §二(七)2)
+
+/// The ledgers `kpi` and `quality` report on: scenario files (run through the engine), ledger
+/// files, and with --db the stored cases. `command` names the command in errors.
+std::vector<CaseLedger> read_case_ledgers(const Context& ctx, const std::vector<std::string>& files,
+                                          const std::string& policy, const char* command);
 
 void add_check_command(CLI::App& app, Context& ctx);  // `check RULES_DIR`: every problem
 void add_test_command(CLI::App& app, Context& ctx);   // `test RULES_DIR TESTS...`: rule tests

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   undertake::cli::add_verify_command(app, ctx);
   undertake::cli::add_store_command(app, ctx);
   undertake::cli::add_kpi_command(app, ctx);
+  undertake::cli::add_quality_command(app, ctx);
   undertake::cli::add_diagram_command(app, ctx);
   undertake::cli::add_demo_command(app, ctx);
   undertake::cli::add_serve_command(app, ctx);

@@ -162,6 +162,8 @@ std::vector<Edge> build_edges() {
       // Cross-cutting
       {"[*]Running", "Intake", {}, ""},
       {"Running", "Running", {"evaluation.risks", "case.handover"}, "risk register, handover"},
+      {"Running", "Running", {"project.progress_meeting"}, "progress meeting: kickoff to delivery"},
+      {"Running", "Running", {"service.customer_meeting"}, "customer meeting: signed to close"},
       {"Running", "Suspended", {"case.suspend"}, "reason"},
       {"Suspended", "Running", {"case.resume"}, "history: back to the exact substates"},
       {"Suspended", "Suspended", {"case.handover"}, "handover"},

@@ -238,7 +238,7 @@ void read_builtin_parameters(const Reader& r, BuiltinKpi kpi, const json::object
 KpiCatalogue kpi_catalogue_from_json(const json::value& doc, std::string_view file) {
   const Reader r(file);
   const auto& o = r.object(doc, "");
-  r.only(o, "", {"$schema", "scoring", "kpis", "departments", "bonus"});
+  r.only(o, "", {"$schema", "scoring", "kpis", "departments", "bonus", "people"});
   KpiCatalogue cat;
 
   KpiScoring::Method default_method = KpiScoring::Method::ratio;

@@ -16,6 +16,7 @@
 #include "undertake/deadlines.hpp"
 #include "undertake/error.hpp"
 #include "undertake/limits.hpp"
+#include "undertake/people_definition.hpp"
 
 namespace json = boost::json;
 
@@ -456,13 +457,20 @@ std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions
         check.fail(p->where, JsonChecker::join("/routes", r), "missing: the process asks for it");
   }
   if (const auto* p = find("process")) load_process(p->document, p->where, *data, check);
-  if (const auto* p = find("deadlines"))
-    for (auto& problem : check_deadlines(p->document, p->where, data->roles))
+  if (const auto* p = find("deadlines")) {
+    std::vector<std::string> routes;
+    for (const auto& kv : data->routes) routes.push_back(kv.first);
+    if (routes.empty()) routes.emplace_back();  // no route loaded: none may be named
+    for (auto& problem : check_deadlines(p->document, p->where, data->roles, routes))
       problems.push_back(std::move(problem));
+  }
   data->scorers = ext.scorers();
   if (const auto* p = find("kpi")) {
     try {
       data->kpis = kpi_catalogue_from_json(p->document, p->where);
+      if (const auto* people =
+              p->document.is_object() ? p->document.get_object().if_contains("people") : nullptr)
+        (void)people_definition_from_json(people, p->where);  // a bad scorecard fails the load
     } catch (const Error& e) {
       problems.push_back(e.what());
     }

@@ -65,6 +65,7 @@ using ContractSign = Ev<EventId::contract_sign>;
 using ContractArchive = Ev<EventId::contract_archive>;
 using KickoffMeeting = Ev<EventId::kickoff_meeting>;
 using KickoffAssign = Ev<EventId::kickoff_assign>;
+using ProjectProgressMeeting = Ev<EventId::project_progress_meeting>;
 using DesignSubmit = Ev<EventId::design_submit>;
 using DesignReviewed = Ev<EventId::design_review>;
 using SampleBuild = Ev<EventId::sample_build>;
@@ -88,6 +89,7 @@ using ServiceComplaint = Ev<EventId::service_complaint>;
 using ServiceInvestigate = Ev<EventId::service_investigate>;
 using ServiceResolve = Ev<EventId::service_resolve>;
 using ServiceVerify = Ev<EventId::service_verify>;
+using ServiceCustomerMeeting = Ev<EventId::service_customer_meeting>;
 using CaseSuspend = Ev<EventId::case_suspend>;
 using CaseResume = Ev<EventId::case_resume>;
 using CaseCancel = Ev<EventId::case_cancel>;
@@ -495,6 +497,26 @@ struct InService {
   }
 };
 
+// Progress meetings (policy §五(一)1) are held from kickoff until delivery.
+struct ProjectUnderWay {
+  template <class E, class Fsm, class Src, class Tgt>
+  bool operator()(const E&, Fsm&, Src& running, Tgt&) const {
+    return active<Src, Kickoff>(running) || active<Src, Design>(running) ||
+           active<Src, Preparation>(running) || active<Src, Production>(running) ||
+           active<Src, Delivery>(running);
+  }
+};
+// Customer communication meetings (policy §五(二)3) are held from the contract's signature until
+// the case closes.
+struct ContractSignedOrLater {
+  template <class E, class Fsm, class Src, class Tgt>
+  bool operator()(const E& e, Fsm& fsm, Src& running, Tgt& tgt) const {
+    if (active<Src, Contract>(running))
+      return active<Contract, Signed>(running.template get_state<Contract&>());
+    return active<Src, AfterSales>(running) || ProjectUnderWay{}(e, fsm, running, tgt);
+  }
+};
+
 struct Process_ : MachineDef<Process_> {
   typedef Running initial_state;
   struct transition_table
@@ -506,7 +528,9 @@ struct Process_ : MachineDef<Process_> {
                     Row<Running, CaseClose, Closed, none, InService>,
                     Row<Running, CaseHandover, none>,  //
                     Row<Suspended, CaseHandover, none>,
-                    Row<Running, EvaluationRisks, none, none, StageNotIntake>> {};
+                    Row<Running, EvaluationRisks, none, none, StageNotIntake>,
+                    Row<Running, ProjectProgressMeeting, none, none, ProjectUnderWay>,
+                    Row<Running, ServiceCustomerMeeting, none, none, ContractSignedOrLater>> {};
   void collect(std::vector<std::string>&) const override {}
   std::string_view path() const override { return ""; }
 };

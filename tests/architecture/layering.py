@@ -40,8 +40,10 @@ HEADERS = {
     "rules.hpp": "policy", "risk.hpp": "policy", "kpi.hpp": "policy", "extensions.hpp": "policy",
     "policy.hpp": "policy", "rule_tests.hpp": "policy",
     "deadlines.hpp": "policy",  # the deadline rules of deadlines.json and what a case reports
+    "quality.hpp": "policy",    # the quality report over ledgers (policy §二(七)2)
+    "people_definition.hpp": "policy",  # kpi.json `people`: what the person scorecard weighs
     "case.hpp": "case",
-    "engine.hpp": "engine",
+    "engine.hpp": "engine", "people.hpp": "engine",  # the scorecard replays cases
     "store.hpp": "store", "sqlite_store.hpp": "store", "postgres_store.hpp": "store",
     "undertake.h": "C API", "undertake_version.h": "common",
     "undertake.hpp": "host",     # the umbrella header a C++ host includes

@@ -113,6 +113,32 @@ static void test_full_order(void) {
   CHECK_CONTAINS(snapshot, "\"format\":\"undertake.snapshot\"");
   CHECK_STATUS(ut_case_ledger(c, &ledger), UT_OK);
   CHECK_CONTAINS(ledger, "\"ledger\"");
+  {
+    /* The person scorecard and the quality report over that ledger (policy §四(二)2, §二(七)2). */
+    const char* year = "{\"from\": \"2026-01-01\", \"to\": \"2026-12-31\"}";
+    const size_t size = strlen(ledger) + 3;
+    char* list = (char*)malloc(size);
+    char* report = NULL;
+    CHECK(list != NULL);
+    if (list) {
+      snprintf(list, size, "[%s]", ledger);
+      CHECK_STATUS(ut_engine_kpi_people(e, list, year, &report), UT_OK);
+      CHECK_CONTAINS(report, "\"id\":\"li\"");
+      CHECK_CONTAINS(report, "\"deadline_timeliness\"");
+      ut_free(report);
+      CHECK_STATUS(ut_engine_quality(e, list, year, &report), UT_OK);
+      CHECK_CONTAINS(report, "\"pass_rate\"");
+      ut_free(report);
+      report = NULL;
+      CHECK_STATUS(
+          ut_engine_quality(e, list, "{\"from\": \"2026-12-31\", \"to\": \"2026-01-01\"}", &report),
+          UT_E_INVALID_ARGUMENT);
+      CHECK(report == NULL);
+      CHECK(ut_engine_kpi_people(e, "[{}]", year, &report) < 0); /* a ledger without case */
+      CHECK(report == NULL);
+      free(list);
+    }
+  }
   CHECK_STATUS(ut_case_restore(e, snapshot, &restored), UT_E_CONFLICT);
   CHECK(restored == NULL);
   ut_case_free(c);

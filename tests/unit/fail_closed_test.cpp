@@ -189,9 +189,11 @@ TEST_CASE("whatever host code throws at any gate, route or scorer, fire() fails 
     for (Throw kind : kKinds) {
       if (routes) {
         g_fault = Fault{Place::route, kind};
-        const std::string route = std::string_view(step.event) == "intake.confirm"
-                                      ? "route strategy_meeting_required"
-                                      : "route design_required";
+        // contract.sign asks strategy_meeting_required for the customer-meeting deadline.
+        const std::string_view event = step.event;
+        const std::string route = event == "intake.confirm"  ? "route strategy_meeting_required"
+                                  : event == "contract.sign" ? "deadline customer-meeting"
+                                                             : "route design_required";
         check_fails_closed(c, step, at, route);
         ++routes_faulted;
       }
@@ -206,9 +208,10 @@ TEST_CASE("whatever host code throws at any gate, route or scorer, fire() fails 
     REQUIRE(o.accepted);
   }
   CHECK(c.stage() == "Closed");
-  // strategy_meeting_required at intake.confirm, design_required when the kickoff completes (a
-  // route taken by the completion after the event's change is applied); the scorer once.
-  CHECK(routes_faulted == 2 * 5);
+  // strategy_meeting_required at intake.confirm and (for the customer-meeting deadline) at
+  // contract.sign, design_required when the kickoff completes (a route taken by the completion
+  // after the event's change is applied); the scorer once.
+  CHECK(routes_faulted == 3 * 5);
   CHECK(scorers_faulted == 5);
 }
 

@@ -51,8 +51,9 @@ TEST_CASE("snapshot: version 3 carries the state, deadlines, ledger head, digest
   CHECK(!s.as_object().contains("resume_state"));
   CHECK(s.at("stage") == "Production");
   const auto& deadlines = s.at("deadlines").as_array();
-  REQUIRE(deadlines.size() == 2);  // delivery-date, production-plan
+  REQUIRE(deadlines.size() == 3);  // delivery-date, production-plan, progress-meeting
   CHECK(deadlines[0].at("id") == "delivery-date");
+  CHECK(deadlines[2].at("id") == "progress-meeting");
   CHECK(deadlines[0].at("due") == "2026-07-01T00:00:00Z");
 }
 
@@ -103,7 +104,7 @@ TEST_CASE("snapshot: versions 1 and 2 are migrated by replaying their ledger", "
   Case c = half_way(engine);
   Case r1 = engine.restore(legacy(c, 1));
   CHECK(r1.snapshot() == c.snapshot());  // written back as version 3, deadlines rebuilt
-  CHECK(r1.deadlines().size() == 2);
+  CHECK(r1.deadlines().size() == 3);  // delivery-date, production-plan, progress-meeting
   Case r2 = engine.restore(legacy(c, 2));
   CHECK(r2.snapshot() == c.snapshot());
   // A version 2 snapshot whose record does not match its ledger is refused where they differ.

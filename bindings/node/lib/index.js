@@ -516,6 +516,40 @@ class Engine {
     );
     return takeJson(out[0]);
   }
+
+  /**
+   * The per-person scorecard (policy §四(二)2) over ledgers or snapshots for a period: measures
+   * with their data points, scores, and the ranking per department.
+   */
+  kpiPeople(ledgers, from, to) {
+    const day = (d) => iso(d).slice(0, 10);
+    const period = { from: day(from), to: day(to) };
+    const out = [null];
+    check(
+      this._api.ut_engine_kpi_people(
+        this._h(),
+        toJson(ledgers, 'ledgers'),
+        JSON.stringify(period),
+        out,
+      ),
+    );
+    return takeJson(out[0]);
+  }
+
+  /**
+   * The quality report (policy §二(七)2) over ledgers or snapshots for a period: pass rates,
+   * the Pareto of defect causes with repeat causes flagged, rectifications, complaints.
+   */
+  quality(ledgers, from, to) {
+    const day = (d) => iso(d).slice(0, 10);
+    const period = { from: day(from), to: day(to) };
+    const out = [null];
+    check(
+      this._api.ut_engine_quality(this._h(), toJson(ledgers, 'ledgers'), JSON.stringify(period), out),
+    );
+    return takeJson(out[0]);
+  }
+
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -133,6 +133,12 @@ function load() {
     ut_engine_kpi: f(
       'int ut_engine_kpi(void *e, const char *ledgers, const char *period, _Out_ void **out)',
     ),
+    ut_engine_kpi_people: f(
+      'int ut_engine_kpi_people(void *e, const char *ledgers, const char *period, _Out_ void **out)',
+    ),
+    ut_engine_quality: f(
+      'int ut_engine_quality(void *e, const char *ledgers, const char *period, _Out_ void **out)',
+    ),
     ut_case_verify: f('int ut_case_verify(void *e, const char *snapshot, _Out_ void **out)'),
     ut_case_head: f('int ut_case_head(void *c, _Out_ void **out)'),
     ut_case_entries: f('int ut_case_entries(void *c, uint64_t after, _Out_ void **out)'),

@@ -99,6 +99,22 @@ test('KPI report with a JavaScript KPI', () => {
   engine.close();
 });
 
+test('the person scorecard and the quality report', () => {
+  const engine = new ut.Engine();
+  const c = engine.createCase('SO-2026-001', DATA);
+  run(c);
+  const card = engine.kpiPeople([c.ledger()], '2026-01-01', '2026-12-31');
+  assert.equal(card.cases, 1);
+  const li = card.people.find((p) => p.id === 'li');
+  assert.ok(li.events_by_role.sales > 3);
+  const sales = card.departments.find((d) => d.id === 'sales');
+  assert.ok(sales.not_ranked.includes('li') || sales.ranking.some((r) => r.person === 'li'));
+  const report = engine.quality({ cases: [c.snapshot()] }, '2026-01-01', '2026-12-31');
+  assert.ok(report.inspections.total.count > 0);
+  assert.throws(() => engine.quality([], '2026-12-31', '2026-01-01'), ut.InvalidArgument);
+  engine.close();
+});
+
 test('deadlines: a tick past the due date escalates and notifies', () => {
   const engine = new ut.Engine();
   const heard = [];

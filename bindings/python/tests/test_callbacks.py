@@ -148,6 +148,25 @@ class KpiTest(unittest.TestCase):
             with self.assertRaises(undertake.InvalidArgument):
                 engine.kpi([], "2026-12-31", "2026-01-01")
 
+    def test_person_scorecard_and_quality_report(self):
+        with undertake.Engine() as engine:
+            case = engine.create_case("SO-2026-001", DATA)
+            run(case)
+            card = engine.kpi_people([case.ledger()], "2026-01-01", "2026-12-31")
+            self.assertEqual(card["cases"], 1)
+            people = {p["id"]: p for p in card["people"]}
+            self.assertGreater(people["li"]["events_by_role"]["sales"], 3)
+            self.assertIn(people["li"]["measures"]["deadline_timeliness"]["status"],
+                          {"scored", "too_few_data"})
+            sales = [d for d in card["departments"] if d["id"] == "sales"][0]
+            self.assertIn("li", sales["not_ranked"] + [r["person"] for r in sales["ranking"]])
+            report = engine.quality([case.snapshot()], "2026-01-01", "2026-12-31")
+            self.assertGreater(report["inspections"]["total"]["count"], 0)
+            self.assertEqual(report["cases"], 1)
+            self.assertEqual(engine.kpi_people([], "2026-01-01", "2026-03-31")["people"], [])
+            with self.assertRaises(undertake.InvalidArgument):
+                engine.quality([], "2026-12-31", "2026-01-01")
+
 
 class ThreadsTest(unittest.TestCase):
     def test_shared_engine(self):

@@ -601,6 +601,26 @@ class Engine(_Handle):
                                        _json(period, "period"), ctypes.byref(out)))
         return _take_json(out)
 
+    def kpi_people(self, ledgers, period_from, period_to):
+        """The per-person scorecard (policy §四(二)2) over case ledgers or snapshots for the
+        period: each person's measures with their data points, score and ranking per department
+        (measures with too few data points are shown as such, not scored)."""
+        period = {"from": _iso(period_from)[:10], "to": _iso(period_to)[:10]}
+        out = ctypes.c_void_p()
+        _check(self._lib.ut_engine_kpi_people(self._h(), _json(list(ledgers), "ledgers"),
+                                              _json(period, "period"), ctypes.byref(out)))
+        return _take_json(out)
+
+    def quality(self, ledgers, period_from, period_to):
+        """The quality report (policy §二(七)2) over case ledgers or snapshots for the period:
+        pass rates per product and month, the Pareto of defect causes with repeat causes
+        flagged, rectifications and their cost, complaints by severity and root cause."""
+        period = {"from": _iso(period_from)[:10], "to": _iso(period_to)[:10]}
+        out = ctypes.c_void_p()
+        _check(self._lib.ut_engine_quality(self._h(), _json(list(ledgers), "ledgers"),
+                                           _json(period, "period"), ctypes.byref(out)))
+        return _take_json(out)
+
 
 # ---------------------------------------------------------------------------------------------
 # Case

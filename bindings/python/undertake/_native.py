@@ -95,6 +95,8 @@ _PROTOTYPES = {
     "ut_case_tick": (c_int, [c_void_p, c_char_p, P(c_void_p)]),
     "ut_engine_register_kpi": (c_int, [c_void_p, c_char_p, c_char_p, KPI_FN, c_void_p]),
     "ut_engine_kpi": (c_int, [c_void_p, c_char_p, c_char_p, P(c_void_p)]),
+    "ut_engine_kpi_people": (c_int, [c_void_p, c_char_p, c_char_p, P(c_void_p)]),
+    "ut_engine_quality": (c_int, [c_void_p, c_char_p, c_char_p, P(c_void_p)]),
     "ut_case_verify": (c_int, [c_void_p, c_char_p, P(c_void_p)]),
     "ut_case_head": (c_int, [c_void_p, P(c_void_p)]),
     "ut_case_entries": (c_int, [c_void_p, c_uint64, P(c_void_p)]),
