@@ -28,6 +28,10 @@
 
 namespace undertake {
 
+/// Whether `stage` (Case::stage(), a stored case's stage column) is one the process ends in:
+/// `Closed`, `Rejected` or `Cancelled`. The machine's one statement of it.
+bool is_terminal_stage(std::string_view stage) noexcept;
+
 /// Why an event was refused. `kind` is one of:
 ///   unknown_event   — not in the vocabulary
 ///   invalid_payload — a payload field is missing, of the wrong type, or names nothing known
@@ -122,6 +126,9 @@ class Case {
   /// The top-level stage: `Intake` ... `AfterSales`, or `Suspended`, `Closed`, `Rejected`,
   /// `Cancelled`.
   std::string stage() const;
+  /// True when the case has ended: its stage is a terminal one (is_terminal_stage). A terminated
+  /// case accepts no event and has no pending deadline.
+  bool terminated() const noexcept;
 
   /// The events `actor` may fire now: permitted by role and accepted by the current state.
   std::vector<AvailableEvent> available(const Actor& actor) const;

@@ -383,6 +383,9 @@ std::vector<std::string> Case::state() const {
 std::string Case::stage() const {
   return std::string(impl_->machine.stage());
 }
+bool Case::terminated() const noexcept {
+  return impl_->machine.terminated();
+}
 const std::vector<LedgerEntry>& Case::ledger() const {
   detail::seal_entries(*impl_);
   return impl_->ledger;

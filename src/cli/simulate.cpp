@@ -241,7 +241,7 @@ std::optional<Action> OrderScript::next(const Case& c, Timestamp not_before, Cho
 
 std::optional<Action> OrderScript::plan(const Case& c, Timestamp t, Chooser& ch) {
   const std::string stage = c.stage();
-  if (stage == "Closed" || stage == "Rejected" || stage == "Cancelled") return std::nullopt;
+  if (is_terminal_stage(stage)) return std::nullopt;
   const json::object& record = c.record();
   const Traits& tr = traits_;
   const double slow = tr.late_production ? 2.0 : 1.0;

@@ -26,6 +26,7 @@
 
 #include <algorithm>
 
+#include "undertake/case.hpp"
 #include "undertake/error.hpp"
 
 namespace undertake::detail {
@@ -779,9 +780,18 @@ std::vector<std::string> ProcessMachine::resume_configuration() const {
   return out;
 }
 
+}  // namespace undertake::detail
+
+namespace undertake {
+bool is_terminal_stage(std::string_view stage) noexcept {
+  return stage == "Closed" || stage == "Rejected" || stage == "Cancelled";
+}
+}  // namespace undertake
+
+namespace undertake::detail {
+
 bool ProcessMachine::terminated() const {
-  const std::string_view s = stage();
-  return s == "Closed" || s == "Rejected" || s == "Cancelled";
+  return is_terminal_stage(stage());
 }
 
 const std::vector<std::string>& ProcessMachine::all_state_paths() {

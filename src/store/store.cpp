@@ -104,7 +104,7 @@ CaseSummary CaseSummary::of(const Case& c) {
   s.revision = c.revision();
   s.stage = c.stage();
   s.state = c.state();
-  s.terminated = s.stage == "Closed" || s.stage == "Rejected" || s.stage == "Cancelled";
+  s.terminated = c.terminated();
   if (const json::value* data = c.record().if_contains("data"); data && data->is_object())
     if (const json::value* customer = data->get_object().if_contains("customer");
         customer && customer->is_object())
