@@ -199,11 +199,7 @@ void BM_Replay(benchmark::State& state) {
 }
 BENCHMARK(BM_Snapshot)->Arg(30)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Restore)->Arg(30)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_SnapshotWithLedger)
-    ->Arg(30)
-    ->Arg(1000)
-    ->Arg(10000)
-    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SnapshotWithLedger)->Arg(30)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_RestoreWithLedger)->Arg(30)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Replay)->Arg(30)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 

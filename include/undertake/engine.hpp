@@ -28,7 +28,7 @@ namespace undertake {
 namespace detail {
 class LimitsSlot;
 class Seal;
-}
+}  // namespace detail
 
 /// What Engine::verify() found: the full-replay audit of a case (design.md §9).
 struct VerifyReport {

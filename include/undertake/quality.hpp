@@ -8,11 +8,11 @@
 //                   (`YYYY-MM`); for in-process inspections also Σ `quantity_passed` ÷ Σ batch
 //                   quantity (a passed inspection without quantity_passed passes the batch).
 //   defects         the Pareto of causes: each inspection's `defects: [{cause, quantity}]`
-//                   (quantity default 1; a string is one cause of quantity 1) and each complaint's `root_cause` (service.investigate,
-//                   count 1), biggest first, with share and cumulative share of the total.
-//                   `occurrences` counts the inspections and complaints naming the cause;
-//                   a cause named by 2 or more of them is flagged `repeat` (a recurrence to
-//                   prevent), with the cases it came from.
+//                   (quantity default 1; a string is one cause of quantity 1) and each complaint's
+//                   `root_cause` (service.investigate, count 1), biggest first, with share and
+//                   cumulative share of the total. `occurrences` counts the inspections and
+//                   complaints naming the cause; a cause named by 2 or more of them is flagged
+//                   `repeat` (a recurrence to prevent), with the cases it came from.
 //   rectifications  `production.rectify`: count, Σ cost, Σ reworked quantity, per product.
 //   complaints      `service.complaint` opened in the period by severity; root causes of the
 //                   investigations in the period.

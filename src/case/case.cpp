@@ -272,7 +272,7 @@ Outcome accept(Case::Impl& c, Outcome&& outcome, Accepted& a) {
   if (a.risks) c.risks = std::move(*a.risks);
   c.machine = std::move(a.next);
   detail::append_entry(c, std::move(entry));  // cannot fail: room reserved above
-  detail::apply_deadlines(c, deadlines);  // deadlines started, satisfied or moved by the event
+  detail::apply_deadlines(c, deadlines);      // deadlines started, satisfied or moved by the event
   return std::move(outcome);
 }
 

@@ -19,9 +19,9 @@
 namespace undertake::cli {
 
 /// The store named by --db (or $UNDERTAKE_DB): `sqlite:PATH`, a plain path or `postgresql://...`
-/// (open_store in store.hpp). Error(invalid_argument) when neither is given. With `create` false a store file
-/// that does not exist is Error(not_found) instead of a new empty store: a command that reads or
-/// changes existing cases should not turn a mistyped path into a file.
+/// (open_store in store.hpp). Error(invalid_argument) when neither is given. With `create` false a
+/// store file that does not exist is Error(not_found) instead of a new empty store: a command that
+/// reads or changes existing cases should not turn a mistyped path into a file.
 std::unique_ptr<CaseStore> open_store(const Context& ctx, bool create = true);
 
 /// An engine with the rules directory or policy file `rules` (empty: the built-in policy).

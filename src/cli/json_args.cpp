@@ -34,7 +34,8 @@ std::optional<json::value> parse_within(const std::string& what, std::string_vie
     if (e.kind() != ErrorKind::invalid_json) throw;
     // where() is "<what>:<line>:<column>": keep the place, the option is named by the caller.
     const std::string& place = e.where();
-    why = (place.size() > what.size() ? "at " + place.substr(what.size() + 1) + ": " : "") + e.why();
+    why =
+        (place.size() > what.size() ? "at " + place.substr(what.size() + 1) + ": " : "") + e.why();
     return std::nullopt;
   }
 }
@@ -77,7 +78,8 @@ void merge_set(json::object& target, const std::string& set, const InputLimits& 
   std::optional<json::value> parsed = parse_within(what, text, limits, why);
   // Not JSON: the text itself (--set name=Acme), unless it was meant as an object, an array or a
   // string and is wrong.
-  if (!parsed && !text.empty() && std::string_view("{[\"").find(text.front()) != std::string_view::npos)
+  if (!parsed && !text.empty() &&
+      std::string_view("{[\"").find(text.front()) != std::string_view::npos)
     throw Error(ErrorKind::invalid_argument, what, "not JSON (" + why + ")");
   json::value value = parsed ? std::move(*parsed) : json::value(json::string(text));
   json::object* at = &target;

@@ -138,7 +138,9 @@ TEST_CASE("json_text: numbers beyond double are refused, below it they are zero"
   const Error huge = refusal(R"({"a": [1, 1e400]})");
   CHECK(huge.kind() == ErrorKind::invalid_json);
   CHECK(huge.where() == "doc.json:1:11");
-  CHECK_THAT(huge.why(), Catch::StartsWith("/a/1: a number too large for a double: 1e400 would read as infinity"));
+  CHECK_THAT(
+      huge.why(),
+      Catch::StartsWith("/a/1: a number too large for a double: 1e400 would read as infinity"));
   CHECK(refusal("-1.8e308").kind() == ErrorKind::invalid_json);
   CHECK(refusal("17976931348623159e292").kind() == ErrorKind::invalid_json);  // rounds to inf
   CHECK(parse("1.7976931348623157e308").get_double() == std::numeric_limits<double>::max());

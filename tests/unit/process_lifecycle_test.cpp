@@ -227,10 +227,10 @@ TEST_CASE("suspend and resume return to the exact configuration, in every stage"
     // the same configuration.
     Case restored = engine().restore(d.the_case().snapshot(SnapshotOptions{false}));
     CHECK(restored.snapshot() == d.the_case().snapshot(SnapshotOptions{false}));
-    REQUIRE(restored
-                .fire("case.resume", kBoss, {},
-                      *d.the_case().ledger_head().at + std::chrono::hours(1))
-                .accepted);
+    REQUIRE(
+        restored
+            .fire("case.resume", kBoss, {}, *d.the_case().ledger_head().at + std::chrono::hours(1))
+            .accepted);
     CHECK(restored.state() == before);
     CHECK_FALSE(d.fire(path[stop]).accepted);
     REQUIRE(d.fire("case.resume", kBoss).accepted);

@@ -104,7 +104,7 @@ TEST_CASE("snapshot: versions 1 and 2 are migrated by replaying their ledger", "
   Case c = half_way(engine);
   Case r1 = engine.restore(legacy(c, 1));
   CHECK(r1.snapshot() == c.snapshot());  // written back as version 3, deadlines rebuilt
-  CHECK(r1.deadlines().size() == 3);  // delivery-date, production-plan, progress-meeting
+  CHECK(r1.deadlines().size() == 3);     // delivery-date, production-plan, progress-meeting
   Case r2 = engine.restore(legacy(c, 2));
   CHECK(r2.snapshot() == c.snapshot());
   // A version 2 snapshot whose record does not match its ledger is refused where they differ.
@@ -133,10 +133,9 @@ TEST_CASE("snapshot: a snapshot without its ledger restores from state alone", "
   REQUIRE(!r.ledger().empty());
   CHECK(r.ledger().front().seq == head.at("revision").to_number<std::uint64_t>() + 1);
   const auto& whole = c.ledger();
-  CHECK(std::equal(r.ledger().begin(), r.ledger().end(), whole.end() - r.ledger().size(),
-                   [](const LedgerEntry& a, const LedgerEntry& b) {
-                     return to_json(a) == to_json(b);
-                   }));
+  CHECK(std::equal(
+      r.ledger().begin(), r.ledger().end(), whole.end() - r.ledger().size(),
+      [](const LedgerEntry& a, const LedgerEntry& b) { return to_json(a) == to_json(b); }));
 }
 
 TEST_CASE("snapshot: a suspended case keeps where case.resume returns to", "[snapshot]") {

@@ -507,7 +507,8 @@ TEST_CASE("store: missing, junk, newer and read-only stores fail clearly and cha
   CHECK(error_of([] { open_store("mysql://nowhere"); }).kind() == ErrorKind::invalid_argument);
   e = error_of([] { open_store("postgresql:///erp?host=/nonexistent-undertake"); });
   CHECK(e.kind() == ErrorKind::io);
-  CHECK_THAT(e.what(), Catch::Contains("postgresql store erp") && Catch::Contains("cannot connect"));
+  CHECK_THAT(e.what(),
+             Catch::Contains("postgresql store erp") && Catch::Contains("cannot connect"));
   CHECK(error_of([] { open_store("postgresql:nothing"); }).kind() == ErrorKind::invalid_argument);
   CHECK(error_of([] { open_store("sqlite:"); }).kind() == ErrorKind::invalid_argument);
   CHECK(open_store("sqlite:" + file.path())->list().size() == 1);

@@ -561,7 +561,8 @@ std::optional<RememberedRequest> SqliteCaseStore::remembered(std::string_view ca
   if (!q.step()) return std::nullopt;
   return RememberedRequest{
       std::string(request_id),
-      parse_json(q.text(0), s.case_where(case_id) + " request " + std::string(request_id), s.limits)};
+      parse_json(q.text(0), s.case_where(case_id) + " request " + std::string(request_id),
+                 s.limits)};
 }
 
 void SqliteCaseStore::remember(std::string_view case_id, const RememberedRequest& request) {
