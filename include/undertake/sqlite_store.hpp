@@ -80,7 +80,7 @@ class SqliteCaseStore final : public CaseStore {
   /// `PRAGMA integrity_check` plus the store's own invariants: every case's ledger rows run
   /// 1..revision and follow its hash chain, its worklist rows are those of its head, and the
   /// change feed holds each ledger row exactly once. Returns the problems found (empty: sound).
-  std::vector<std::string> check() const;
+  std::vector<std::string> check() const override;
 
   /// The number of stored cases and ledger entries.
   std::uint64_t case_count() const;
@@ -94,7 +94,7 @@ class SqliteCaseStore final : public CaseStore {
   /// The worklist rows stored for a case, one WorkItem per event (events and their roles in name
   /// order): what inbox() answers from, for comparing with work_items() of the loaded case
   /// (`undertake store check`). Empty when the case has none or is not stored.
-  std::vector<WorkItem> worklist(std::string_view case_id) const;
+  std::vector<WorkItem> worklist(std::string_view case_id) const override;
 
   const std::string& path() const noexcept;
 
