@@ -110,7 +110,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {
     (void)f.store->list();
-    (void)load_ledgers(*f.store);
+    (void)load_ledgers(*f.store, f.engine);
   } catch (const Error&) {
   }
   try {
