@@ -233,7 +233,7 @@ Table quality_table(const json::value& report) {
                       fixed(o.at("count").to_number<double>(), 0),
                       fixed(o.at("share").to_number<double>() * 100, 1) + " %",
                       fixed(o.at("cumulative_share").to_number<double>() * 100, 1) + " %",
-                      o.at("repeat").as_bool() ? "yes" : ""});
+                      o.at("repeat").as_bool() ? "yes" : "no"});
   }
   const auto& total = report.at("inspections").at("total").as_object();
   const auto& rework = report.at("rectifications").as_object();

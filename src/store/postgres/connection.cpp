@@ -84,8 +84,14 @@ void Connection::connect() {
     where_ = std::string("postgresql store ") + (db && *db ? db : "?") + " on " +
              (host && *host ? host : "localhost") + (port && *port ? std::string(":") + port : "");
   }
-  if (PQstatus(conn_) != CONNECTION_OK)
-    throw Error(ErrorKind::io, where_, "cannot connect: " + trimmed(PQerrorMessage(conn_)));
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    // A failed connection is still an allocated PGconn: free it before throwing (a constructor
+    // that throws runs no destructor).
+    std::string why = "cannot connect: " + trimmed(PQerrorMessage(conn_));
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw Error(ErrorKind::io, where_, std::move(why));
+  }
   after_connect();
 }
 
