@@ -222,6 +222,24 @@ namespace undertake::capi {
 
 /// The engine of a handle, or UT_E_INVALID_ARGUMENT.
 EngineState& engine_arg(ut_engine* e);
+
+/// The body of every report over ledgers (ut_engine_kpi, _kpi_people, _quality): checks the
+/// engine and the out pointer, reads the period and the ledgers with the engine's limits, and
+/// gives `report(state, cases, request)` as JSON in *report_json.
+template <class Report>
+int report_call(ut_engine* e, const char* ledgers_json, const char* period_json, char** report_json,
+                Report report) {
+  reset_out(report_json);
+  return guarded([&] {
+    EngineState& s = engine_arg(e);
+    if (!report_json) fail(UT_E_INVALID_ARGUMENT, "report_json: NULL");
+    const InputLimits limits = s.limits();
+    const KpiRequest request = kpi_request_arg(period_json, limits);
+    const std::vector<CaseLedger> cases = ledgers_arg(ledgers_json, limits);
+    *report_json = dup_json(report(s, cases, request));
+    return UT_OK;
+  });
+}
 ut_case& case_arg(ut_case* c);
 /// The store of a handle, or UT_E_INVALID_ARGUMENT.
 CaseStore& store_arg(ut_store* s);

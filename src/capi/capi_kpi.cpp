@@ -179,17 +179,12 @@ int ut_engine_register_kpi(ut_engine* e, const char* kpi_id, const char* definit
 
 int ut_engine_kpi(ut_engine* e, const char* ledgers_json, const char* period_json,
                   char** report_json) {
-  reset_out(report_json);
-  return guarded([&] {
-    EngineState& s = engine_arg(e);
-    if (!report_json) fail(UT_E_INVALID_ARGUMENT, "report_json: NULL");
-    const InputLimits limits = s.limits();
-    const KpiRequest request = kpi_request_arg(period_json, limits);
-    const std::vector<CaseLedger> cases = ledgers_arg(ledgers_json, limits);
-    CallGuard guard(s);  // host calculators may run
-    *report_json = dup_json(kpi_report(s, cases, request));
-    return UT_OK;
-  });
+  return report_call(
+      e, ledgers_json, period_json, report_json,
+      [](EngineState& s, const std::vector<CaseLedger>& cases, const KpiRequest& request) {
+        CallGuard guard(s);  // host calculators may run
+        return kpi_report(s, cases, request);
+      });
 }
 
 }  // extern "C"
