@@ -11,6 +11,7 @@
 // threads at once.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -26,7 +27,7 @@
 #include "undertake/rules.hpp"
 #include "undertake/timestamp.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 /// Whether `stage` (Case::stage(), a stored case's stage column) is one the process ends in:
 /// `Closed`, `Rejected` or `Cancelled`. The machine's one statement of it.
@@ -185,4 +186,4 @@ class Case {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -67,6 +67,7 @@
 // closed: a deadline is never silently not started or not satisfied).
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/value.hpp>
 
 #include <cstdint>
@@ -77,7 +78,7 @@
 
 #include "undertake/timestamp.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 /// Where a pending deadline stands at an instant.
 enum class DeadlineStatus : std::uint8_t {
@@ -138,4 +139,4 @@ std::vector<std::string> check_deadlines(const boost::json::value& part, std::st
                                          const std::vector<std::string>& roles = {},
                                          const std::vector<std::string>& routes = {});
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -67,6 +67,7 @@
 // Thread safety: a compiled table is immutable and may be evaluated from many threads at once.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -78,7 +79,7 @@
 
 #include "undertake/jsonlogic.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 enum class HitPolicy { unique, first, priority, any, collect, rule_order };
 /// "UNIQUE", "FIRST", "PRIORITY", "ANY", "COLLECT", "RULE ORDER".
@@ -187,4 +188,4 @@ class DecisionTable {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

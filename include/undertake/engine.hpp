@@ -6,6 +6,7 @@
 // before loading the policy that uses them.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -23,7 +24,7 @@
 #include "undertake/policy.hpp"
 #include "undertake/rules.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 namespace detail {
 class LimitsSlot;
@@ -157,4 +158,4 @@ class Engine {
 /// Reads a policy from a path: a rules directory, or a JSON file holding a single policy document.
 PolicySource policy_source_from_path(const std::string& path);
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

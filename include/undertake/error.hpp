@@ -4,10 +4,11 @@
 // can show it to a person unchanged. The C API turns it into a status code and ut_last_error().
 #pragma once
 
+#include "undertake/config.hpp"
 #include <stdexcept>
 #include <string>
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 enum class ErrorKind {
   invalid_argument,  ///< a caller passed something unusable (unknown case id, bad actor, ...)
@@ -44,4 +45,4 @@ class Error : public std::runtime_error {
   std::string why_;
 };
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -4,12 +4,13 @@
 // (dispatch, ledgers, KPIs) never compare strings; hosts and rule files use the names.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 // X(identifier, "name") — the order is the order of the process and is part of no contract.
 #define UNDERTAKE_EVENTS(X)                               \
@@ -87,4 +88,4 @@ constexpr std::string_view event_name(EventId id) noexcept {
 /// The event with that name, or nothing for a name outside the vocabulary.
 std::optional<EventId> event_from_name(std::string_view name) noexcept;
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -6,6 +6,7 @@
 // here, beside the policy, and not in the rule language (rules.hpp) that a policy is written in.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <map>
 #include <memory>
 #include <string>
@@ -17,7 +18,7 @@
 #include "undertake/risk.hpp"
 #include "undertake/rules.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 /// The custom rules and operators a policy may reference, owned by an engine (no global state).
 class Extensions {
@@ -51,4 +52,4 @@ class Extensions {
   std::vector<std::shared_ptr<const KpiCalculator>> kpi_calculators_;
 };
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -23,6 +23,7 @@
 //     (ErrorKind::limit_exceeded, naming the limit).
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/value.hpp>
 
 #include <string>
@@ -31,7 +32,7 @@
 #include "undertake/error.hpp"
 #include "undertake/limits.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 /// Parses one JSON text. `where` names it in errors ("payload", a file's path, ...). Text that is
 /// not JSON, a duplicate key or a number beyond double throw an Error of kind `invalid`
@@ -47,4 +48,4 @@ boost::json::value parse_json(std::string_view text, const InputLimits& limits,
 boost::json::value read_json_file(const std::string& path, const InputLimits& limits,
                                   ErrorKind invalid = ErrorKind::invalid_json);
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

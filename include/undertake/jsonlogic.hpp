@@ -10,6 +10,7 @@
 // evaluated from many threads at once. A Trace is owned by one evaluation.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/value.hpp>
 
 #include <cstddef>
@@ -23,7 +24,8 @@
 
 #include "undertake/error.hpp"
 
-namespace undertake::jsonlogic {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic {
 
 /// Bounds on one evaluation, so a hostile or mistaken rule gives an error instead of a stack
 /// overflow or a hang. Exceeding one throws Error(ErrorKind::limit_exceeded).
@@ -127,4 +129,5 @@ class Rule {
 /// JsonLogic truthiness: false for false, null, 0, NaN, "" and []; true otherwise (including {}).
 bool truthy(const boost::json::value& v) noexcept;
 
-}  // namespace undertake::jsonlogic
+}  // namespace jsonlogic
+UNDERTAKE_END_NAMESPACE

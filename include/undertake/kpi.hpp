@@ -122,6 +122,7 @@
 // threads; KPI calculators must be immutable too.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/value.hpp>
 
 #include <array>
@@ -138,7 +139,7 @@
 #include "undertake/ledger.hpp"
 #include "undertake/timestamp.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 /// A reporting period: the instants t with from ≤ t < until.
 struct Period {
@@ -428,4 +429,4 @@ KpiReport compute_kpi_report(const KpiCatalogue& catalogue, const std::vector<Ca
 std::vector<CaseLedger> case_ledgers_from_json(const boost::json::value& json,
                                                std::string_view where);
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -6,6 +6,7 @@
 // computed from ledgers alone.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -19,7 +20,7 @@
 #include "undertake/events.hpp"
 #include "undertake/timestamp.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 /// Who fires an event: an authenticated person (the host authenticates; the engine authorises by
 /// role). JSON: `{ "id": "wang", "roles": ["market"] }`.
@@ -84,4 +85,4 @@ struct CaseLedger {
 boost::json::value to_json(const CaseLedger& ledger);
 CaseLedger case_ledger_from_json(const boost::json::value& json, std::string_view where);
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

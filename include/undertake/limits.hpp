@@ -11,11 +11,12 @@
 // that breaks the identifier rules below is refused with a message naming the limit.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 struct InputLimits {
   /// One JSON text read: a payload, a requirement form, a snapshot, a ledger row, a policy file.
@@ -60,4 +61,4 @@ bool valid_utf8(std::string_view text) noexcept;
 /// say "<what>: <problem>"), or an empty string. `text` may be cut at max_id_bytes + 1 bytes.
 std::string identifier_problem(std::string_view text, const InputLimits& limits);
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -34,6 +34,7 @@
 // each role the person acted in, highest score first, ties by id.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/value.hpp>
 
 #include <cstdint>
@@ -46,7 +47,7 @@
 #include "undertake/ledger.hpp"
 #include "undertake/people_definition.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 class Engine;
 
@@ -95,4 +96,4 @@ struct PeopleScorecard {
 PeopleScorecard compute_people_scorecard(const Engine& engine, const std::vector<CaseLedger>& cases,
                                          Period period);
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -2,6 +2,7 @@
 // §四(二)2): the policy's part of undertake/people.hpp, read and checked when a policy loads.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/value.hpp>
 
 #include <cstddef>
@@ -11,7 +12,7 @@
 
 #include "undertake/kpi.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 /// The measure ids of the scorecard (undertake/people.hpp gives their formulas).
 namespace person_measure {
@@ -44,4 +45,4 @@ const std::vector<std::string>& person_measure_ids();
 PeopleScorecardDefinition people_definition_from_json(const boost::json::value* people,
                                                       std::string_view file);
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

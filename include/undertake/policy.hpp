@@ -6,6 +6,7 @@
 // immutable afterwards, so one policy serves every case and thread at once.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -20,7 +21,7 @@
 #include "undertake/extensions.hpp"
 #include "undertake/rules.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 namespace detail {
 struct PolicyData;
@@ -116,4 +117,4 @@ class Policy {
   std::unique_ptr<detail::PolicyData> data_;
 };
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -33,6 +33,7 @@
 // at the next tick.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -42,7 +43,7 @@
 
 #include "undertake/store.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 struct PostgresOptions {
   /// Where the tables live: created when missing and put first on the search path. Empty: the
@@ -116,4 +117,4 @@ inline constexpr int kPostgresSchemaVersion = 1;
 std::unique_ptr<PostgresCaseStore> open_postgres_store(const std::string& conninfo,
                                                        PostgresOptions options = {});
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

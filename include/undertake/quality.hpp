@@ -19,6 +19,7 @@
 // Counts with no data are 0 and rates null, never NaN.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/value.hpp>
 
 #include <string>
@@ -27,7 +28,7 @@
 #include "undertake/kpi.hpp"
 #include "undertake/ledger.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 /// The quality report as JSON: `{period, cases, inspections: {total: {count, passed, pass_rate,
 /// quantity, quantity_passed, yield}, by_product: {name: {...}}, by_month: {"2026-01": {...}}},
@@ -42,4 +43,4 @@ boost::json::value compute_quality_report(const std::vector<CaseLedger>& cases, 
 /// and complaints.
 std::string quality_report_text(const boost::json::value& report);
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -16,6 +16,7 @@
 // ScorerRegistry may be read from many threads once it is set up. A RiskRegister is a plain value.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -32,7 +33,7 @@
 #include "undertake/error.hpp"
 #include "undertake/ledger.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 // ---------------------------------------------------------------------------------------------
 // Vocabulary
@@ -261,4 +262,4 @@ class ScorerRegistry {
   std::vector<std::pair<std::string, std::shared_ptr<const RiskScorer>>> scorers_;
 };
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -39,6 +39,7 @@
 // `event` {name, at}, `actor`, `state` and `payload`, which the runner fills in from the test.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/value.hpp>
 
 #include <cstddef>
@@ -49,7 +50,7 @@
 
 #include "undertake/policy.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 struct RuleTestResult {
   std::string file;
@@ -92,4 +93,4 @@ class RuleTestRunner {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -6,6 +6,7 @@
 // host through the C API) and referenced from rules/ files by name.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -19,7 +20,7 @@
 #include "undertake/jsonlogic.hpp"
 #include "undertake/ledger.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 /// What a rule that does not hold does to the event. A rule that cannot be evaluated at all (an
 /// error, a limit, an exception from host code) refuses the event whatever its severity.
@@ -87,4 +88,4 @@ struct GateDecision {
   static GateDecision from_json(const boost::json::value& json, std::string_view where);
 };
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -17,6 +17,7 @@
 // never wait for writers and see everything committed before they began.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <functional>
 #include <memory>
 #include <string>
@@ -24,7 +25,7 @@
 
 #include "undertake/store.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 struct SqliteOptions {
   /// How hard a commit waits for the disk. `full` (default): fsync of the WAL at every commit —
@@ -110,4 +111,4 @@ inline constexpr int kSqliteSchemaVersion = 2;
 std::unique_ptr<SqliteCaseStore> open_sqlite_store(const std::string& path,
                                                    SqliteOptions options = {});
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -37,6 +37,7 @@
 //   for (const Change& ch : store->changes(last_position, 100)) notify(ch);
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -55,7 +56,7 @@
 #include "undertake/limits.hpp"
 #include "undertake/timestamp.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 class Engine;
 struct VerifyReport;
@@ -323,4 +324,4 @@ VerifyReport verify_stored(const CaseStore& store, const Engine& engine, std::st
 /// is wrong (`undertake store check`).
 std::vector<std::string> check_store(const CaseStore& store, const Engine& engine);
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -5,6 +5,7 @@
 // and read as ISO-8601 (`2026-03-02` or `2026-03-02T09:00:00Z`, optional fraction and offset).
 #pragma once
 
+#include "undertake/config.hpp"
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -12,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 /// A UTC instant with millisecond resolution.
 using Timestamp = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
@@ -52,4 +53,4 @@ std::string format_iso8601_date(Timestamp at);
 /// Fractional days from `from` to `to` (negative when `to` is earlier).
 double days_between(Timestamp from, Timestamp to) noexcept;
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -19,7 +19,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 bool stage_is_cancellable(std::string_view stage) {
@@ -226,7 +226,7 @@ Outcome accept(Case::Impl& c, Outcome&& outcome, Accepted& a) {
   entry.payload = a.facts.take_payload();
   a.context.forget_payload();
 
-  detail::RecordChange change(c.record());
+  detail::RecordChange change(c.record_object());
   try {
     detail::apply_to_record(a.event, entry.payload, a.actor, a.when, c.machine.stage(), policy,
                             change);
@@ -252,7 +252,7 @@ Outcome accept(Case::Impl& c, Outcome&& outcome, Accepted& a) {
     }
   }
 
-  detail::StagedChange staged(change, c.record());
+  detail::StagedChange staged(change, c.record_object());
   detail::DeadlinePlan deadlines;
   try {
     a.next.settle(a.context);  // completion transitions read the record as the event leaves it
@@ -398,7 +398,7 @@ bool Case::ledger_complete() const noexcept {
   return impl_->ledger_complete;
 }
 const json::object& Case::record() const noexcept {
-  return impl_->record();
+  return impl_->record_object();
 }
 
 bool Case::in(std::string_view path) const {
@@ -467,7 +467,8 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
                        outcome.event + "; permitted roles: " + join(policy.roles_for(*event)));
   if (auto problem = detail::check_storable(c, payload, actor); !problem.message.empty())
     return refused(std::move(outcome), problem.kind, outcome.event + ": " + problem.message);
-  if (std::string problem = detail::validate_payload(*event, payload, c.record(), actor, policy);
+  if (std::string problem =
+          detail::validate_payload(*event, payload, c.record_object(), actor, policy);
       !problem.empty())
     return refused(std::move(outcome), "invalid_payload", outcome.event + ": " + problem);
   // Risk updates are validated whole on a copy of the register: all risks or none.
@@ -483,8 +484,9 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
 
   char when_text[kIso8601MaxLength];  // no allocation: only string_views of it are passed on
   const std::string_view when(when_text, format_iso8601(at, when_text));
-  EventFacts facts(c.record(), c.facts_storage, *event, std::move(payload), actor, when, before);
-  CaseContext context(policy, c.world, &facts.payload(), c.limits);
+  EventFacts facts(c.record_object(), c.facts_storage, *event, std::move(payload), actor, when,
+                   before);
+  CaseContext context(policy, c.record, &facts.payload(), c.limits);
 
   detail::ProcessMachine next = c.machine;
   try {
@@ -495,7 +497,7 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
     return refused(std::move(outcome), "rule_error", outcome.event + ": " + f.message, f.rule);
   }
 
-  outcome.gate = policy.decide(*event, c.world, actor, c.limits);
+  outcome.gate = policy.decide(*event, c.record, actor, c.limits);
   add_gate_reasons(outcome, policy, *event);
   if (outcome.gate.verdict != Verdict::allowed) {
     outcome.accepted = false;
@@ -508,7 +510,7 @@ Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor
 std::vector<AvailableEvent> Case::available(const Actor& actor) const {
   const Impl& c = *impl_;
   std::vector<AvailableEvent> events;
-  CaseContext context(*c.policy, c.world, nullptr, c.limits);
+  CaseContext context(*c.policy, c.record, nullptr, c.limits);
   context.probe = true;
   for (std::size_t i = 0; i < kEventCount; ++i) {
     const auto event = static_cast<EventId>(i);
@@ -520,4 +522,4 @@ std::vector<AvailableEvent> Case::available(const Actor& actor) const {
   return events;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

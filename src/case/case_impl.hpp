@@ -19,7 +19,7 @@
 #include "undertake/policy.hpp"
 #include "undertake/risk.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace detail {
 
 /// The engine's input limits as the engine and its cases read them: Engine::set_limits may
@@ -68,8 +68,8 @@ struct SnapshotBytes {
 struct Case::Impl {
   std::string id;
   std::shared_ptr<const Policy> policy;
-  boost::json::object data;  ///< the requirement form as created (replay starts from it)
-  boost::json::value world;  ///< the record: an object of the facts rules read
+  boost::json::object data;   ///< the requirement form as created (replay starts from it)
+  boost::json::value record;  ///< the record: an object of the facts rules read
   detail::ProcessMachine machine;
   RiskRegister risks;  ///< the risk register (policy §六), scored into record()["risk"]
   /// The entries held: the whole ledger, or, for a case restored from a snapshot without its
@@ -97,8 +97,8 @@ struct Case::Impl {
   /// The engine's listener slot (read atomically: the engine may replace the listener).
   std::shared_ptr<std::shared_ptr<const std::function<void(const Case&, const Outcome&)>>> listener;
 
-  boost::json::object& record() { return world.get_object(); }
-  const boost::json::object& record() const { return world.get_object(); }
+  boost::json::object& record_object() { return record.get_object(); }
+  const boost::json::object& record_object() const { return record.get_object(); }
 };
 
 namespace detail {
@@ -199,4 +199,4 @@ boost::json::value initial_record(const std::string& case_id, const boost::json:
 void add_event_facts(EventId event, const boost::json::object& payload, boost::json::object& facts);
 
 }  // namespace detail
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -12,7 +12,8 @@
 
 namespace json = boost::json;
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 namespace {
 
 enum class Type {
@@ -490,4 +491,5 @@ std::string validate_payload(EventId event, const json::object& payload, const j
   }
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

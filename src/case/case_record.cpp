@@ -11,7 +11,8 @@
 
 namespace json = boost::json;
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 namespace {
 
 double number(const json::value& v) {
@@ -521,4 +522,5 @@ void apply_to_record(EventId event, const json::object& payload, const Actor& ac
   }
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

@@ -10,7 +10,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 [[noreturn]] void damaged(const std::string& path, const std::string& why) {
@@ -145,7 +145,7 @@ json::value detail::snapshot_of(const Case::Impl& c, bool with_ledger) {
   if (auto resume = c.machine.resume_configuration(); !resume.empty())
     o["resume_state"] = strings_json(resume);
   o["data"] = c.data;
-  o["record"] = c.world;
+  o["record"] = c.record;
   o["risk_register"] = c.risks.to_json();
   o["deadlines"] = detail::deadlines_json(c);
   o["ledger_head"] = head_json(c.head);
@@ -220,8 +220,8 @@ void restore_sealed(Case::Impl& c, const json::object& o, json::object* movable)
   }
   // Last, when nothing can fail any more: a snapshot given up by the caller is taken apart only
   // when the case is restored.
-  c.world = movable ? std::move(movable->at("record")) : record;
+  c.record = movable ? std::move(movable->at("record")) : record;
 }
 
 }  // namespace detail
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

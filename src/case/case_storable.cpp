@@ -25,7 +25,8 @@
 
 namespace json = boost::json;
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 namespace {
 
 constexpr std::size_t kEventSlack = 16 * 1024;  // stamps, counters, computed fields of one event
@@ -219,4 +220,5 @@ void restored_snapshot_bytes(Case::Impl& c, std::size_t snapshot_bytes) {
   s.counted = c.ledger.size();
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

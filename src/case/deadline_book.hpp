@@ -20,7 +20,8 @@
 #include "undertake/ledger.hpp"
 #include "undertake/policy.hpp"
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 struct DeadlineSpan {
   std::chrono::milliseconds length{0};
@@ -120,4 +121,5 @@ void notify(const Case& c, const ListenerSlot& slot, const std::vector<Outcome>&
 /// The pending deadlines as the snapshot stores them.
 boost::json::value deadlines_json(const Case::Impl& c);
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

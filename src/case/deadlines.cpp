@@ -19,7 +19,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 using detail::DeadlineRule;
@@ -593,7 +593,7 @@ void plan_deadlines(Case::Impl& c, const LedgerEntry& e, DeadlinePlan& plan) {
     if (!t.route.empty()) {
       bool selected = false;
       try {
-        selected = c.policy->route(t.route, c.world, c.limits);
+        selected = c.policy->route(t.route, c.record, c.limits);
       } catch (...) {
         throw RuleFailure{"deadline " + r.id,
                           "deadline " + r.id + ": route " + t.route +
@@ -602,9 +602,9 @@ void plan_deadlines(Case::Impl& c, const LedgerEntry& e, DeadlinePlan& plan) {
       if (!selected) return false;
     }
     if (!t.when) return true;
-    if (!facts) facts.emplace(c.record(), e);
+    if (!facts) facts.emplace(c.record_object(), e);
     try {
-      return t.when->test(c.world, c.limits);
+      return t.when->test(c.record, c.limits);
     } catch (...) {
       throw RuleFailure{"deadline " + r.id,
                         "deadline " + r.id + ": the " + which +
@@ -639,7 +639,7 @@ void apply_deadlines(Case::Impl& c, DeadlinePlan& plan) noexcept {
     if (step.satisfied) {
       if (r.repeat_every.set) {
         for (auto& p : book.pending)
-          if (matches(p)) begin(r, p, e, c.world, true);
+          if (matches(p)) begin(r, p, e, c.record, true);
       } else {
         book.pending.erase(std::remove_if(book.pending.begin(), book.pending.end(), matches),
                            book.pending.end());
@@ -660,7 +660,7 @@ void apply_deadlines(Case::Impl& c, DeadlinePlan& plan) noexcept {
         book.pending.push_back(std::move(candidate));  // room reserved by plan_deadlines
         it = book.pending.end() - 1;
       }
-      begin(r, *it, e, c.world, false);
+      begin(r, *it, e, c.record, false);
     }
   }
   if (c.machine.terminated()) {
@@ -671,7 +671,7 @@ void apply_deadlines(Case::Impl& c, DeadlinePlan& plan) noexcept {
   if (book.rules)
     for (auto& p : book.pending)
       if (const DeadlineRule* r = rule_of(*book.rules, p.id); r && !r->date.empty()) {
-        p.due = record_due(*r, c.world);
+        p.due = record_due(*r, c.record);
         refresh(*r, p);
       }
 }
@@ -817,4 +817,4 @@ void Case::announce(const TickResult& result) const {
   detail::notify(*this, impl_->listener, detail::escalation_notices(*impl_, result));
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

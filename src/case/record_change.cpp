@@ -5,7 +5,8 @@
 
 namespace json = boost::json;
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 std::size_t RecordChange::index_of(std::size_t section, std::string_view key) const noexcept {
   std::size_t i = 0;
@@ -168,4 +169,5 @@ void RecordChange::commit(json::object& record) noexcept {
     if (entries_[i].removed) record.erase(entries_[i].key);
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

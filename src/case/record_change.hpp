@@ -2,6 +2,7 @@
 // touches and put in place by swaps: what gives fire() its strong guarantee.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json.hpp>
 
 #include <array>
@@ -9,7 +10,8 @@
 #include <optional>
 #include <string_view>
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 /// What an accepted event changes in the record, built before anything of the case changes. Only
 /// what the event touches is copied, on first use, and changed on the copy: a key of a top-level
@@ -132,4 +134,5 @@ class StagedChange {
   bool committed_ = false;
 };
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

@@ -8,7 +8,8 @@
 
 namespace json = boost::json;
 
-namespace undertake::sim {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace sim {
 namespace {
 
 using ms = std::chrono::milliseconds;
@@ -620,4 +621,5 @@ std::optional<Action> OrderScript::plan(const Case& c, Timestamp t, Chooser& ch)
   return std::nullopt;
 }
 
-}  // namespace undertake::sim
+}  // namespace sim
+UNDERTAKE_END_NAMESPACE

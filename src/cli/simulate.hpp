@@ -21,7 +21,8 @@
 #include "undertake/ledger.hpp"
 #include "undertake/timestamp.hpp"
 
-namespace undertake::sim {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace sim {
 
 /// Where the randomness comes from.
 class Chooser {
@@ -151,4 +152,5 @@ struct Staff {
   static const Actor& manager(int i = 0);
 };
 
-}  // namespace undertake::sim
+}  // namespace sim
+UNDERTAKE_END_NAMESPACE

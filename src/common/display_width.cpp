@@ -3,7 +3,8 @@
 
 #include <utf8proc.h>
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 std::size_t display_width(std::string_view text) {
   const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
@@ -36,4 +37,5 @@ std::string pad(std::string_view text, std::size_t columns, Align align) {
   return out;
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

@@ -9,11 +9,13 @@
 // machine, also where no UTF-8 locale is installed (wcswidth would need one, set globally).
 #pragma once
 
+#include "undertake/config.hpp"
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 /// Terminal columns `text` (UTF-8) takes. A byte that is not valid UTF-8 counts one column.
 std::size_t display_width(std::string_view text);
@@ -24,4 +26,5 @@ enum class Align { left, right };
 /// columns wide; unchanged when it is already that wide or wider.
 std::string pad(std::string_view text, std::size_t columns, Align align = Align::left);
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

@@ -1,6 +1,6 @@
 #include "undertake/error.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 const char* error_kind_name(ErrorKind kind) noexcept {
   switch (kind) {
@@ -28,4 +28,4 @@ const char* error_kind_name(ErrorKind kind) noexcept {
   return "unknown";
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

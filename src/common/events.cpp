@@ -1,6 +1,6 @@
 #include "undertake/events.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 std::optional<EventId> event_from_name(std::string_view name) noexcept {
   // 51 names: a linear scan costs less than hashing at this size and needs no static table.
@@ -9,4 +9,4 @@ std::optional<EventId> event_from_name(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -3,7 +3,8 @@
 #include <exception>
 #include <new>
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 std::string current_exception_text() {
   try {
@@ -17,4 +18,5 @@ std::string current_exception_text() {
   }
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

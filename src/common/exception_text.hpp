@@ -2,9 +2,11 @@
 // risk scorers) may throw anything, and a refusal must still say what went wrong.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <string>
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 /// Call inside a catch block only. Returns the text of the exception being handled: what() of a
 /// std::exception, a fixed sentence for anything else. Rethrows std::bad_alloc: running out of
@@ -12,4 +14,5 @@ namespace undertake::detail {
 /// an answer (fire() then throws it, changing nothing; the C API returns UT_E_NO_MEMORY).
 std::string current_exception_text();
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

@@ -2,6 +2,7 @@
 // "<file>: <JSON path>: <why>", so `undertake check` can list every problem at once.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json.hpp>
 
 #include <initializer_list>
@@ -11,7 +12,8 @@
 
 #include "common/json_pointer.hpp"
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 class JsonChecker {
  public:
@@ -97,4 +99,5 @@ class JsonChecker {
   std::vector<std::string>& problems_;
 };
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

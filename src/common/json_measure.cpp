@@ -9,7 +9,8 @@
 
 namespace json = boost::json;
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 namespace {
 
 // Boost.JSON writes a double in at most this many characters (detail::max_number_chars).
@@ -169,4 +170,5 @@ JsonMeasure measure_json(const json::object& o, unsigned max_depth, std::string_
   return walk(nullptr, &root, max_depth, where, style);
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

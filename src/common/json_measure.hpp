@@ -4,6 +4,7 @@
 // host can build: it keeps its own stack and stops at the depth it is allowed.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -11,7 +12,8 @@
 #include <string>
 #include <string_view>
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 struct JsonMeasure {
   enum class Problem {
@@ -48,4 +50,5 @@ JsonMeasure measure_json(const boost::json::object& o, unsigned max_depth, std::
 /// The length of `s` as a JSON string literal, quotes and escapes included.
 std::size_t json_string_bytes(std::string_view s) noexcept;
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

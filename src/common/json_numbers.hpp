@@ -3,6 +3,7 @@
 // (common/json_measure.hpp), without recursion.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/value.hpp>
 
 #include <cmath>
@@ -11,7 +12,8 @@
 #include <optional>
 #include <string>
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 /// The value as a whole number: an int64, a uint64 that fits, or a double with no fraction
 /// (below 9e15, where doubles are still exact). Nothing otherwise.
@@ -30,4 +32,5 @@ inline std::optional<std::int64_t> as_integer(const boost::json::value& v) noexc
   return std::nullopt;
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

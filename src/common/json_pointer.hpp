@@ -2,10 +2,12 @@
 // "/gates/contract.sign".
 #pragma once
 
+#include "undertake/config.hpp"
 #include <string>
 #include <string_view>
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 /// Appends "/<key>" to `path`, with "~" written "~0" and "/" written "~1", so that a path can be
 /// followed in an editor and a key holding "/" stays one step.
@@ -21,4 +23,5 @@ inline void append_pointer_token(std::string& path, std::string_view key) {
   }
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

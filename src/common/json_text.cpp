@@ -20,7 +20,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace detail {
 
 std::optional<double> exact_double(std::string_view characters, double approximate) noexcept {
@@ -249,4 +249,4 @@ json::value read_json_file(const std::string& path, const InputLimits& limits, E
   return parse_json(text, limits, path, invalid);
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

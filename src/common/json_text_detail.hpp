@@ -1,6 +1,7 @@
 // The inside of json_text.cpp that its error path (json_text_locate.cpp) shares.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse_options.hpp>
@@ -11,7 +12,8 @@
 #include <string>
 #include <string_view>
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 /// The double that the characters of a JSON number denote, correctly rounded (std::from_chars).
 /// `approximate` is Boost.JSON's reading of the same characters: it tells a number too large for
@@ -45,4 +47,5 @@ std::optional<LocatedProblem> locate_problem(std::string_view text,
 /// "LINE:COLUMN" of a byte offset, both from 1; the column counts UTF-8 characters.
 std::string line_column(std::string_view text, std::size_t offset);
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

@@ -14,7 +14,8 @@
 
 namespace json = boost::json;
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 namespace {
 
 // One open object or array: where the parser is in it.
@@ -151,4 +152,5 @@ std::optional<LocatedProblem> locate_problem(std::string_view text,
   return std::move(parser.handler().problem);
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

@@ -9,7 +9,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 [[noreturn]] void fail(std::string_view where, std::string why) {
@@ -170,4 +170,4 @@ CaseLedger case_ledger_from_json(const json::value& value, std::string_view wher
   return ledger;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

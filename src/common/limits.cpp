@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 std::string limits_problem(const InputLimits& limits) {
   if (limits.max_json_depth < InputLimits::kMinJsonDepth ||
@@ -71,4 +71,4 @@ std::string identifier_problem(std::string_view text, const InputLimits& limits)
   return {};
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

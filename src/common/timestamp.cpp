@@ -7,7 +7,7 @@
 
 #include <date/date.h>
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 bool read_digits(std::string_view s, std::size_t pos, std::size_t count, int& out) noexcept {
@@ -147,4 +147,4 @@ double days_between(Timestamp from, Timestamp to) noexcept {
   return static_cast<double>((to - from).count()) / 86'400'000.0;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -9,7 +9,8 @@
 
 #include "process/process_machine.hpp"
 
-namespace undertake::diagram {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace diagram {
 namespace {
 
 struct StageInfo {
@@ -567,4 +568,5 @@ std::string render(Format format, const Highlight* highlight) {
                                    : DotWriter(highlight).write();
 }
 
-}  // namespace undertake::diagram
+}  // namespace diagram
+UNDERTAKE_END_NAMESPACE

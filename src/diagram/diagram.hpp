@@ -18,7 +18,8 @@
 #include "undertake/case.hpp"
 #include "undertake/ledger.hpp"
 
-namespace undertake::diagram {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace diagram {
 
 enum class Format { mermaid, dot };
 std::optional<Format> format_from_name(std::string_view name) noexcept;
@@ -58,4 +59,5 @@ Highlight highlight(const Case& c);
 /// The diagram text; with a highlight, the case's position and path are marked.
 std::string render(Format format, const Highlight* highlight = nullptr);
 
-}  // namespace undertake::diagram
+}  // namespace diagram
+UNDERTAKE_END_NAMESPACE

@@ -15,7 +15,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 [[noreturn]] void damaged(const std::string& path, const std::string& why) {
@@ -186,8 +186,8 @@ Case Engine::make_case(std::string id, json::object data,
   detail::check_new_case(*impl);  // before anything reads or copies the form
   if (std::string problem = detail::validate_requirement_form(impl->data, "data"); !problem.empty())
     throw Error(ErrorKind::invalid_argument, "case " + impl->id, problem);
-  impl->world = detail::initial_record(impl->id, impl->data);
-  impl->world.get_object()["risk"] = impl->policy->assess_risks(RiskRegister{}).to_json();
+  impl->record = detail::initial_record(impl->id, impl->data);
+  impl->record.get_object()["risk"] = impl->policy->assess_risks(RiskRegister{}).to_json();
   impl->seal = seal();
   impl->base = detail::genesis_of(*impl);  // the form checked first: the seal reads it
   detail::check_new_case_size(*impl);      // measures the sealed snapshot
@@ -377,7 +377,7 @@ Case Engine::restore_from(const json::value& snapshot, json::object* movable) co
   json::value expected_state = json::value_from(c.state());
   std::string diff = first_difference(field(o, "state", "/state"), expected_state, "/state");
   if (!diff.empty()) damaged(diff, "does not match the state its ledger leads to");
-  diff = first_difference(field(o, "record", "/record"), c.impl_->world, "/record");
+  diff = first_difference(field(o, "record", "/record"), c.impl_->record, "/record");
   if (!diff.empty()) damaged(diff, "does not match the record its ledger leads to");
   if (h.format_version >= 2) {  // version 1 has no deadlines: the replay rebuilt them (migration)
     diff = first_difference(field(o, "deadlines", "/deadlines"), detail::deadlines_json(*c.impl_),
@@ -487,4 +487,4 @@ json::value VerifyReport::to_json() const {
       {"case_id", case_id}, {"revision", revision}, {"ok", ok()}, {"problems", std::move(list)}};
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

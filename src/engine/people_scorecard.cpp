@@ -15,7 +15,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 // What the ledgers say about one person.
@@ -347,4 +347,4 @@ std::string PeopleScorecard::to_text() const {
   return out.str();
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -10,7 +10,8 @@
 
 namespace json = boost::json;
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 namespace {
 
 // Buffers small writes so a digest sink sees few large updates.
@@ -244,4 +245,5 @@ std::string canonical_json(const json::value& value) {
   return std::move(sink.text);
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

@@ -10,6 +10,7 @@
 // int64/uint64 written exactly. In the spirit of RFC 8785 (JCS), not byte-identical to it.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -18,7 +19,8 @@
 #include <string>
 #include <string_view>
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 /// Where canonical bytes go: a string, a digest, ...
 class ByteSink {
@@ -39,4 +41,5 @@ void write_canonical_string(std::string_view text, ByteSink& sink);
 /// The canonical form as a string (tests, tools).
 std::string canonical_json(const boost::json::value& value);
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

@@ -14,7 +14,8 @@
 
 namespace json = boost::json;
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 namespace {
 
 // Domain separation: the three kinds of thing sealed never hash the same bytes.
@@ -211,4 +212,5 @@ std::optional<Digest> digest_from_hex(std::string_view hex) noexcept {
   return d;
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

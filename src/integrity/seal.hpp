@@ -20,7 +20,8 @@
 
 #include "undertake/ledger.hpp"
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 using Digest = std::array<std::uint8_t, 32>;
 
@@ -61,4 +62,5 @@ class Seal {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

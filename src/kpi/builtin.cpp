@@ -14,7 +14,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 constexpr std::string_view kBuiltinIds[kBuiltinKpiCount] = {
@@ -524,4 +524,4 @@ std::optional<double> BuiltinKpiCalculator::compute(const std::vector<const Case
   return extractor.totals().value(kpi_);
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

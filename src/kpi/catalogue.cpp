@@ -13,7 +13,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 KpiCalculator::~KpiCalculator() = default;
 
@@ -415,4 +415,4 @@ const KpiCatalogue& KpiCatalogue::defaults() {
   return catalogue;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

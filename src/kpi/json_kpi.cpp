@@ -11,7 +11,8 @@
 
 namespace json = boost::json;
 
-namespace undertake::kpi_detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace kpi_detail {
 namespace {
 
 enum class Aggregate : std::uint8_t { sum, mean, min, max, count, ratio };
@@ -167,4 +168,5 @@ std::shared_ptr<const KpiCalculator> make_json_kpi(std::string id, const json::v
                                    std::move(numerator), std::move(denominator));
 }
 
-}  // namespace undertake::kpi_detail
+}  // namespace kpi_detail
+UNDERTAKE_END_NAMESPACE

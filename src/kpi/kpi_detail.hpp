@@ -15,7 +15,8 @@
 
 #include "undertake/kpi.hpp"
 
-namespace undertake::kpi_detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace kpi_detail {
 
 /// A finite JSON number as a double (int64, uint64 or double), else false.
 inline bool number_of(const boost::json::value& v, double& out) noexcept {
@@ -108,4 +109,5 @@ std::shared_ptr<const KpiCalculator> make_json_kpi(std::string id,
                                                    std::string_view file,
                                                    const std::string& pointer);
 
-}  // namespace undertake::kpi_detail
+}  // namespace kpi_detail
+UNDERTAKE_END_NAMESPACE

@@ -12,7 +12,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 [[noreturn]] void bad(std::string_view file, const std::string& pointer, const std::string& why) {
@@ -127,4 +127,4 @@ PeopleScorecardDefinition people_definition_from_json(const json::value* people,
   return def;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

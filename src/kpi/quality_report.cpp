@@ -15,7 +15,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 // Causes named by this many inspections and complaints or more are recurrences to prevent.
@@ -285,4 +285,4 @@ std::string quality_report_text(const json::value& report) {
   return out.str();
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

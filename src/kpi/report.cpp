@@ -14,7 +14,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace kpi_detail {
 
 std::string describe(const json::value& v) {
@@ -484,4 +484,4 @@ std::vector<CaseLedger> case_ledgers_from_json(const json::value& doc, std::stri
   return out;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

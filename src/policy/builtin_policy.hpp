@@ -2,10 +2,12 @@
 // cmake/EmbedFiles.cmake.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <string_view>
 #include <vector>
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 struct EmbeddedFile {
   std::string_view name;     ///< file name inside rules/default, e.g. "roles.json"
@@ -14,4 +16,5 @@ struct EmbeddedFile {
 
 const std::vector<EmbeddedFile>& builtin_policy_files();
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

@@ -3,7 +3,7 @@
 
 #include "undertake/error.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 Extensions::Extensions() : operators_(jsonlogic::Operators::with_dates()) {}
 
@@ -28,4 +28,4 @@ std::vector<std::string> Extensions::rule_names() const {
   return names;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

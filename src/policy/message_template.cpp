@@ -7,7 +7,8 @@
 
 namespace json = boost::json;
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 const json::value* lookup_path(const json::value& root, std::string_view path) {
   const json::value* v = &root;
@@ -65,4 +66,5 @@ std::string fill_message(std::string_view message, const json::value& facts) {
   return out;
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

@@ -2,12 +2,14 @@
 // so a refusal reads "margin 0.12 is below 0.15" rather than "margin too low".
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json/value.hpp>
 
 #include <string>
 #include <string_view>
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 std::string fill_message(std::string_view message, const boost::json::value& facts);
 
@@ -17,4 +19,5 @@ const boost::json::value* lookup_path(const boost::json::value& root, std::strin
 /// A value as a person reads it: strings unquoted, whole numbers without a decimal point.
 std::string display_value(const boost::json::value& v);
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

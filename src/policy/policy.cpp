@@ -20,7 +20,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 using detail::CompiledRule;
@@ -724,4 +724,4 @@ GateDecision Policy::decide(EventId event, const json::value& facts, const Actor
   return decision;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

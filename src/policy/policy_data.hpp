@@ -15,7 +15,8 @@
 #include "undertake/risk.hpp"
 #include "undertake/rules.hpp"
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 struct CompiledRule {
   std::string id;
@@ -51,4 +52,5 @@ struct PolicyData {
   KpiCatalogue kpis = KpiCatalogue::defaults();
 };
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

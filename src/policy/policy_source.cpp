@@ -12,7 +12,7 @@
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 std::string stem_of(std::string_view file_name) {
@@ -62,4 +62,4 @@ PolicySource PolicySource::builtin() {
   return source;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

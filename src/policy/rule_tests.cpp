@@ -15,7 +15,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 namespace {
 
@@ -542,4 +542,4 @@ RuleTestCoverage RuleTestRunner::coverage() const {
   return c;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

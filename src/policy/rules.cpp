@@ -7,7 +7,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 const char* severity_name(Severity s) noexcept {
   switch (s) {
@@ -141,4 +141,4 @@ GateDecision GateDecision::from_json(const json::value& value, std::string_view 
   return d;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

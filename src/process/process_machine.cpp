@@ -29,7 +29,8 @@
 #include "undertake/case.hpp"
 #include "undertake/error.hpp"
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 namespace {
 
 namespace msm = boost::msm;
@@ -780,15 +781,17 @@ std::vector<std::string> ProcessMachine::resume_configuration() const {
   return out;
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 bool is_terminal_stage(std::string_view stage) noexcept {
   return stage == "Closed" || stage == "Rejected" || stage == "Cancelled";
 }
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 bool ProcessMachine::terminated() const {
   return is_terminal_stage(stage());
@@ -856,4 +859,5 @@ const std::vector<std::string>& ProcessMachine::all_state_paths() {
   return paths;
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

@@ -11,7 +11,8 @@
 
 #include "undertake/events.hpp"
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 /// Decisions the machine's guards take from outside the machine. Structural guards (which substate
 /// is active, whether every region is done) are the machine's own; everything that depends on the
@@ -83,4 +84,5 @@ class ProcessMachine {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE

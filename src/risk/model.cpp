@@ -13,7 +13,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace risk_detail {
 
 std::string describe(const json::value& v) {
@@ -250,4 +250,4 @@ const RiskModel& RiskModel::defaults() {
   return model;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

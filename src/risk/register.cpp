@@ -11,7 +11,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 constexpr std::string_view kCategoryNames[] = {"market", "technical", "production", "quality",
@@ -245,4 +245,4 @@ RiskRegister RiskRegister::from_json(const json::value& value, std::string_view 
   return r;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

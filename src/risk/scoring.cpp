@@ -10,7 +10,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 RiskScorer::~RiskScorer() = default;
 
@@ -167,4 +167,4 @@ json::value RiskAssessment::to_json() const {
   return out;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -15,7 +15,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 const char* hit_policy_name(HitPolicy p) noexcept {
   switch (p) {
@@ -1033,4 +1033,4 @@ json::value DecisionTable::explain(const json::object& inputs, const TableResult
   return o;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

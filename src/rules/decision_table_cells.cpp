@@ -7,7 +7,8 @@
 #include "undertake/limits.hpp"
 #include "rules/decision_table_detail.hpp"
 
-namespace undertake::detail::dt {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail::dt {
 
 namespace {
 
@@ -284,4 +285,5 @@ std::string number_text(double d) {
   return buffer;
 }
 
-}  // namespace undertake::detail::dt
+}  // namespace detail::dt
+UNDERTAKE_END_NAMESPACE

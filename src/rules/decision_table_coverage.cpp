@@ -23,7 +23,7 @@
 #include "common/json_checker.hpp"
 #include "rules/decision_table_detail.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 namespace {
 
@@ -600,4 +600,4 @@ std::vector<std::string> DecisionTable::gaps() const {
   return problems;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

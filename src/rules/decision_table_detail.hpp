@@ -19,7 +19,8 @@
 #include "undertake/decision_table.hpp"
 #include "undertake/jsonlogic.hpp"
 
-namespace undertake::detail::dt {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail::dt {
 
 namespace json = boost::json;
 
@@ -183,9 +184,10 @@ struct ColumnIndex {
   RowSpan lookup(const json::value& v) const noexcept;
 };
 
-}  // namespace undertake::detail::dt
+}  // namespace detail::dt
+UNDERTAKE_END_NAMESPACE
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 struct DecisionTable::Impl {
   std::string name;
@@ -247,4 +249,4 @@ class DecisionLogScope {
 
 }  // namespace detail
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -6,7 +6,7 @@
 
 #include "rules/decision_table_detail.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 namespace detail::dt {
 
@@ -216,4 +216,4 @@ void DecisionTable::Impl::build_index() {
   }
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

@@ -9,7 +9,7 @@
 #include "undertake/sqlite_store.hpp"
 #include "undertake/store.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 // The parameters of `sqlite:PATH?name=value&...`: what a host without C++ (the C API, the
@@ -83,4 +83,4 @@ std::unique_ptr<CaseStore> open_store(const std::string& uri) {
   return open_sqlite_store(uri);  // a plain path, taken as it is (a '?' is part of the name)
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

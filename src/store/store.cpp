@@ -15,7 +15,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
 json::value optional_time(const std::optional<Timestamp>& t) {
@@ -364,4 +364,4 @@ json::value StoreTickReport::to_json() const {
                       {"failures", std::move(failed)}};
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

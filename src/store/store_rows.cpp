@@ -6,7 +6,8 @@
 
 namespace json = boost::json;
 
-namespace undertake::detail::rows {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail::rows {
 
 json::value parse_json(std::string_view text, const std::string& where, const InputLimits& limits) {
   try {
@@ -148,4 +149,5 @@ Change change_of(std::uint64_t position, std::string case_id, std::string_view e
   return ch;
 }
 
-}  // namespace undertake::detail::rows
+}  // namespace detail::rows
+UNDERTAKE_END_NAMESPACE

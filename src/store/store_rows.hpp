@@ -21,7 +21,8 @@
 #include "undertake/store.hpp"
 #include "undertake/timestamp.hpp"
 
-namespace undertake::detail::rows {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail::rows {
 
 /// Instants are stored as milliseconds since the epoch (UTC).
 inline std::int64_t millis(Timestamp t) {
@@ -133,4 +134,5 @@ CaseLedger ledger_of(
 Change change_of(std::uint64_t position, std::string case_id, std::string_view entry,
                  const std::string& where, const InputLimits& limits);
 
-}  // namespace undertake::detail::rows
+}  // namespace detail::rows
+UNDERTAKE_END_NAMESPACE

@@ -8,7 +8,7 @@
 #include "undertake/error.hpp"
 #include "undertake/store.hpp"
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 StoreTickReport tick_stored(CaseStore& store, const Engine& engine, Timestamp now) {
   return store.tick(engine, now);
@@ -44,4 +44,4 @@ StoreTickReport CaseStore::tick(const Engine& engine, Timestamp now) {
   return report;
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

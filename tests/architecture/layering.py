@@ -34,7 +34,7 @@ FOLDERS = {
 }
 
 HEADERS = {
-    "error.hpp": "common", "limits.hpp": "common", "timestamp.hpp": "common",
+    "config.hpp": "common", "error.hpp": "common", "limits.hpp": "common", "timestamp.hpp": "common",
     "json_text.hpp": "common", "events.hpp": "common", "ledger.hpp": "common",
     "jsonlogic.hpp": "rule language", "decision_table.hpp": "rule language",
     "rules.hpp": "policy", "risk.hpp": "policy", "kpi.hpp": "policy", "extensions.hpp": "policy",

@@ -11,7 +11,8 @@
 #include <cmath>
 #include <optional>
 
-namespace undertake::jsonlogic::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic::detail {
 
 namespace {
 
@@ -507,4 +508,5 @@ std::unique_ptr<Node> compile_rule(const json::value& logic, const Operators& op
   return compiler.compile(logic, 1);
 }
 
-}  // namespace undertake::jsonlogic::detail
+}  // namespace jsonlogic::detail
+UNDERTAKE_END_NAMESPACE

@@ -6,7 +6,8 @@
 
 #include <cmath>
 
-namespace undertake::jsonlogic::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic::detail {
 
 namespace {
 
@@ -67,4 +68,5 @@ void add_date_operators(Operators::Impl& ops) {
   add("date_on_or_before", date_on_or_before_op);
 }
 
-}  // namespace undertake::jsonlogic::detail
+}  // namespace jsonlogic::detail
+UNDERTAKE_END_NAMESPACE

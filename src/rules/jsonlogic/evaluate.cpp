@@ -1,7 +1,8 @@
 // Rule: compile, evaluate, test; constants; the errors a rule raises while it runs.
 #include "rules/jsonlogic/node.hpp"
 
-namespace undertake::jsonlogic {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic {
 
 namespace detail {
 
@@ -110,4 +111,5 @@ bool truthy(const boost::json::value& v) noexcept {
   return detail::truthy(detail::from_json(v));
 }
 
-}  // namespace undertake::jsonlogic
+}  // namespace jsonlogic
+UNDERTAKE_END_NAMESPACE

@@ -18,7 +18,8 @@
 #include <string>
 #include <vector>
 
-namespace undertake::jsonlogic::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic::detail {
 
 struct Node;
 struct Ctx;
@@ -331,9 +332,11 @@ inline Val fetch(const Node& n, Ctx& c) {
   return n.fn(n, c);
 }
 
-}  // namespace undertake::jsonlogic::detail
+}  // namespace jsonlogic::detail
+UNDERTAKE_END_NAMESPACE
 
-namespace undertake::jsonlogic {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic {
 
 struct Operators::Impl {
   std::vector<std::shared_ptr<const detail::OperatorEntry>> entries;  ///< sorted by name
@@ -342,4 +345,5 @@ struct Operators::Impl {
   void put(std::shared_ptr<const detail::OperatorEntry> entry);
 };
 
-}  // namespace undertake::jsonlogic
+}  // namespace jsonlogic
+UNDERTAKE_END_NAMESPACE

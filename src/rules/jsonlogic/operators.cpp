@@ -3,7 +3,8 @@
 
 #include <algorithm>
 
-namespace undertake::jsonlogic {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic {
 
 std::shared_ptr<const detail::OperatorEntry> Operators::Impl::find(std::string_view name) const {
   const auto it = std::lower_bound(entries.begin(), entries.end(), name,
@@ -98,4 +99,5 @@ Val eval_custom(const Node& n, Ctx& c) {
 
 }  // namespace detail
 
-}  // namespace undertake::jsonlogic
+}  // namespace jsonlogic
+UNDERTAKE_END_NAMESPACE

@@ -5,7 +5,8 @@
 
 #include <cmath>
 
-namespace undertake::jsonlogic::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic::detail {
 
 namespace {
 
@@ -92,4 +93,5 @@ Val eval_min(const Node& n, Ctx& c) {
   return extreme<false>(n, c);
 }
 
-}  // namespace undertake::jsonlogic::detail
+}  // namespace jsonlogic::detail
+UNDERTAKE_END_NAMESPACE

@@ -5,7 +5,8 @@
 // against max_items, so a huge input stops with Error(limit_exceeded) instead of running on.
 #include "rules/jsonlogic/node.hpp"
 
-namespace undertake::jsonlogic::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic::detail {
 
 namespace {
 
@@ -153,4 +154,5 @@ Val eval_in(const Node& n, Ctx& c) {
   return Val::boolean(false);
 }
 
-}  // namespace undertake::jsonlogic::detail
+}  // namespace jsonlogic::detail
+UNDERTAKE_END_NAMESPACE

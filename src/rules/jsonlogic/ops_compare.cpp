@@ -7,7 +7,8 @@
 // Strict equality compares type and value without coercion.
 #include "rules/jsonlogic/node.hpp"
 
-namespace undertake::jsonlogic::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic::detail {
 
 namespace {
 
@@ -85,4 +86,5 @@ Val eval_greater_eq(const Node& n, Ctx& c) {
   return chain(n, c, [&n](Val a, Val b) { return loose_compare(n, a, b) >= 0; });
 }
 
-}  // namespace undertake::jsonlogic::detail
+}  // namespace jsonlogic::detail
+UNDERTAKE_END_NAMESPACE

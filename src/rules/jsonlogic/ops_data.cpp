@@ -1,7 +1,8 @@
 // Reading the data: var, val (with iterator scopes), exists, missing, missing_some.
 #include "rules/jsonlogic/node.hpp"
 
-namespace undertake::jsonlogic::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic::detail {
 
 Segment make_segment(std::string key) {
   Segment s;
@@ -358,4 +359,5 @@ Val eval_missing_some(const Node& n, Ctx& c) {
   return Val::array(out ? out : &kEmpty);
 }
 
-}  // namespace undertake::jsonlogic::detail
+}  // namespace jsonlogic::detail
+UNDERTAKE_END_NAMESPACE

@@ -2,7 +2,8 @@
 // evaluated only when the result depends on it.
 #include "rules/jsonlogic/node.hpp"
 
-namespace undertake::jsonlogic::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic::detail {
 
 Val eval_if(const Node& n, Ctx& c) {
   const std::size_t count = n.kids.size();
@@ -90,4 +91,5 @@ Val eval_try(const Node& n, Ctx& c) {
   }
 }
 
-}  // namespace undertake::jsonlogic::detail
+}  // namespace jsonlogic::detail
+UNDERTAKE_END_NAMESPACE

@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
-namespace undertake::jsonlogic::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic::detail {
 
 Val eval_cat(const Node& n, Ctx& c) {
   const Args args(n, c);
@@ -71,4 +72,5 @@ Val eval_log(const Node& n, Ctx& c) {
   return args.size() > 0 ? args[0] : Val::null();
 }
 
-}  // namespace undertake::jsonlogic::detail
+}  // namespace jsonlogic::detail
+UNDERTAKE_END_NAMESPACE

@@ -12,7 +12,8 @@
 #include "undertake/error.hpp"
 #include "undertake/limits.hpp"
 
-namespace undertake::jsonlogic::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic::detail {
 
 json::value number_to_json(double d) {
   // 2^53: every integer below is exact in a double, so the int64 prints the same number.
@@ -482,4 +483,5 @@ std::string to_text(const json::value& v) {
   return out;
 }
 
-}  // namespace undertake::jsonlogic::detail
+}  // namespace jsonlogic::detail
+UNDERTAKE_END_NAMESPACE

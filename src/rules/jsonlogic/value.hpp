@@ -6,6 +6,7 @@
 // an owning boost::json::value.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <boost/json.hpp>
 
 #include <cstddef>
@@ -17,7 +18,8 @@
 #include <string_view>
 #include <vector>
 
-namespace undertake::jsonlogic::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace jsonlogic::detail {
 
 namespace json = boost::json;
 
@@ -287,4 +289,5 @@ T* ArenaAllocator<T>::allocate(std::size_t n) {
 /// in error messages.
 std::string to_text(const json::value& v);
 
-}  // namespace undertake::jsonlogic::detail
+}  // namespace jsonlogic::detail
+UNDERTAKE_END_NAMESPACE

@@ -7,7 +7,8 @@
 #include <cstring>
 #include <memory>
 
-namespace undertake::detail::pg {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail::pg {
 namespace {
 
 // libpq's messages end with a newline; an error text reads better without it.
@@ -223,4 +224,5 @@ void Tx::commit() {
   c_.depth = level_ - 1;
 }
 
-}  // namespace undertake::detail::pg
+}  // namespace detail::pg
+UNDERTAKE_END_NAMESPACE

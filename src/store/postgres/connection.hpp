@@ -14,7 +14,8 @@
 
 #include "undertake/error.hpp"
 
-namespace undertake::detail::pg {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail::pg {
 
 /// A result of a statement that succeeded; owns the PGresult.
 class Result {
@@ -127,4 +128,5 @@ class Tx {
   bool done_ = false;
 };
 
-}  // namespace undertake::detail::pg
+}  // namespace detail::pg
+UNDERTAKE_END_NAMESPACE

@@ -17,7 +17,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 using detail::pg::Connection;
 using detail::pg::Params;
@@ -574,4 +574,4 @@ std::unique_ptr<PostgresCaseStore> open_postgres_store(const std::string& connin
   return std::make_unique<PostgresCaseStore>(conninfo, std::move(options));
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE

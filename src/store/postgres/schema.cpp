@@ -5,7 +5,8 @@
 
 #include "undertake/postgres_store.hpp"
 
-namespace undertake::detail::pg {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail::pg {
 namespace {
 
 // Version 1. Text keys compare bytewise (COLLATE "C"), as SQLite's do, so that lists and inbox
@@ -155,4 +156,5 @@ std::vector<std::string> check_invariants(Connection& c) {
   return problems;
 }
 
-}  // namespace undertake::detail::pg
+}  // namespace detail::pg
+UNDERTAKE_END_NAMESPACE

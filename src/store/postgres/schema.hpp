@@ -2,12 +2,14 @@
 // the invariants `store check` verifies.
 #pragma once
 
+#include "undertake/config.hpp"
 #include <string>
 #include <vector>
 
 #include "store/postgres/connection.hpp"
 
-namespace undertake::detail::pg {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail::pg {
 
 /// Creates the tables of a new store or migrates an older schema, in one transaction under an
 /// advisory lock (several servers starting at once create them once), recorded in
@@ -21,4 +23,5 @@ int stored_schema_version(Connection& c);
 /// The store's invariants (read inside the caller's transaction); the problems found.
 std::vector<std::string> check_invariants(Connection& c);
 
-}  // namespace undertake::detail::pg
+}  // namespace detail::pg
+UNDERTAKE_END_NAMESPACE

@@ -16,7 +16,8 @@
 #include "undertake/error.hpp"
 #include "undertake/timestamp.hpp"
 
-namespace undertake::detail::sqlite {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail::sqlite {
 
 inline std::int64_t millis(Timestamp t) {
   return t.time_since_epoch().count();
@@ -209,4 +210,5 @@ class Tx {
   bool done_ = false;
 };
 
-}  // namespace undertake::detail::sqlite
+}  // namespace detail::sqlite
+UNDERTAKE_END_NAMESPACE

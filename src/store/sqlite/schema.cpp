@@ -2,7 +2,8 @@
 
 #include <string>
 
-namespace undertake::detail::sqlite {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail::sqlite {
 namespace {
 
 constexpr const char* kCreateVersion2 =
@@ -187,4 +188,5 @@ std::vector<std::string> check_invariants(const Connection& c) {
   return problems;
 }
 
-}  // namespace undertake::detail::sqlite
+}  // namespace detail::sqlite
+UNDERTAKE_END_NAMESPACE

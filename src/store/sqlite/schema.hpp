@@ -20,7 +20,8 @@
 #include "store/sqlite/connection.hpp"
 #include "undertake/sqlite_store.hpp"
 
-namespace undertake::detail::sqlite {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail::sqlite {
 
 /// Sets the journal and synchronous mode, creates the schema of a new file or migrates an older
 /// one (in one write transaction, recorded in `migrations`); refuses a newer schema, or a file
@@ -34,4 +35,5 @@ int stored_schema_version(const Connection& c);
 /// `PRAGMA integrity_check` and the store's own invariants (call inside a read transaction).
 std::vector<std::string> check_invariants(const Connection& c);
 
-}  // namespace undertake::detail::sqlite
+}  // namespace detail::sqlite
+UNDERTAKE_END_NAMESPACE

@@ -34,7 +34,7 @@
 
 namespace json = boost::json;
 
-namespace undertake {
+UNDERTAKE_BEGIN_NAMESPACE
 
 using detail::sqlite::Connection;
 using detail::sqlite::each_row;
@@ -625,4 +625,4 @@ std::unique_ptr<SqliteCaseStore> open_sqlite_store(const std::string& path, Sqli
   return std::make_unique<SqliteCaseStore>(path, options);
 }
 
-}  // namespace undertake
+UNDERTAKE_END_NAMESPACE
