@@ -11,7 +11,8 @@ endforeach()
 file(WRITE "${OUT}.tmp" "// Generated from ${DIR} by cmake/EmbedFiles.cmake. Do not edit.
 #include \"policy/builtin_policy.hpp\"
 
-namespace undertake::detail {
+UNDERTAKE_BEGIN_NAMESPACE
+namespace detail {
 
 const std::vector<EmbeddedFile>& builtin_policy_files() {
   static const std::vector<EmbeddedFile> files = {
@@ -19,7 +20,8 @@ ${body}  };
   return files;
 }
 
-}  // namespace undertake::detail
+}  // namespace detail
+UNDERTAKE_END_NAMESPACE
 ")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
 file(REMOVE "${OUT}.tmp")
