@@ -1,6 +1,7 @@
 """Packaging checks, run from CTest (python_pip_install):
   1. `pip install bindings/python` into a fresh virtual environment with no package index
-     (offline), then use the installed package with UNDERTAKE_LIBRARY;
+     (offline), then use the installed package with UNDERTAKE_LIBRARY; it is typed (py.typed,
+     PEP 561);
   2. the library is found next to the package when UNDERTAKE_LIBRARY is not set.
 Prints a "N passed, N failed" line.
 """
@@ -16,7 +17,9 @@ PACKAGE_ROOT = os.path.dirname(HERE)
 LIBRARY = os.environ["UNDERTAKE_LIBRARY"]
 
 SNIPPET = """
+import os
 import undertake
+print("typed:", os.path.exists(os.path.join(os.path.dirname(undertake.__file__), "py.typed")))
 with undertake.Engine() as e:
     c = e.create_case("P-1", {"customer": {"name": "ACME", "tier": "regular"}})
     out = c.fire("intake.forward", {"id": "mei", "roles": ["market"]}, at="2026-03-02")
@@ -54,6 +57,8 @@ with tempfile.TemporaryDirectory(prefix="undertake-pip-") as tmp:
     env.pop("PYTHONPATH", None)
     r = subprocess.run([python, "-c", SNIPPET], capture_output=True, text=True, env=env, cwd=tmp)
     check("the installed package runs", r.returncode == 0 and "Intake.SalesReview" in r.stdout,
+          r.stdout + r.stderr)
+    check("the installed package is typed (py.typed)", "typed: True" in r.stdout,
           r.stdout + r.stderr)
     print(r.stdout.strip())
 

@@ -76,10 +76,31 @@ class EngineTest(unittest.TestCase):
         with self.assertRaises(undertake.InvalidArgument):
             case.fire("evaluation.technical", {"id": "zhao", "roles": ["technical"]},
                       {"feasible": True}, dt.datetime(2026, 3, 5))  # naive: ambiguous
-        # Default time: now (UTC), after the last event.
-        out = case.fire("evaluation.technical", {"id": "zhao", "roles": ["technical"]},
-                        {"feasible": True})
-        self.assertTrue(out.accepted)
+        # No wall-clock default: the time is the host's to give.
+        with self.assertRaises(undertake.InvalidArgument) as caught:
+            case.fire("evaluation.technical", {"id": "zhao", "roles": ["technical"]},
+                      {"feasible": True})
+        self.assertEqual(caught.exception.where, "at")
+        self.assertIn("clock", caught.exception.message)
+        with self.assertRaises(undertake.InvalidArgument):
+            case.tick()
+        self.assertEqual(case.revision, 3)
+
+    def test_a_clock_the_host_gives_the_engine(self):
+        times = iter(["2026-03-02T09:00:00Z", dt.date(2026, 3, 3),
+                      dt.datetime(2026, 3, 20, 8, tzinfo=dt.timezone.utc)])
+        with undertake.Engine(clock=lambda: next(times)) as engine:
+            case = engine.create_case("T-1", DATA)
+            case.fire("intake.forward", MARKET, check=True)
+            case.fire_or_raise("intake.confirm", SALES, {})
+            case.fire("evaluation.quote", SALES, {"price": 1, "cost": 1}, "2026-03-04",
+                      check=True)  # a time given wins over the clock
+            self.assertEqual([e["at"] for e in case.entries()],
+                             ["2026-03-02T09:00:00Z", "2026-03-03T00:00:00Z",
+                              "2026-03-04T00:00:00Z"])
+            self.assertEqual(case.tick()["now"], "2026-03-20T08:00:00Z")
+        with self.assertRaises(undertake.InvalidArgument):
+            undertake.Engine(clock="2026-03-02")  # not callable
 
     def test_available(self):
         case = self.engine.create_case("A-1", DATA)

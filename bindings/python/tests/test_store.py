@@ -74,7 +74,7 @@ class StoreTest(unittest.TestCase):
                 ro.fire(self.engine, "RO-1", "intake.forward", MARKET, at="2026-03-02")
             self.assertIn("read-only", str(caught.exception))
         self.assertTrue(ro.closed)
-        with self.assertRaises(undertake.InvalidArgument):
+        with self.assertRaises(undertake.Closed):
             ro.list()
         ro.close()  # again: nothing
 

@@ -5,11 +5,14 @@ UNDERTAKE_LIBRARY; a copy next to this package; the system's library path (ctype
 then the dynamic loader's search: LD_LIBRARY_PATH, ldconfig, ...).
 """
 
+from __future__ import annotations
+
 import ctypes
 import ctypes.util
 import os
 import sys
 import threading
+from typing import Dict, List, Optional, Tuple
 
 ENV_VAR = "UNDERTAKE_LIBRARY"
 
@@ -55,10 +58,13 @@ KPI_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_char_p, c_char_p, P(c_double), P(c_
 
 # name: (restype, argtypes). Every char** out parameter is a c_void_p pointer so that the
 # library's buffer can be read and then released with ut_free (never leaked, never double-freed).
-_PROTOTYPES = {
+_PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
     "ut_version": (c_char_p, []),
     "ut_status_name": (c_char_p, [c_int]),
     "ut_last_error": (c_char_p, []),
+    "ut_last_error_status": (c_int, []),
+    "ut_last_error_kind": (c_char_p, []),
+    "ut_last_error_where": (c_char_p, []),
     "ut_free": (None, [c_void_p]),
     "ut_engine_open_default": (c_int, [P(c_void_p)]),
     "ut_engine_open": (c_int, [c_char_p, P(c_void_p)]),
@@ -120,11 +126,11 @@ _PROTOTYPES = {
     "ut_store_verify": (c_int, [c_void_p, c_void_p, c_char_p, P(c_void_p)]),
 }
 
-_lib = None
+_lib: Optional[ctypes.CDLL] = None
 _lock = threading.Lock()
 
 
-def _candidates():
+def _candidates() -> List[str]:
     env = os.environ.get(ENV_VAR)
     if env:
         if os.path.isdir(env):
@@ -139,20 +145,20 @@ def _candidates():
     return ([found] if found else []) + list(_NAMES)
 
 
-def library_path():
+def library_path() -> str:
     """The file the library was (or would be) loaded from."""
-    return _load()._name
+    return str(_load()._name)
 
 
-def _load():
+def _load() -> ctypes.CDLL:
     global _lib
     if _lib is not None:
         return _lib
     with _lock:
         if _lib is not None:
             return _lib
-        errors = []
-        lib = None
+        errors: List[str] = []
+        lib: Optional[ctypes.CDLL] = None
         for candidate in _candidates():
             try:
                 lib = ctypes.CDLL(candidate)
@@ -172,5 +178,5 @@ def _load():
         return lib
 
 
-def lib():
+def lib() -> ctypes.CDLL:
     return _load()
