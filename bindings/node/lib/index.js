@@ -39,11 +39,19 @@ const STATUS = {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
+/** An error reported by the library, or by the binding for an argument it cannot pass on:
+ *  `status` the C status code, `statusName` its stable name (the library's ut_status_name),
+ *  `message` what, where and why, `kind` the library's kind of error ("invalid_policy",
+ *  "limit_exceeded", ... as ut_last_error_kind; "" when the binding raised it itself), `where`
+ *  the place it names (argument, file and JSON path, event, rule, case, ledger seq; "" if none).
+ *  The same classes and fields as the Python binding's (status_name there). */
 class UndertakeError extends Error {
-  constructor(message, status) {
+  constructor(message, status = STATUS.INTERNAL, { kind = '', where = '' } = {}) {
     super(message);
     this.name = this.constructor.name;
     this.status = status;
+    this.kind = kind;
+    this.where = where;
   }
 
   get statusName() {
@@ -53,11 +61,12 @@ class UndertakeError extends Error {
 
 const errorClass = (name, status) => {
   const cls = class extends UndertakeError {
-    constructor(message) {
-      super(message, status);
+    constructor(message, parts) {
+      super(message, status, parts);
     }
   };
   Object.defineProperty(cls, 'name', { value: name });
+  cls.status = status;
   return cls;
 };
 
@@ -71,10 +80,13 @@ const LimitExceeded = errorClass('LimitExceeded', STATUS.LIMIT);
 const RuleError = errorClass('RuleError', STATUS.RULE);
 const IOFailure = errorClass('IOFailure', STATUS.IO);
 const OutOfMemory = errorClass('OutOfMemory', STATUS.NO_MEMORY);
+/** Something used after it was closed: an engine after close() (its cases stay readable,
+ *  firing on them throws Closed too), or a case or store after its own close(). */
 const Closed = errorClass('Closed', STATUS.CLOSED);
 const InternalError = errorClass('InternalError', STATUS.INTERNAL);
 
-/** The process refused an event (thrown only on request: {check: true} or fireOrThrow). */
+/** The process refused an event (thrown only on request: {check: true} or fireOrThrow); kind
+ *  'refused' and where the event, as the library reports a refusal. */
 class Refused extends UndertakeError {
   constructor(outcome) {
     super(
@@ -82,6 +94,7 @@ class Refused extends UndertakeError {
         '; ',
       ),
       STATUS.REFUSED,
+      { kind: 'refused', where: outcome.event || '' },
     );
     this.outcome = outcome;
     this.reasons = outcome.reasons;
@@ -92,19 +105,25 @@ const ERRORS = new Map(
   [
     InvalidArgument, InvalidJson, PolicyError, SnapshotError, NotFound, Conflict, LimitExceeded,
     RuleError, IOFailure, OutOfMemory, Closed, InternalError,
-  ].map((cls) => [new cls('').status, cls]),
+  ].map((cls) => [cls.status, cls]),
 );
 
-function fail(status) {
+/** The error of a call that returned `status`, with this thread's last error. Called first
+ *  thing after the failing call: the header keeps ut_last_error valid only until the next call
+ *  into the library (a ut_free of an output included). */
+function libraryError(status) {
   const api = native.load();
+  const message = api.ut_last_error();
+  const kind = api.ut_last_error_kind();
+  const where = api.ut_last_error_where();
   const Cls = ERRORS.get(status) || InternalError;
-  const err = new Cls(api.ut_last_error());
+  const err = new Cls(message, { kind, where });
   err.status = status;
-  throw err;
+  return err;
 }
 
 function check(status) {
-  if (status < 0) fail(status);
+  if (status < 0) throw libraryError(status);
   return status;
 }
 
@@ -128,7 +147,8 @@ function takeJson(ptr) {
 }
 
 function text(value, what) {
-  if (typeof value !== 'string') throw new InvalidArgument(`${what}: expected a string`);
+  if (typeof value !== 'string')
+    throw new InvalidArgument(`${what}: expected a string`, { where: what });
   return value;
 }
 
@@ -138,7 +158,7 @@ function toJson(value, what) {
   try {
     return JSON.stringify(value, (k, v) => (v instanceof Actor ? v.toJSON() : v));
   } catch (e) {
-    throw new InvalidJson(`${what}: not representable as JSON: ${e.message}`);
+    throw new InvalidJson(`${what}: not representable as JSON: ${e.message}`, { where: what });
   }
 }
 
@@ -147,19 +167,24 @@ function toJson(value, what) {
 function entriesJson(entries) {
   if (typeof entries === 'string') return entries;
   if (!Array.isArray(entries))
-    throw new InvalidArgument('entries: expected an array of entries or JSON text');
+    throw new InvalidArgument('entries: expected an array of entries or JSON text', {
+      where: 'entries',
+    });
   return `[${entries.map((row, i) => toJson(row, `entries[${i}]`)).join(',')}]`;
 }
 
-function iso(at) {
-  if (at === undefined || at === null) return new Date().toISOString();
+/** A time (an ISO-8601 string or a Date) as the library's text; `what` names it in errors. */
+function iso(at, what = 'at') {
   if (at instanceof Date) {
-    if (Number.isNaN(at.getTime())) throw new InvalidArgument('at: an invalid Date');
+    if (Number.isNaN(at.getTime()))
+      throw new InvalidArgument(`${what}: an invalid Date`, { where: what });
     return at.toISOString();
   }
   if (typeof at === 'string') return at;
-  throw new InvalidArgument('at: expected an ISO-8601 string or a Date');
+  throw new InvalidArgument(`${what}: expected an ISO-8601 string or a Date`, { where: what });
 }
+
+const day = (at, what) => iso(at, what).slice(0, 10);
 
 class Actor {
   /** new Actor('li', 'sales') or new Actor('boss', ['management']). */
@@ -255,8 +280,39 @@ function version() {
   return native.load().ut_version();
 }
 
+/** The answer of a call that fired an event (ut_case_fire, ut_store_fire): its Outcome (of
+ *  class Cls), the library's error, or Refused when throwIfRefused and the event was refused. */
+function outcomeOf(status, ptr, Cls, throwIfRefused) {
+  if (status < 0) {
+    const error = libraryError(status); // before ut_free: nothing may call in between
+    take(ptr);
+    throw error;
+  }
+  const outcome = new Cls(take(ptr), status === STATUS.OK);
+  if (throwIfRefused && !outcome.accepted) throw new Refused(outcome);
+  return outcome;
+}
+
 // Cases dropped without close() are freed when garbage-collected.
 const caseFinalizer = new FinalizationRegistry((handle) => native.load().ut_case_free(handle));
+
+// What an engine holds of the library: its handle and the koffi callbacks registered for it.
+// Kept apart from the Engine object so that the finalizer can release them once the Engine is
+// gone (a held value that referred to the Engine would keep it alive).
+function closeEngineNative(held) {
+  if (!held.handle) return;
+  const api = native.load();
+  api.ut_engine_close(held.handle);
+  held.handle = null;
+  for (const cb of held.callbacks) api.koffi.unregister(cb);
+  if (held.listener) api.koffi.unregister(held.listener);
+  held.callbacks = [];
+  held.listener = null;
+}
+
+// Engines dropped without close() are closed when garbage-collected (after their cases: a
+// case keeps its engine reachable).
+const engineFinalizer = new FinalizationRegistry(closeEngineNative);
 
 // ---------------------------------------------------------------------------------------------
 // Engine
@@ -267,38 +323,62 @@ function isPath(policy) {
 
 class Engine {
   /** new Engine() (built-in policy), new Engine('rules/'), new Engine('policy.json'), or
-   *  new Engine({...policy document}). */
-  constructor(policy) {
+   *  new Engine({...policy document}).
+   *
+   *  The engine never reads the wall clock: fire and tick (also the store's) are told when. A
+   *  host that wants "now" whenever it leaves the time out says so once, with a clock:
+   *  new Engine(policy, { clock: () => new Date() }) (a function returning a Date or an ISO-8601
+   *  string; a test passes a fixed or stepping one). Without a clock, leaving the time out
+   *  throws InvalidArgument. */
+  constructor(policy, { clock = null } = {}) {
+    if (clock !== null && typeof clock !== 'function')
+      throw new InvalidArgument('clock: expected a function returning the time', {
+        where: 'clock',
+      });
     this._api = native.load();
     const out = [null];
     if (policy === undefined || policy === null) check(this._api.ut_engine_open_default(out));
     else if (isPath(policy)) check(this._api.ut_engine_open(policy, out));
     else check(this._api.ut_engine_open_json(toJson(policy, 'policy'), out));
-    this._handle = out[0];
-    this._callbacks = []; // registered koffi callbacks, unregistered at close()
-    this._listener = null;
+    this.clock = clock;
+    // The handle and the registered koffi callbacks, released by close() or the finalizer.
+    this._native = { handle: out[0], callbacks: [], listener: null };
+    this._token = {};
+    engineFinalizer.register(this, this._native, this._token);
     this._cases = new Map(); // id -> WeakRef<Case>
   }
 
+  get _handle() {
+    return this._native.handle;
+  }
+
   get closed() {
-    return !this._handle;
+    return !this._native.handle;
   }
 
   /** Closes the engine. Open cases stay readable (fire throws Closed); callbacks are never
    *  called again once this returns. */
   close() {
-    if (!this._handle) return;
-    this._api.ut_engine_close(this._handle);
-    this._handle = null;
-    for (const cb of this._callbacks) this._api.koffi.unregister(cb);
-    if (this._listener) this._api.koffi.unregister(this._listener);
-    this._callbacks = [];
-    this._listener = null;
+    if (!this._native.handle) return;
+    engineFinalizer.unregister(this._token);
+    closeEngineNative(this._native);
   }
 
   _h() {
-    if (!this._handle) throw new Closed('the engine is closed');
-    return this._handle;
+    if (!this._native.handle) throw new Closed('the engine is closed');
+    return this._native.handle;
+  }
+
+  /** `at` as the library's text, or the clock's time when it is left out. */
+  _when(at, what) {
+    if (at !== undefined && at !== null) return iso(at, what);
+    if (!this.clock)
+      throw new InvalidArgument(
+        `${what}: required (the engine never reads the clock: say when, or open the engine ` +
+          'with one, new Engine(policy, { clock }))',
+        { where: what },
+      );
+    return iso(this.clock(), what);
   }
 
   // -- policy ----------------------------------------------------------------------------
@@ -358,7 +438,7 @@ class Engine {
       api.koffi.unregister(cb);
       throw e;
     }
-    this._callbacks.push(cb); // policies loaded earlier may still call older ones
+    this._native.callbacks.push(cb); // policies loaded earlier may still call older ones
   }
 
   /** fn(caseId, event, accepted, outcome) after every fire on any case (accepted or refused).
@@ -382,8 +462,9 @@ class Engine {
       if (cb) api.koffi.unregister(cb);
       throw e;
     }
-    if (this._listener) api.koffi.unregister(this._listener); // no call in flight uses it now
-    this._listener = cb;
+    // no call in flight uses the old one now
+    if (this._native.listener) api.koffi.unregister(this._native.listener);
+    this._native.listener = cb;
   }
 
   /** fn(ledgers, period) returns a number or null (no data). definition: {title, department,
@@ -420,7 +501,7 @@ class Engine {
       api.koffi.unregister(cb);
       throw e;
     }
-    this._callbacks.push(cb);
+    this._native.callbacks.push(cb);
   }
 
   // -- cases -----------------------------------------------------------------------------
@@ -508,8 +589,7 @@ class Engine {
 
   /** The KPI report over ledgers or snapshots for a period (dates, both inclusive). */
   kpi(ledgers, from, to, { skipBadCases = false } = {}) {
-    const day = (d) => iso(d).slice(0, 10);
-    const period = { from: day(from), to: day(to), skip_bad_cases: skipBadCases };
+    const period = { from: day(from, 'from'), to: day(to, 'to'), skip_bad_cases: skipBadCases };
     const out = [null];
     check(
       this._api.ut_engine_kpi(this._h(), toJson(ledgers, 'ledgers'), JSON.stringify(period), out),
@@ -522,8 +602,7 @@ class Engine {
    * with their data points, scores, and the ranking per department.
    */
   kpiPeople(ledgers, from, to) {
-    const day = (d) => iso(d).slice(0, 10);
-    const period = { from: day(from), to: day(to) };
+    const period = { from: day(from, 'from'), to: day(to, 'to') };
     const out = [null];
     check(
       this._api.ut_engine_kpi_people(
@@ -541,8 +620,7 @@ class Engine {
    * the Pareto of defect causes with repeat causes flagged, rectifications, complaints.
    */
   quality(ledgers, from, to) {
-    const day = (d) => iso(d).slice(0, 10);
-    const period = { from: day(from), to: day(to) };
+    const period = { from: day(from, 'from'), to: day(to, 'to') };
     const out = [null];
     check(
       this._api.ut_engine_quality(this._h(), toJson(ledgers, 'ledgers'), JSON.stringify(period), out),
@@ -567,6 +645,10 @@ class Case {
     caseFinalizer.register(this, handle, this._token);
   }
 
+  get closed() {
+    return !this._handle;
+  }
+
   close() {
     if (!this._handle) return;
     caseFinalizer.unregister(this._token);
@@ -575,32 +657,27 @@ class Case {
   }
 
   _h() {
-    if (!this._handle) throw new InvalidArgument(`case ${this.id}: closed`);
+    if (!this._handle) throw new Closed(`case ${this.id}: closed`, { where: this.id });
     return this._handle;
   }
 
   /** Fires an event; returns the Outcome (refusals too, unless {check: true}: Refused is
-   *  thrown). at: ISO-8601 string or Date (default: now). {expectedRevision}: Conflict unless
-   *  the case is at that revision. */
+   *  thrown). at: when it happened, an ISO-8601 string or a Date (left out: the engine's clock;
+   *  InvalidArgument without one). {expectedRevision}: Conflict unless the case is at that
+   *  revision. */
   fire(event, actor, payload, at, { check: throwIfRefused = false, expectedRevision } = {}) {
     const args = [
       text(event, 'event'),
       toJson(actor instanceof Actor ? actor.toJSON() : actor, 'actor'),
       toJson(payload, 'payload'),
-      iso(at),
+      this._engine._when(at, 'at'),
     ];
     const out = [null];
     const status =
       expectedRevision === undefined
         ? this._api.ut_case_fire(this._h(), ...args, out)
         : this._api.ut_case_fire_if_revision(this._h(), expectedRevision, ...args, out);
-    if (status < 0) {
-      take(out[0]);
-      fail(status);
-    }
-    const outcome = new Outcome(take(out[0]), status === STATUS.OK);
-    if (throwIfRefused && !outcome.accepted) throw new Refused(outcome);
-    return outcome;
+    return outcomeOf(status, out[0], Outcome, throwIfRefused);
   }
 
   fireOrThrow(event, actor, payload, at, options = {}) {
@@ -675,11 +752,12 @@ class Case {
     return this._read(this._api.ut_case_deadlines);
   }
 
-  /** Checks the deadlines at `now` (default: now): records escalations, tells the listener
-   *  ('deadline.escalated'), returns {case_id, now, escalated, items}. */
+  /** Checks the deadlines at `now` (left out: the engine's clock; InvalidArgument without one):
+   *  records escalations, tells the listener ('deadline.escalated'), returns {case_id, now,
+   *  escalated, items}. */
   tick(now) {
     const out = [null];
-    check(this._api.ut_case_tick(this._h(), iso(now), out));
+    check(this._api.ut_case_tick(this._h(), this._engine._when(now, 'now'), out));
     return takeJson(out[0]);
   }
 
@@ -709,19 +787,17 @@ if (typeof Symbol.dispose === 'symbol') {
 const { Store, StoredOutcome } = require('./store')({
   native,
   check,
-  fail,
-  take,
+  outcomeOf,
   takeJson,
   text,
   toJson,
   iso,
+  day,
   Actor,
+  Closed,
   Case,
   Outcome,
-  Refused,
-  InvalidArgument,
   InvalidJson,
-  STATUS,
 });
 
 module.exports = {

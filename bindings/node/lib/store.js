@@ -12,17 +12,11 @@
 // one definition of each.
 
 module.exports = function defineStore(ut) {
-  const { check, fail, take, takeJson, text, toJson, iso, native } = ut;
-  const { Actor, Case, Outcome, Refused, InvalidArgument, InvalidJson, STATUS } = ut;
+  const { check, outcomeOf, takeJson, text, toJson, iso, day, native } = ut;
+  const { Actor, Case, Outcome, Closed, InvalidJson } = ut;
 
-  // Times the host must give (the engine never reads the clock).
-  function time(value, what) {
-    if (value === undefined || value === null)
-      throw new InvalidArgument(`${what}: required (the host says when things happen)`);
-    return iso(value);
-  }
-
-  const optionalTime = (value) => (value === undefined || value === null ? value : iso(value));
+  const optionalTime = (value, what) =>
+    value === undefined || value === null ? value : iso(value, what);
 
   function actorValue(actor) {
     if (actor instanceof Actor) return actor.toJSON();
@@ -30,7 +24,7 @@ module.exports = function defineStore(ut) {
     try {
       return JSON.parse(actor);
     } catch (e) {
-      throw new InvalidJson(`actor: not valid JSON: ${e.message}`);
+      throw new InvalidJson(`actor: not valid JSON: ${e.message}`, { where: 'actor' });
     }
   }
 
@@ -87,7 +81,7 @@ module.exports = function defineStore(ut) {
     }
 
     _h() {
-      if (!this._handle) throw new InvalidArgument('the store is closed');
+      if (!this._handle) throw new Closed('the store is closed');
       return this._handle;
     }
 
@@ -118,24 +112,22 @@ module.exports = function defineStore(ut) {
       check(this._api.ut_store_save(this._h(), c._h(), expectedRevision));
     }
 
-    /** Loads the case, fires the event at `at` (required: ISO-8601 string or Date), saves it
-     *  when accepted, with the revision checked and conflicts retried. {requestId}: a repeat
-     *  returns the first outcome (repeated) and fires nothing. {check: true}: throws Refused. */
+    /** Loads the case, fires the event at `at` (ISO-8601 string or Date; left out: the
+     *  engine's clock, InvalidArgument without one), saves it when accepted, with the revision
+     *  checked and conflicts retried. {requestId}: a repeat returns the first outcome
+     *  (repeated) and fires nothing. {check: true}: throws Refused. */
     fire(engine, caseId, event, actor, payload, at, { requestId, check: throwIfRefused } = {}) {
       const args = [
         text(caseId, 'caseId'),
         text(event, 'event'),
         toJson(actorValue(actor), 'actor'),
         toJson(payload, 'payload'),
-        time(at, 'at'),
+        engine._when(at, 'at'),
         requestId === undefined || requestId === null ? null : text(requestId, 'requestId'),
       ];
       const out = [null];
       const status = this._api.ut_store_fire(this._h(), engine._h(), ...args, out);
-      if (status < 0) fail(status); // outputs are NULL on errors: nothing to free
-      const outcome = new StoredOutcome(take(out[0]), status === STATUS.OK);
-      if (throwIfRefused && !outcome.accepted) throw new Refused(outcome);
-      return outcome;
+      return outcomeOf(status, out[0], StoredOutcome, throwIfRefused);
     }
 
     // -- reading -------------------------------------------------------------------------
@@ -146,8 +138,8 @@ module.exports = function defineStore(ut) {
       const filter = {
         stage,
         open,
-        attention_by: optionalTime(attentionBy),
-        updated_since: optionalTime(updatedSince),
+        attention_by: optionalTime(attentionBy, 'attentionBy'),
+        updated_since: optionalTime(updatedSince, 'updatedSince'),
         limit,
       };
       return this._read(this._api.ut_store_list, JSON.stringify(filter));
@@ -161,7 +153,7 @@ module.exports = function defineStore(ut) {
         actor: actorValue(actor),
         stage,
         customer,
-        due_by: optionalTime(dueBy),
+        due_by: optionalTime(dueBy, 'dueBy'),
         after,
         limit,
       };
@@ -181,16 +173,16 @@ module.exports = function defineStore(ut) {
 
     // -- the engine's work over the store --------------------------------------------------
 
-    /** Records and saves the escalations due at `now` (required) in every stored case that
-     *  needs attention: {now, cases_checked, escalated, cases, failures}. */
+    /** Records and saves the escalations due at `now` (left out: the engine's clock,
+     *  InvalidArgument without one) in every stored case that needs attention: {now,
+     *  cases_checked, escalated, cases, failures}. */
     tick(engine, now) {
-      return this._read(this._api.ut_store_tick, engine._h(), time(now, 'now'));
+      return this._read(this._api.ut_store_tick, engine._h(), engine._when(now, 'now'));
     }
 
     /** The KPI report (as engine.kpi) over every stored case, for the period (dates, both
      *  inclusive). Each ledger is checked against its hash chain first (SnapshotError). */
     kpi(engine, from, to, { skipBadCases = false } = {}) {
-      const day = (d, what) => time(d, what).slice(0, 10);
       const period = { from: day(from, 'from'), to: day(to, 'to'), skip_bad_cases: skipBadCases };
       return this._read(this._api.ut_store_kpi, engine._h(), JSON.stringify(period));
     }

@@ -61,7 +61,7 @@ test('opening: missing directories, junk, unknown kinds, read-only', () => {
     );
     ro.close();
     assert.ok(ro.closed);
-    assert.throws(() => ro.list(), ut.InvalidArgument);
+    assert.throws(() => ro.list(), ut.Closed);
     assert.equal(store.list().length, 1);
   });
 });
