@@ -183,9 +183,13 @@ test('whatever was closed throws Closed', () => {
   const engine = new ut.Engine();
   const c = engine.createCase('C-1', DATA);
   const store = ut.Store.open(path.join(dir, 'cases.db'));
+  store.create(c);
+  engine.close();
+  assert.throws(() => store.fire(engine, 'C-1', 'intake.forward', MARKET, {}, '2026-03-02'),
+    ut.Closed); // a store given a closed engine
+  assert.deepEqual(store.list().map((s) => s.case_id), ['C-1']);
   store.close();
   assert.throws(() => store.list(), ut.Closed);
-  engine.close();
   for (const use of [
     () => engine.createCase('C-2', DATA),
     () => engine.policyInfo,

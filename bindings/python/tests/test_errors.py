@@ -165,10 +165,14 @@ class ClosedTest(unittest.TestCase):
         case = engine.create_case("C-1", DATA)
         with tempfile.TemporaryDirectory() as tmp:
             store = undertake.Store.open(os.path.join(tmp, "cases.db"))
+            store.create(case)
+            engine.close()
+            with self.assertRaises(undertake.Closed):  # a store given a closed engine
+                store.fire(engine, "C-1", "intake.forward", MARKET, at="2026-03-02")
+            self.assertEqual([c["case_id"] for c in store.list()], ["C-1"])
             store.close()
         with self.assertRaises(undertake.Closed):
             store.list()
-        engine.close()
         for use in (lambda: engine.create_case("C-2", DATA), lambda: engine.policy_info,
                     lambda: case.fire("intake.forward", MARKET, None, "2026-03-02"),
                     lambda: case.tick("2026-03-02")):
