@@ -6,8 +6,13 @@
 //   const order = engine.createCase('SO-1', { customer: { name: 'ACME', tier: 'regular' } });
 //   const out = order.fire('intake.forward', { id: 'mei', roles: ['market'] }, {}, '2026-03-02');
 //   out.accepted; out.state;                                // true, ['Intake.SalesReview']
-//   order.fireOrThrow('contract.sign', { id: 'li', roles: ['sales'] });   // throws Refused
+//   order.fireOrThrow('contract.sign', { id: 'li', roles: ['sales'] }, {}, '2026-03-03'); // Refused
 //   engine.close();
+//
+// The engine never reads the wall clock: fire and tick are told when, or the host opens the
+// engine with a clock it chooses, new Engine(policy, { clock: () => new Date() }). Errors are
+// UndertakeError subclasses with the library's status, statusName, kind and where; whatever was
+// closed throws Closed. Types: lib/index.d.ts.
 //
 // Between requests an ERP keeps its cases in a store (lib/store.js): Store.open('sqlite:PATH'),
 // store.fire(engine, caseId, event, actor, payload, at, { requestId }), store.inbox(engine, actor).
