@@ -240,12 +240,20 @@ std::optional<Action> OrderScript::next(const Case& c, Timestamp not_before, Cho
   return plan(c, t, ch);
 }
 
+// What one planning step works with: the case as it stands, the earliest time, the dice, and the
+// salesperson who looks after the order.
+struct OrderScript::Moment {
+  const Case& c;
+  const std::string& stage;
+  const json::object& record;
+  Timestamp t;
+  Chooser& ch;
+  const Actor& sales;
+};
+
 std::optional<Action> OrderScript::plan(const Case& c, Timestamp t, Chooser& ch) {
   const std::string stage = c.stage();
   if (is_terminal_stage(stage)) return std::nullopt;
-  const json::object& record = c.record();
-  const Traits& tr = traits_;
-  const double slow = tr.late_production ? 2.0 : 1.0;
 
   // Three refusals of one event: the order is stuck; sales withdraws it when it still may.
   for (const auto& [event, n] : refusals_)
@@ -255,7 +263,23 @@ std::optional<Action> OrderScript::plan(const Case& c, Timestamp t, Chooser& ch)
       refusals_.clear();
       return act("case.cancel", Staff::sales(), after(t, ch, 4, 48), {{"reason", reason}});
     }
+  if (auto a = plan_interruption(stage, t, ch)) return a;
 
+  const Moment m{c, stage, c.record(), t, ch, Staff::sales(id_.size() % 2 ? 1 : 0)};
+  if (auto a = plan_intake(m)) return a;
+  if (stage == "Evaluation") return plan_evaluation(m);
+  if (auto a = plan_contract(m)) return a;
+  if (auto a = plan_kickoff(m)) return a;
+  if (auto a = plan_design(m)) return a;
+  if (stage == "Preparation") return plan_preparation(m);
+  if (auto a = plan_production(m)) return a;
+  if (auto a = plan_delivery(m)) return a;
+  return plan_after_sales(m);
+}
+
+std::optional<Action> OrderScript::plan_interruption(const std::string& stage, Timestamp t,
+                                                     Chooser& ch) {
+  const Traits& tr = traits_;
   if (stage == "Suspended") {
     if (tr.resume_after_suspension)
       return act("case.resume", Staff::sales(), after(t, ch, days(5), days(25)));
@@ -270,10 +294,12 @@ std::optional<Action> OrderScript::plan(const Case& c, Timestamp t, Chooser& ch)
   if (!tr.cancel_in.empty() && stage == tr.cancel_in)
     return act("case.cancel", Staff::sales(), after(t, ch, days(1), days(8)),
                {{"reason", "customer withdrew the order"}});
+  return std::nullopt;
+}
 
-  const auto& sales = Staff::sales(id_.size() % 2 ? 1 : 0);
-
-  // ---- Intake
+std::optional<Action> OrderScript::plan_intake(const Moment& m) {
+  const auto& [c, stage, record, t, ch, sales] = m;
+  const Traits& tr = traits_;
   if (c.in("Intake.Registered")) {
     if (tr.incomplete_form && !form_fixed_ && !forwarded_too_early_) {
       if (ch.chance(0.4)) {
@@ -296,123 +322,141 @@ std::optional<Action> OrderScript::plan(const Case& c, Timestamp t, Chooser& ch)
     return act("intake.strategy_meeting", sales, after(t, ch, days(1), days(5)),
                {{"attendees", json::array{"sales", "technical", "production", "quality"}},
                 {"strategy", "accept with dedicated line capacity"}});
+  return std::nullopt;
+}
 
-  // ---- Evaluation
-  if (stage == "Evaluation") {
-    std::vector<int> pending;
-    if (c.in("Evaluation.Commercial.Quoting")) pending.push_back(0);
-    if (c.in("Evaluation.Technical.Assessing")) pending.push_back(1);
-    if (c.in("Evaluation.Capacity.Checking")) pending.push_back(2);
-    if (c.in("Evaluation.QualityRisk.Assessing")) pending.push_back(3);
-    const bool risks_registered = number(at_path(record, {"risk", "open"})) > 0 || risks_fixed_;
-    if (!risks_registered) pending.push_back(4);
-    if (!pending.empty()) {
-      const int pick =
-          pending[static_cast<std::size_t>(ch.between(0, static_cast<int>(pending.size()) - 1))];
-      const Timestamp when = after(t, ch, 4, days(2.5));  // departments assess in parallel
-      switch (pick) {
-        case 0:
-          if (refusals_["evaluation.quote"] == 0 && ch.chance(0.03))  // someone outside sales tries
-            return act("evaluation.quote", Staff::market(), when,
-                       {{"price", price_}, {"cost", cost_}});
-          return act("evaluation.quote", sales, when, {{"price", price_}, {"cost", cost_}});
-        case 1:
-          return act("evaluation.technical", Staff::technical_head(), when,
-                     {{"feasible", !tr.infeasible},
-                      {"solution", tr.infeasible ? "tolerance beyond our machining capability"
-                                                 : "casting + CNC machining"},
-                      {"cost", money(cost_ * 0.08)}});
-        case 2:
-          return act("evaluation.capacity", Staff::production_head(), when,
-                     {{"sufficient", !tr.capacity_short}});
-        case 3:
-          return act("evaluation.quality", Staff::quality_head(), when,
-                     {{"assessment", "porosity and dimensional risk; first-article inspection"}});
-        default: {
-          json::array risks;
-          risks.push_back(json::object{{"id", "R1"},
-                                       {"category", "market"},
-                                       {"description", "raw material price swings"},
-                                       {"probability", ch.between(1, 3)},
-                                       {"impact", ch.between(1, 4)},
-                                       {"response", "mitigate"},
-                                       {"owner", sales.id}});
-          if (tr.unhandled_risk)
-            risks.push_back(json::object{{"id", "R2"},
-                                         {"category", "production"},
-                                         {"description", "single supplier for castings"},
-                                         {"probability", 3},
-                                         {"impact", 4}});
-          if (tr.critical_risk)
-            risks.push_back(json::object{{"id", "R3"},
-                                         {"category", "quality"},
-                                         {"description", "leak test failures at 2 bar"},
-                                         {"probability", 4},
-                                         {"impact", 4},
-                                         {"response", "mitigate"},
-                                         {"owner", "qian"}});
-          return act("evaluation.risks", Staff::quality_head(), when,
-                     {{"risks", std::move(risks)}});
-        }
-      }
-    }
-    // Every assessment is in: management decides.
-    const Timestamp when = after(t, ch, 12, days(3));
-    if (reject_next_)
-      return act("evaluation.reject", Staff::manager(), when, {{"reason", reject_reason_}});
-    if (!last_refusal_rule_.empty() && refusals_["evaluation.approve"] > 0) {
-      const std::string rule = last_refusal_rule_;
-      last_refusal_rule_.clear();
-      if (rule == "technically-feasible") {
-        reject_next_ = true;
-        reject_reason_ = "technically infeasible: the spec cannot be met";
-        return act("evaluation.reject", sales, when, {{"reason", reject_reason_}});
-      }
-      if (rule == "capacity-sufficient") {
-        if (ch.chance(0.5)) {
-          traits_.capacity_short = false;  // the plan is adjusted: a second shift
-          return act("evaluation.capacity", Staff::production_head(), when,
-                     {{"sufficient", true}, {"plan_adjustment", "second shift in weeks 3-6"}});
-        }
-        return act("evaluation.reject", Staff::manager(), when,
-                   {{"reason", "no production capacity for the requested date"}});
-      }
-      if (rule == "high-risks-handled") {
-        risks_fixed_ = true;
-        return act("evaluation.risks", sales, when,
-                   {{"risks", json::array{json::object{
-                                  {"id", "R2"}, {"response", "mitigate"}, {"owner", "sun"}}}}});
-      }
-      if (rule == "minimum-margin") {
-        const double r = ch.real(0, 1);
-        if (r < (tr.key_customer ? 0.7 : 0.35)) {
-          override_next_ = true;
-        } else if (r < 0.7 && requotes_ == 0) {
-          ++requotes_;
-          price_ = money(price_ * 1.15);
-          return act("evaluation.quote", sales, when, {{"price", price_}, {"cost", cost_}});
-        } else {
-          return act("evaluation.reject", sales, when,
-                     {{"reason", "margin below 15 %: customer would not accept a higher price"}});
-        }
-      }
-      if (rule == "no-critical-risk") {
-        if (ch.chance(0.6))
-          override_next_ = true;
-        else
-          return act("evaluation.reject", Staff::manager(), when,
-                     {{"reason", "critical quality risk not acceptable"}});
-      }
-    }
-    json::object payload;
-    if (override_next_)
-      payload["override"] = json::object{
-          {"reason", tr.key_customer ? "strategic key customer: accept below-target margin"
-                                     : "accepted by management after review"}};
-    return act("evaluation.approve", Staff::manager(), when, std::move(payload));
+std::optional<Action> OrderScript::plan_evaluation(const Moment& m) {
+  const auto& [c, stage, record, t, ch, sales] = m;
+  const Traits& tr = traits_;
+  std::vector<int> pending;
+  if (c.in("Evaluation.Commercial.Quoting")) pending.push_back(0);
+  if (c.in("Evaluation.Technical.Assessing")) pending.push_back(1);
+  if (c.in("Evaluation.Capacity.Checking")) pending.push_back(2);
+  if (c.in("Evaluation.QualityRisk.Assessing")) pending.push_back(3);
+  const bool risks_registered = number(at_path(record, {"risk", "open"})) > 0 || risks_fixed_;
+  if (!risks_registered) pending.push_back(4);
+  if (!pending.empty()) {
+    const int pick =
+        pending[static_cast<std::size_t>(ch.between(0, static_cast<int>(pending.size()) - 1))];
+    const Timestamp when = after(t, ch, 4, days(2.5));  // departments assess in parallel
+    return plan_assessment(m, pick, when);
   }
+  // Every assessment is in: management decides.
+  const Timestamp when = after(t, ch, 12, days(3));
+  if (reject_next_)
+    return act("evaluation.reject", Staff::manager(), when, {{"reason", reject_reason_}});
+  if (!last_refusal_rule_.empty() && refusals_["evaluation.approve"] > 0)
+    if (auto a = plan_after_refused_approval(m, when)) return a;
+  json::object payload;
+  if (override_next_)
+    payload["override"] = json::object{
+        {"reason", tr.key_customer ? "strategic key customer: accept below-target margin"
+                                   : "accepted by management after review"}};
+  return act("evaluation.approve", Staff::manager(), when, std::move(payload));
+}
 
-  // ---- Contract
+// One department's assessment: 0 the quote, 1 technical, 2 capacity, 3 quality, 4 the risks.
+Action OrderScript::plan_assessment(const Moment& m, int pick, Timestamp when) {
+  const auto& [c, stage, record, t, ch, sales] = m;
+  const Traits& tr = traits_;
+  switch (pick) {
+    case 0:
+      if (refusals_["evaluation.quote"] == 0 && ch.chance(0.03))  // someone outside sales tries
+        return act("evaluation.quote", Staff::market(), when, {{"price", price_}, {"cost", cost_}});
+      return act("evaluation.quote", sales, when, {{"price", price_}, {"cost", cost_}});
+    case 1:
+      return act("evaluation.technical", Staff::technical_head(), when,
+                 {{"feasible", !tr.infeasible},
+                  {"solution", tr.infeasible ? "tolerance beyond our machining capability"
+                                             : "casting + CNC machining"},
+                  {"cost", money(cost_ * 0.08)}});
+    case 2:
+      return act("evaluation.capacity", Staff::production_head(), when,
+                 {{"sufficient", !tr.capacity_short}});
+    case 3:
+      return act("evaluation.quality", Staff::quality_head(), when,
+                 {{"assessment", "porosity and dimensional risk; first-article inspection"}});
+    default: {
+      json::array risks;
+      risks.push_back(json::object{{"id", "R1"},
+                                   {"category", "market"},
+                                   {"description", "raw material price swings"},
+                                   {"probability", ch.between(1, 3)},
+                                   {"impact", ch.between(1, 4)},
+                                   {"response", "mitigate"},
+                                   {"owner", sales.id}});
+      if (tr.unhandled_risk)
+        risks.push_back(json::object{{"id", "R2"},
+                                     {"category", "production"},
+                                     {"description", "single supplier for castings"},
+                                     {"probability", 3},
+                                     {"impact", 4}});
+      if (tr.critical_risk)
+        risks.push_back(json::object{{"id", "R3"},
+                                     {"category", "quality"},
+                                     {"description", "leak test failures at 2 bar"},
+                                     {"probability", 4},
+                                     {"impact", 4},
+                                     {"response", "mitigate"},
+                                     {"owner", "qian"}});
+      return act("evaluation.risks", Staff::quality_head(), when, {{"risks", std::move(risks)}});
+    }
+  }
+}
+
+// Management's approval was refused by a rule: fix what the rule found, reject the order, or
+// (nothing returned) approve again, with an override when one was decided.
+std::optional<Action> OrderScript::plan_after_refused_approval(const Moment& m, Timestamp when) {
+  const auto& [c, stage, record, t, ch, sales] = m;
+  const Traits& tr = traits_;
+  const std::string rule = last_refusal_rule_;
+  last_refusal_rule_.clear();
+  if (rule == "technically-feasible") {
+    reject_next_ = true;
+    reject_reason_ = "technically infeasible: the spec cannot be met";
+    return act("evaluation.reject", sales, when, {{"reason", reject_reason_}});
+  }
+  if (rule == "capacity-sufficient") {
+    if (ch.chance(0.5)) {
+      traits_.capacity_short = false;  // the plan is adjusted: a second shift
+      return act("evaluation.capacity", Staff::production_head(), when,
+                 {{"sufficient", true}, {"plan_adjustment", "second shift in weeks 3-6"}});
+    }
+    return act("evaluation.reject", Staff::manager(), when,
+               {{"reason", "no production capacity for the requested date"}});
+  }
+  if (rule == "high-risks-handled") {
+    risks_fixed_ = true;
+    return act("evaluation.risks", sales, when,
+               {{"risks", json::array{json::object{
+                              {"id", "R2"}, {"response", "mitigate"}, {"owner", "sun"}}}}});
+  }
+  if (rule == "minimum-margin") {
+    const double r = ch.real(0, 1);
+    if (r < (tr.key_customer ? 0.7 : 0.35)) {
+      override_next_ = true;
+    } else if (r < 0.7 && requotes_ == 0) {
+      ++requotes_;
+      price_ = money(price_ * 1.15);
+      return act("evaluation.quote", sales, when, {{"price", price_}, {"cost", cost_}});
+    } else {
+      return act("evaluation.reject", sales, when,
+                 {{"reason", "margin below 15 %: customer would not accept a higher price"}});
+    }
+  }
+  if (rule == "no-critical-risk") {
+    if (ch.chance(0.6))
+      override_next_ = true;
+    else
+      return act("evaluation.reject", Staff::manager(), when,
+                 {{"reason", "critical quality risk not acceptable"}});
+  }
+  return std::nullopt;
+}
+
+std::optional<Action> OrderScript::plan_contract(const Moment& m) {
+  const auto& [c, stage, record, t, ch, sales] = m;
+  const Traits& tr = traits_;
   const double amount = number(at_path(record, {"contract", "draft", "amount"}));
   auto terms = [&](bool revised) {
     return json::object{{"amount", revised ? money(amount * 0.98) : price_},
@@ -450,8 +494,11 @@ std::optional<Action> OrderScript::plan(const Case& c, Timestamp t, Chooser& ch)
     return act("contract.sign", sales, after(t, ch, days(1), days(tr.slow_contract ? 30 : 5)));
   }
   if (c.in("Contract.Signed")) return act("contract.archive", sales, after(t, ch, 1, 24));
+  return std::nullopt;
+}
 
-  // ---- Kickoff
+std::optional<Action> OrderScript::plan_kickoff(const Moment& m) {
+  const auto& [c, stage, record, t, ch, sales] = m;
   if (c.in("Kickoff.Meeting")) {
     const Timestamp delivery = *parse_iso8601(delivery_date_);
     const std::string completion = date_only(delivery - ms(std::llround(days(7) * 3'600'000.0)));
@@ -478,8 +525,12 @@ std::optional<Action> OrderScript::plan(const Case& c, Timestamp t, Chooser& ch)
     if (!done("production")) return act("kickoff.assign", Staff::production_head(), when);
     return act("kickoff.assign", Staff::quality_head(), when);
   }
+  return std::nullopt;
+}
 
-  // ---- Design
+std::optional<Action> OrderScript::plan_design(const Moment& m) {
+  const auto& [c, stage, record, t, ch, sales] = m;
+  const Traits& tr = traits_;
   if (c.in("Design.Designing"))
     return act("design.submit", Staff::engineer(), after(t, ch, days(4), days(12)),
                {{"innovations", ch.chance(0.07) ? 1 : 0}});
@@ -503,32 +554,38 @@ std::optional<Action> OrderScript::plan(const Case& c, Timestamp t, Chooser& ch)
                {{"accepted", accepted},
                 {"feedback", accepted ? "approved" : "surface finish to be improved"}});
   }
+  return std::nullopt;
+}
 
-  // ---- Preparation
-  if (stage == "Preparation") {
-    std::vector<Action> options;
-    const Timestamp when =
-        after(t, ch, 6, days(2) * slow);  // production and quality prepare in parallel
-    if (c.in("Preparation.Production.Preparing"))
-      for (const char* step : {"materials", "equipment", "training", "instructions"})
-        if (!flag(record, {"preparation", step}))
-          options.push_back(
-              act(std::string("prep.") + step,
-                  std::string(step) == "materials" ? Staff::operator_() : Staff::production_head(),
-                  when));
-    if (c.in("Preparation.Quality.IncomingInspection"))
-      options.push_back(
-          act("prep.incoming_inspection", Staff::inspector(), when, {{"passed", ch.chance(0.9)}}));
-    if (c.in("Preparation.Quality.InspectionPlanning"))
-      options.push_back(act("prep.inspection_plan", Staff::quality_head(), when,
-                            {{"items", json::array{"dimensions", "leak test"}},
-                             {"methods", json::array{"CMM", "pressure decay"}},
-                             {"standards", json::array{"ISO 2768-m"}}}));
-    if (options.empty()) return std::nullopt;
-    return options[static_cast<std::size_t>(ch.between(0, static_cast<int>(options.size()) - 1))];
-  }
+std::optional<Action> OrderScript::plan_preparation(const Moment& m) {
+  const auto& [c, stage, record, t, ch, sales] = m;
+  const double slow = traits_.late_production ? 2.0 : 1.0;
+  std::vector<Action> options;
+  const Timestamp when =
+      after(t, ch, 6, days(2) * slow);  // production and quality prepare in parallel
+  if (c.in("Preparation.Production.Preparing"))
+    for (const char* step : {"materials", "equipment", "training", "instructions"})
+      if (!flag(record, {"preparation", step}))
+        options.push_back(
+            act(std::string("prep.") + step,
+                std::string(step) == "materials" ? Staff::operator_() : Staff::production_head(),
+                when));
+  if (c.in("Preparation.Quality.IncomingInspection"))
+    options.push_back(
+        act("prep.incoming_inspection", Staff::inspector(), when, {{"passed", ch.chance(0.9)}}));
+  if (c.in("Preparation.Quality.InspectionPlanning"))
+    options.push_back(act("prep.inspection_plan", Staff::quality_head(), when,
+                          {{"items", json::array{"dimensions", "leak test"}},
+                           {"methods", json::array{"CMM", "pressure decay"}},
+                           {"standards", json::array{"ISO 2768-m"}}}));
+  if (options.empty()) return std::nullopt;
+  return options[static_cast<std::size_t>(ch.between(0, static_cast<int>(options.size()) - 1))];
+}
 
-  // ---- Production
+std::optional<Action> OrderScript::plan_production(const Moment& m) {
+  const auto& [c, stage, record, t, ch, sales] = m;
+  const Traits& tr = traits_;
+  const double slow = tr.late_production ? 2.0 : 1.0;
   if (c.in("Production.Producing")) {
     const double planned = number(at_path(record, {"production", "planned_quantity"}));
     const double passed = number(at_path(record, {"production", "passed_quantity"}));
@@ -570,8 +627,11 @@ std::optional<Action> OrderScript::plan(const Case& c, Timestamp t, Chooser& ch)
                 {"quantity", static_cast<std::int64_t>(reworked)},
                 {"cost", cost}});
   }
+  return std::nullopt;
+}
 
-  // ---- Delivery
+std::optional<Action> OrderScript::plan_delivery(const Moment& m) {
+  const auto& [c, stage, record, t, ch, sales] = m;
   if (c.in("Delivery.Packing"))
     return act("delivery.pack", Staff::operator_(), after(t, ch, 6, days(2)));
   if (c.in("Delivery.Packed"))
@@ -579,8 +639,12 @@ std::optional<Action> OrderScript::plan(const Case& c, Timestamp t, Chooser& ch)
                {{"method", "truck"}});
   if (c.in("Delivery.Shipped"))
     return act("delivery.confirm", sales, after(t, ch, days(1), days(5)), {{"accepted", true}});
+  return std::nullopt;
+}
 
-  // ---- After-sales
+std::optional<Action> OrderScript::plan_after_sales(const Moment& m) {
+  const auto& [c, stage, record, t, ch, sales] = m;
+  const Traits& tr = traits_;
   const double complaint_hours = tr.slow_complaint ? 40 : 12;
   if (c.in("AfterSales.Complaint")) {
     if (!tried_close_with_complaint_ && ch.chance(0.25)) {

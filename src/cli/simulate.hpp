@@ -99,7 +99,21 @@ class OrderScript {
   void observe(const Action& action, const Outcome& outcome);
 
  private:
+  struct Moment;  // the case, the time and the dice of one planning step (simulate.cpp)
   std::optional<Action> plan(const Case& c, Timestamp t, Chooser& ch);
+  // Each plans the next action in one part of the process, or nothing when the case is not there.
+  std::optional<Action> plan_interruption(const std::string& stage, Timestamp t, Chooser& ch);
+  std::optional<Action> plan_intake(const Moment& m);
+  std::optional<Action> plan_evaluation(const Moment& m);
+  Action plan_assessment(const Moment& m, int pick, Timestamp when);
+  std::optional<Action> plan_after_refused_approval(const Moment& m, Timestamp when);
+  std::optional<Action> plan_contract(const Moment& m);
+  std::optional<Action> plan_kickoff(const Moment& m);
+  std::optional<Action> plan_design(const Moment& m);
+  std::optional<Action> plan_preparation(const Moment& m);
+  std::optional<Action> plan_production(const Moment& m);
+  std::optional<Action> plan_delivery(const Moment& m);
+  std::optional<Action> plan_after_sales(const Moment& m);
   Action act(std::string event, const Actor& actor, Timestamp at,
              boost::json::object payload = {}) const;
 
