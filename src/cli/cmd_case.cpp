@@ -290,25 +290,17 @@ void print_history(std::ostream& out, const Case& c) {
 
 }  // namespace
 
-void add_case_command(CLI::App& app, Context& ctx) {
-  if (!app.get_option_no_throw("--db"))
-    app.add_option("--db", ctx.db,
-                   "The case store: sqlite:PATH or a plain path (SQLite; created by `case new`)")
-        ->envname("UNDERTAKE_DB");
+namespace {
 
-  struct Options {
-    std::string id, event, actor, payload, at, rules, data, data_file, stage, request_id;
-    std::vector<std::string> sets;
-    bool json = false, open_only = false;
-  };
-  auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand(
-      "case", "Cases in the --db store: new, fire, show, history, available, tick, list");
-  cmd->require_subcommand(1);
-  cmd->add_option("--rules", o->rules,
-                  "A rules directory or policy file (default: the built-in policy)");
+// The options of every `case` subcommand (CLI11 writes each into its field).
+struct CaseOptions {
+  std::string id, event, actor, payload, at, rules, data, data_file, stage, request_id;
+  std::vector<std::string> sets;
+  bool json = false, open_only = false;
+};
 
-  auto* create = cmd->add_subcommand("new", "Create a case from a requirement form");
+void add_case_new(CLI::App& cmd, const std::shared_ptr<CaseOptions>& o, Context& ctx) {
+  auto* create = cmd.add_subcommand("new", "Create a case from a requirement form");
   create->add_option("id", o->id, "Case id (e.g. the sales order number)")->required();
   create->add_option("--data", o->data, "The requirement form as JSON");
   create->add_option("--data-file", o->data_file, "The requirement form from a JSON file")
@@ -331,8 +323,19 @@ void add_case_command(CLI::App& app, Context& ctx) {
       std::cout << "Created case " << c.id() << " (policy " << c.policy()->name() << " "
                 << c.policy_version() << ") → " << join(c.state()) << "\n";
   });
+}
 
-  auto* fire = cmd->add_subcommand("fire", "Fire an event on a case and store it when accepted");
+void print_fired(std::ostream& out, const CaseOptions& o, const StoredFire& r) {
+  out << o.id << ": " << r.outcome.summary() << "\n";
+  out << "  revision " << r.revision << ", " << r.attempts
+      << (r.attempts == 1 ? " attempt" : " attempts");
+  if (r.repeated)
+    out << "; a repeat of request " << o.request_id << ": its first outcome, nothing fired";
+  out << "\n";
+}
+
+void add_case_fire(CLI::App& cmd, const std::shared_ptr<CaseOptions>& o, Context& ctx) {
+  auto* fire = cmd.add_subcommand("fire", "Fire an event on a case and store it when accepted");
   fire->add_option("id", o->id, "Case id")->required();
   fire->add_option("event", o->event, "Event, e.g. contract.sign")->required();
   fire->add_option("--actor,--as", o->actor, "Who: ID:ROLE[,ROLE] or a JSON actor")->required();
@@ -355,22 +358,17 @@ void add_case_command(CLI::App& app, Context& ctx) {
                     object_argument("--payload", argument_text("--payload", o->payload, limits),
                                     o->sets, limits),
                     parse_time(o->at, "--at"), options);
-    if (o->json) {
+    if (o->json)
       print_json(std::cout, r.to_json(o->id, o->request_id));
-    } else {
-      std::cout << o->id << ": " << r.outcome.summary() << "\n";
-      std::cout << "  revision " << r.revision << ", " << r.attempts
-                << (r.attempts == 1 ? " attempt" : " attempts");
-      if (r.repeated)
-        std::cout << "; a repeat of request " << o->request_id
-                  << ": its first outcome, nothing fired";
-      std::cout << "\n";
-    }
+    else
+      print_fired(std::cout, *o, r);
     ctx.exit_status = r.outcome.accepted ? 0 : 1;
   });
+}
 
+void add_case_show(CLI::App& cmd, const std::shared_ptr<CaseOptions>& o, Context& ctx) {
   auto* show =
-      cmd->add_subcommand("show", "Where a case stands: stage, state, contract, risk, deadlines");
+      cmd.add_subcommand("show", "Where a case stands: stage, state, contract, risk, deadlines");
   show->add_option("id", o->id, "Case id")->required();
   show->add_option("--at", o->at, "Judge deadlines at this instant (default: now)");
   show->add_flag("--json", o->json, "Print the snapshot as JSON");
@@ -383,9 +381,10 @@ void add_case_command(CLI::App& app, Context& ctx) {
     else
       print_case(std::cout, c, parse_time(o->at, "--at"));
   });
+}
 
-  auto* history =
-      cmd->add_subcommand("history", "The ledger of a case: every event and escalation");
+void add_case_history(CLI::App& cmd, const std::shared_ptr<CaseOptions>& o, Context& ctx) {
+  auto* history = cmd.add_subcommand("history", "The ledger of a case: every event and escalation");
   history->add_option("id", o->id, "Case id")->required();
   history->add_flag("--json", o->json, "Print the case ledger as JSON");
   history->callback([o, &ctx] {
@@ -399,8 +398,10 @@ void add_case_command(CLI::App& app, Context& ctx) {
     auto engine = open_engine(o->rules);
     print_history(std::cout, engine->replay(*ledger));
   });
+}
 
-  auto* available = cmd->add_subcommand("available", "The events an actor may fire now");
+void add_case_available(CLI::App& cmd, const std::shared_ptr<CaseOptions>& o, Context& ctx) {
+  auto* available = cmd.add_subcommand("available", "The events an actor may fire now");
   available->add_option("id", o->id, "Case id")->required();
   available->add_option("--actor,--as", o->actor, "Who: ID:ROLE[,ROLE] or a JSON actor")
       ->required();
@@ -424,8 +425,29 @@ void add_case_command(CLI::App& app, Context& ctx) {
       std::cout << "  " << pad(e.event, 26)
                 << (e.gated ? "(gate rules are checked when fired)" : "") << "\n";
   });
+}
 
-  auto* tick = cmd->add_subcommand(
+void print_tick(std::ostream& out, const StoreTickReport& r, Timestamp now) {
+  out << "Tick at " << short_time(now) << " UTC: " << r.cases_checked << " case(s) checked, "
+      << r.escalated << " escalation(s) recorded\n";
+  for (const auto& c : r.cases)
+    for (const auto& item : c.items) {
+      const auto& d = item.deadline;
+      out << "  " << pad(c.case_id, 12)
+          << (item.status == DeadlineStatus::overdue ? "OVERDUE   " : "due soon  ")
+          << pad(d.id + (d.key.empty() ? "" : " [" + d.key + "]"), 26) << "due "
+          << (d.due ? short_time(*d.due) + " (" + relative(*d.due, now) + ")" : "?") << "  → "
+          << join(d.escalate_to)
+          << (item.escalation_seq ? "  escalated now (#" + std::to_string(item.escalation_seq) + ")"
+                                  : std::string())
+          << "\n";
+    }
+  for (const auto& [id, why] : r.failures)
+    out << "  " << pad(id, 12) << "NOT CHECKED  " << why << "\n";
+}
+
+void add_case_tick(CLI::App& cmd, const std::shared_ptr<CaseOptions>& o, Context& ctx) {
+  auto* tick = cmd.add_subcommand(
       "tick", "Check every open case's deadlines; record and report escalations");
   tick->add_option("--now", o->at, "The instant to judge (ISO-8601; default: now)");
   tick->add_flag("--json", o->json, "Print the report as JSON");
@@ -434,31 +456,26 @@ void add_case_command(CLI::App& app, Context& ctx) {
     auto engine = open_engine(o->rules);
     const Timestamp now = parse_time(o->at, "--now");
     const StoreTickReport r = tick_stored(*store, *engine, now);
-    if (o->json) {
+    if (o->json)
       print_json(std::cout, r.to_json());
-    } else {
-      std::cout << "Tick at " << short_time(now) << " UTC: " << r.cases_checked
-                << " case(s) checked, " << r.escalated << " escalation(s) recorded\n";
-      for (const auto& c : r.cases)
-        for (const auto& item : c.items) {
-          const auto& d = item.deadline;
-          std::cout << "  " << pad(c.case_id, 12)
-                    << (item.status == DeadlineStatus::overdue ? "OVERDUE   " : "due soon  ")
-                    << pad(d.id + (d.key.empty() ? "" : " [" + d.key + "]"), 26) << "due "
-                    << (d.due ? short_time(*d.due) + " (" + relative(*d.due, now) + ")" : "?")
-                    << "  → " << join(d.escalate_to)
-                    << (item.escalation_seq
-                            ? "  escalated now (#" + std::to_string(item.escalation_seq) + ")"
-                            : std::string())
-                    << "\n";
-        }
-      for (const auto& [id, why] : r.failures)
-        std::cout << "  " << pad(id, 12) << "NOT CHECKED  " << why << "\n";
-    }
+    else
+      print_tick(std::cout, r, now);
     ctx.exit_status = r.failures.empty() ? 0 : 1;
   });
+}
 
-  auto* list = cmd->add_subcommand("list", "The stored cases");
+void print_case_list(std::ostream& out, const std::vector<CaseSummary>& cases) {
+  out << pad("case", 14) << pad("stage", 13) << pad("rev", 5) << pad("updated", 18)
+      << pad("attention", 18) << "customer\n";
+  for (const auto& s : cases)
+    out << pad(s.case_id, 14) << pad(s.stage, 13) << pad(std::to_string(s.revision), 5)
+        << pad(s.updated ? short_time(*s.updated) : "-", 18)
+        << pad(s.attention ? short_time(*s.attention) : "-", 18) << one_line(s.customer) << "\n";
+  out << cases.size() << " case(s)\n";
+}
+
+void add_case_list(CLI::App& cmd, const std::shared_ptr<CaseOptions>& o, Context& ctx) {
+  auto* list = cmd.add_subcommand("list", "The stored cases");
   list->add_option("--stage", o->stage, "Only cases in this stage");
   list->add_flag("--open", o->open_only, "Only cases not closed, rejected or cancelled");
   list->add_flag("--json", o->json, "Print as JSON");
@@ -474,15 +491,31 @@ void add_case_command(CLI::App& app, Context& ctx) {
       print_json(std::cout, a);
       return;
     }
-    std::cout << pad("case", 14) << pad("stage", 13) << pad("rev", 5) << pad("updated", 18)
-              << pad("attention", 18) << "customer\n";
-    for (const auto& s : cases)
-      std::cout << pad(s.case_id, 14) << pad(s.stage, 13) << pad(std::to_string(s.revision), 5)
-                << pad(s.updated ? short_time(*s.updated) : "-", 18)
-                << pad(s.attention ? short_time(*s.attention) : "-", 18) << one_line(s.customer)
-                << "\n";
-    std::cout << cases.size() << " case(s)\n";
+    print_case_list(std::cout, cases);
   });
+}
+
+}  // namespace
+
+void add_case_command(CLI::App& app, Context& ctx) {
+  if (!app.get_option_no_throw("--db"))
+    app.add_option("--db", ctx.db,
+                   "The case store: sqlite:PATH or a plain path (SQLite; created by `case new`)")
+        ->envname("UNDERTAKE_DB");
+
+  auto o = std::make_shared<CaseOptions>();
+  auto* cmd = app.add_subcommand(
+      "case", "Cases in the --db store: new, fire, show, history, available, tick, list");
+  cmd->require_subcommand(1);
+  cmd->add_option("--rules", o->rules,
+                  "A rules directory or policy file (default: the built-in policy)");
+  add_case_new(*cmd, o, ctx);
+  add_case_fire(*cmd, o, ctx);
+  add_case_show(*cmd, o, ctx);
+  add_case_history(*cmd, o, ctx);
+  add_case_available(*cmd, o, ctx);
+  add_case_tick(*cmd, o, ctx);
+  add_case_list(*cmd, o, ctx);
 }
 
 }  // namespace undertake::cli
