@@ -1,4 +1,5 @@
-// Unary tests: the text of a decision table's input cells ("< 100000", "[1..5]", "not(\"a\")").
+// Unary tests: the text of a decision table's input cells ("< 100000", "[1..5]", "not(\"a\")"),
+// and the value helpers cells, loading and evaluation share (equality, types, message text).
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -283,6 +284,23 @@ std::string number_text(double d) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.15g", d);
   return buffer;
+}
+
+std::string value_text(const json::value& v) {
+  double d = 0;
+  if (number_of(v, d)) return number_text(d);
+  return json::serialize(v);
+}
+
+bool has_type(const json::value& v, std::string_view type) {
+  if (type == "number") return v.is_int64() || v.is_uint64() || v.is_double();
+  if (type == "integer")
+    return v.is_int64() || v.is_uint64() ||
+           (v.is_double() && std::isfinite(v.get_double()) &&
+            v.get_double() == std::floor(v.get_double()));
+  if (type == "string") return v.is_string();
+  if (type == "boolean") return v.is_bool();
+  return true;
 }
 
 }  // namespace detail::dt

@@ -141,6 +141,12 @@ bool same_value(const json::value& a, const json::value& b) noexcept;
 /// A number as people write it (no trailing ".0", no exponent for ordinary values).
 std::string number_text(double d);
 
+/// A value as an error message shows it: numbers as number_text, the rest as JSON.
+std::string value_text(const json::value& v);
+
+/// Whether a value is of a column's type ("number", "integer", "string", "boolean", "any").
+bool has_type(const json::value& v, std::string_view type);
+
 /// The segment of a number among sorted distinct bounds b0 < b1 < ... : (-inf,b0) is 0, [b0] is 1,
 /// (b0,b1) is 2, ... (b_last,inf) is 2 * bounds.size().
 std::size_t segment_of(const std::vector<double>& bounds, double x);
@@ -215,6 +221,8 @@ struct DecisionTable::Impl {
   /// Whether an input no row matches is an error: a single-hit table, or a COLLECT table
   /// aggregating min or max, without a default (the others answer [], 0 or their default).
   bool must_match() const noexcept;
+  /// `row 3 "R3"`: the row's number (1-based) and its id when it has one.
+  std::string row_label(std::size_t row) const;
 
   /// Builds the column indexes (decision_table_index.cpp).
   void build_index();
