@@ -46,7 +46,8 @@ const PersonScore& person(const PeopleScorecard& card, const std::string& id) {
 
 TEST_CASE("the person scorecard of a quarter, computed by hand", "[people]") {
   const Engine engine;
-  // Case A: the main path, one event an hour from 2026-03-02T09: every deadline met.
+  // Case A: the main path (tests/scenarios/full_order.json), one event an hour from
+  // 2026-03-02T09: every deadline met.
   Case a = engine.create_case("Q-A", regular_order());
   run_main_path(a, at("2026-03-02T08:00:00Z"), [](const std::string&, Timestamp&) {});
 
@@ -91,15 +92,16 @@ TEST_CASE("the person scorecard of a quarter, computed by hand", "[people]") {
   CHECK(li.measures.at("inspections").status == "no_data");
   CHECK(*li.score == Approx((40 * 100 * (5.0 / 6 - 0.5) / 0.4 + 10 * 115) / 50));
 
-  // qian (quality): 7 + 10 events (two sample tests, the investigation and verification in B);
-  // 4 inspections (incoming and in-process, twice) → 100 × 4 ÷ 10 = 40; events 17 → 85; one
-  // deadline step (the complaint verified in time): too few to score. (10 × 40 + 10 × 85) ÷ 20.
+  // qian (quality): 9 + 12 events (B adds a second sample test, the investigation and the
+  // verification); 8 inspections (per case the incoming one and three in-process: B1, B2 failed,
+  // B2 again) → 100 × 8 ÷ 10 = 80; events 21 → 105; one deadline step (the complaint verified in
+  // time): too few to score. (10 × 80 + 10 × 105) ÷ 20.
   const PersonScore& qian = person(card, "qian");
-  CHECK(*qian.measures.at("inspections").value == Approx(4));
-  CHECK(*qian.measures.at("events").value == Approx(17));
+  CHECK(*qian.measures.at("inspections").value == Approx(8));
+  CHECK(*qian.measures.at("events").value == Approx(21));
   CHECK(qian.measures.at("deadline_timeliness").status == "too_few_data");
   CHECK(qian.measures.at("deadline_timeliness").data_points == 1);
-  CHECK(*qian.score == Approx(62.5));
+  CHECK(*qian.score == Approx(92.5));
 
   // wu built three samples: A's passed its first test, B's first failed — 1 of 2, too few data.
   const PersonScore& wu = person(card, "wu");

@@ -67,16 +67,20 @@ TEST_CASE("the main path goes through every stage in the order of the policy", "
        "Preparation.Production.Preparing | Preparation.Quality.IncomingInspection"},
       {"prep.materials",
        "Preparation.Production.Preparing | Preparation.Quality.IncomingInspection"},
-      {"prep.equipment",
-       "Preparation.Production.Preparing | Preparation.Quality.IncomingInspection"},
-      {"prep.training",
-       "Preparation.Production.Preparing | Preparation.Quality.IncomingInspection"},
       {"prep.incoming_inspection",
+       "Preparation.Production.Preparing | Preparation.Quality.InspectionPlanning"},
+      {"prep.equipment",
+       "Preparation.Production.Preparing | Preparation.Quality.InspectionPlanning"},
+      {"prep.training",
        "Preparation.Production.Preparing | Preparation.Quality.InspectionPlanning"},
       {"prep.inspection_plan", "Preparation.Production.Preparing | Preparation.Quality.Ready"},
       {"prep.instructions", "Production.Producing"},
-      {"production.report", "Production.Inspection"},
-      {"production.inspect", "Production.Producing"},
+      {"production.report", "Production.Inspection"},      // B1
+      {"production.inspect", "Production.Producing"},      // B1 passes
+      {"production.report", "Production.Inspection"},      // B2
+      {"production.inspect", "Production.Rectification"},  // B2 fails
+      {"production.rectify", "Production.Inspection"},     // and is reworked
+      {"production.inspect", "Production.Producing"},      // B2 passes
       {"production.complete", "Delivery.Packing"},
       {"delivery.pack", "Delivery.Packed"},
       {"delivery.ship", "Delivery.Shipped"},
@@ -157,7 +161,7 @@ TEST_CASE("loops go back and forth", "[process]") {
     CHECK_FALSE(batch.as_object().contains("reworked_quantity"));
   }
   SECTION("rework costs count in the actual cost (policy §二(七)2)") {
-    d.advance_to("production.inspect");  // B1: 500 units reported at a cost of 290000
+    d.advance_to("production.inspect");  // B1: 250 units reported at a cost of 140000
     const auto production = [&]() -> const boost::json::value& {
       return d.the_case().record().at("production");
     };
@@ -166,30 +170,30 @@ TEST_CASE("loops go back and forth", "[process]") {
     for (const char* bad :
          {R"({"batch": "B1", "cost": -1})", R"({"batch": "B1", "cost": "9"})",
           R"({"batch": "B1", "quantity": 2.5})", R"({"batch": "B1", "quantity": -1})",
-          R"({"batch": "B1", "quantity": 501})"}) {
+          R"({"batch": "B1", "quantity": 251})"}) {
       INFO(bad);
       const Outcome o = d.fire("production.rectify", kProduction, bad);
       REQUIRE_FALSE(o.accepted);
       CHECK(o.reasons.front().kind == "invalid_payload");
     }
     const Outcome too_many =
-        d.fire("production.rectify", kProduction, R"({"batch": "B1", "quantity": 501})");
+        d.fire("production.rectify", kProduction, R"({"batch": "B1", "quantity": 251})");
     CHECK_THAT(too_many.reasons.front().message,
-               Catch::Contains("payload.quantity 501") &&
-                   Catch::Contains("exceeds the batch's reported quantity 500"));
-    CHECK(production().at("actual_cost") == 290000);
+               Catch::Contains("payload.quantity 251") &&
+                   Catch::Contains("exceeds the batch's reported quantity 250"));
+    CHECK(production().at("actual_cost") == 140000);
     REQUIRE(d.fire("production.rectify", kProduction,
                    R"({"batch": "B1", "cost": 12500.5, "quantity": 40})")
                 .accepted);
     REQUIRE(d.fire("production.inspect", kQuality, R"({"batch": "B1", "passed": false})").accepted);
     REQUIRE(d.fire("production.rectify", kProduction, R"({"batch": "B1", "cost": 1500})").accepted);
-    // 290000 + 12500.5 + 1500
-    CHECK(production().at("actual_cost").to_number<double>() == 304000.5);
+    // 140000 + 12500.5 + 1500
+    CHECK(production().at("actual_cost").to_number<double>() == 154000.5);
     const auto& batch = production().at("batches").at("B1");
     CHECK(batch.at("rectifications") == 2);
     CHECK(batch.at("rectification_cost").to_number<double>() == 14000.5);
     CHECK(batch.at("reworked_quantity") == 40);
-    CHECK(batch.at("cost") == 290000);  // the report's own cost is kept apart
+    CHECK(batch.at("cost") == 140000);  // the report's own cost is kept apart
   }
   SECTION("the complaint loop") {
     d.advance_to("service.feedback");

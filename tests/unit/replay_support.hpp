@@ -1,5 +1,6 @@
 // Test support for snapshots, replay, deadlines and the store: the full order of
-// tests/scenarios/full_order.json as steps, temporary store files, error capture.
+// tests/scenarios/full_order.json (support/full_order.hpp) fired step by step, temporary store
+// files, error capture.
 #pragma once
 
 #include <boost/json.hpp>
@@ -7,8 +8,6 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,6 +16,7 @@
 #include "undertake/case.hpp"
 #include "undertake/engine.hpp"
 #include "support/errors.hpp"
+#include "support/full_order.hpp"
 #include "undertake/error.hpp"
 #include "undertake/json_text.hpp"
 
@@ -26,18 +26,10 @@ namespace json = boost::json;
 using undertake::Actor;
 using undertake::Timestamp;
 
-struct Step {
-  std::string event;
-  Actor actor;
-  json::object payload;
-  Timestamp at;
-};
-
-struct Order {
-  std::string id;
-  json::object data;
-  std::vector<Step> steps;
-};
+using Step = undertake::testing::OrderStep;
+using Order = undertake::testing::ScenarioOrder;
+using undertake::testing::full_order;
+using undertake::testing::step_index;
 
 inline Timestamp at(std::string_view iso) {
   auto t = undertake::parse_iso8601(iso);
@@ -47,37 +39,6 @@ inline Timestamp at(std::string_view iso) {
 
 inline std::chrono::milliseconds days(double d) {
   return std::chrono::milliseconds(static_cast<long long>(d * 24 * 3600 * 1000));
-}
-
-/// The order of tests/scenarios/full_order.json.
-inline const Order& full_order() {
-  static const Order order = [] {
-    const json::value doc = undertake::read_json_file(
-        std::string(UNDERTAKE_SOURCE_DIR) + "/tests/scenarios/full_order.json",
-        undertake::InputLimits{});
-    const auto& c = doc.at("cases").at(0).as_object();
-    Order o;
-    o.id = std::string(c.at("id").as_string());
-    o.data = c.at("data").as_object();
-    for (const auto& s : c.at("steps").as_array()) {
-      Step step;
-      step.event = std::string(s.at("event").as_string());
-      step.actor = undertake::actor_from_json(s.at("actor"), "actor");
-      if (const auto* p = s.as_object().if_contains("payload")) step.payload = p->as_object();
-      step.at = at(s.at("at").as_string());
-      o.steps.push_back(std::move(step));
-    }
-    return o;
-  }();
-  return order;
-}
-
-/// Index of the first step firing `event` (throws when absent).
-inline std::size_t step_index(std::string_view event) {
-  const auto& steps = full_order().steps;
-  for (std::size_t i = 0; i < steps.size(); ++i)
-    if (steps[i].event == event) return i;
-  throw std::runtime_error("no step " + std::string(event));
 }
 
 /// Fires steps [from, to) of the full order on `c`, shifted by `shift`; every one must be accepted.

@@ -1,12 +1,16 @@
-// Test support: drives one order through the engine with readable steps.
+// Test support: drives one order through the engine with readable steps: the main path is the
+// full order of tests/scenarios/full_order.json (support/full_order.hpp), fired an hour apart.
 #pragma once
 
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "full_order.hpp"  // beside this header: some targets include it by a relative path
 #include "undertake/undertake.hpp"
 
 namespace undertake::testing {
@@ -24,64 +28,24 @@ inline const Actor kLegal = actor("zhou", {"legal"});
 inline const Actor kBoss = actor("boss", {"management"});
 inline const Actor kCfo = actor("cfo", {"management"});
 
+/// The requirement form of the full order (tests/scenarios/full_order.json).
 inline boost::json::object regular_order() {
-  return parse_json(R"({
-    "customer": {"name": "Hengda Machinery", "tier": "regular"},
-    "product": {"name": "Gearbox housing GH-40", "standard": false},
-    "spec": "drawing GH-40 rev C", "quantity": 500, "delivery_date": "2026-06-30",
-    "quality_requirements": "ISO 2768-m", "channel": "email", "estimated_amount": 400000})",
-                    InputLimits{}, "regular_order")
-      .as_object();
+  return full_order().data;
 }
 
+/// A step a test fires: the event, who fires it and its payload as JSON text.
 struct Step {
-  const char* event;
+  std::string event;
   Actor actor;
-  const char* payload;  // JSON text
+  std::string payload = "{}";
 };
 
-/// The main path of an order, stage by stage (the same order as tests/scenarios/full_order.json).
+/// The main path of an order, stage by stage: the steps of tests/scenarios/full_order.json.
 inline std::vector<Step> main_path() {
-  return {
-      {"intake.forward", kMarket, "{}"},
-      {"intake.confirm", kSales, "{}"},
-      {"evaluation.quote", kSales, R"({"price": 420000, "cost": 320000})"},
-      {"evaluation.technical", kTechnical, R"({"feasible": true})"},
-      {"evaluation.capacity", kProduction, R"({"sufficient": true})"},
-      {"evaluation.quality", kQuality, R"({"assessment": "ok"})"},
-      {"evaluation.approve", kBoss, "{}"},
-      {"contract.draft", kSales,
-       R"({"amount": 420000, "delivery_date": "2026-06-30", "payment_terms": "30/70"})"},
-      {"contract.submit", kSales, "{}"},
-      {"contract.legal_approve", kLegal, "{}"},
-      {"contract.approve", kBoss, "{}"},
-      {"contract.sign", kSales, "{}"},
-      {"contract.archive", kSales, "{}"},
-      {"kickoff.meeting", kSales,
-       R"({"production_plan": {"quantity": 500, "completion_date": "2026-06-20", "budget_cost": 300000}})"},
-      {"kickoff.assign", kTechnical, "{}"},
-      {"kickoff.assign", kProduction, "{}"},
-      {"kickoff.assign", kQuality, "{}"},
-      {"design.submit", kDesigner, R"({"innovations": 1})"},
-      {"design.review", kQuality, R"({"passed": true})"},
-      {"sample.build", kDesigner, "{}"},
-      {"sample.test", kQuality, R"({"passed": true})"},
-      {"sample.confirm", kSales, R"({"accepted": true})"},
-      {"prep.materials", kProduction, "{}"},
-      {"prep.equipment", kProduction, "{}"},
-      {"prep.training", kProduction, "{}"},
-      {"prep.incoming_inspection", kQuality, R"({"passed": true})"},
-      {"prep.inspection_plan", kQuality, R"({"items": ["dimensions"]})"},
-      {"prep.instructions", kProduction, "{}"},
-      {"production.report", kProduction, R"({"batch": "B1", "quantity": 500, "cost": 290000})"},
-      {"production.inspect", kQuality, R"({"batch": "B1", "passed": true})"},
-      {"production.complete", kProduction, "{}"},
-      {"delivery.pack", kProduction, "{}"},
-      {"delivery.ship", kProduction, "{}"},
-      {"delivery.confirm", kSales, R"({"accepted": true})"},
-      {"service.feedback", kSales, R"({"score": 5})"},
-      {"case.close", kSales, "{}"},
-  };
+  std::vector<Step> path;
+  for (const OrderStep& s : full_order().steps)
+    path.push_back(Step{s.event, s.actor, boost::json::serialize(s.payload)});
+  return path;
 }
 
 /// One case and a clock that moves an hour per event.
@@ -92,7 +56,7 @@ class OrderDriver {
       : case_(engine.create_case(std::move(id), std::move(data))),
         now_(*parse_iso8601("2026-03-02T08:00:00Z")) {}
 
-  Outcome fire(const std::string& event, const Actor& who, const char* payload = "{}") {
+  Outcome fire(const std::string& event, const Actor& who, std::string_view payload = "{}") {
     now_ += std::chrono::hours(1);
     return case_.fire(event, who, parse_json(payload, InputLimits{}, "payload").as_object(), now_);
   }
