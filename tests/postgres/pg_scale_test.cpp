@@ -36,12 +36,15 @@
 #include <vector>
 
 #include "replay_support.hpp"
+#include "support/pipes.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
 #include "undertake/postgres_store.hpp"
 
 namespace json = boost::json;
 using namespace undertake;
+using undertake::testing::read_all;
+using undertake::testing::write_all;
 
 namespace {
 
@@ -132,22 +135,6 @@ std::vector<Ack> parse(const std::string& text) {
   std::istringstream in(text);
   Ack a;
   while (in >> a.case_id >> a.revision >> a.token) out.push_back(a);
-  return out;
-}
-
-void write_all(int fd, const std::string& text) {
-  for (std::size_t done = 0; done < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n <= 0) return;
-    done += static_cast<std::size_t>(n);
-  }
-}
-
-std::string read_all(int fd) {
-  std::string out;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;)
-    out.append(buf, static_cast<std::size_t>(n));
   return out;
 }
 

@@ -23,12 +23,15 @@
 #include <string>
 #include <vector>
 
+#include "../unit/support/pipes.hpp"
 #include "store_support.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
 #include "undertake/sqlite_store.hpp"
 
 using namespace undertake;
+using undertake::testing::read_all;
+using undertake::testing::write_all;
 
 namespace {
 
@@ -95,23 +98,6 @@ Tally fire_repeatedly(const std::string& path, const std::string& case_id, int f
   return t;
 }
 
-void write_all(int fd, const std::string& text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n <= 0) _exit(3);
-    done += static_cast<std::size_t>(n);
-  }
-}
-
-std::string read_all(int fd) {
-  std::string out;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;)
-    out.append(buf, static_cast<std::size_t>(n));
-  return out;
-}
-
 // The child: waits at the start line (until the parent closes `start`), fires, writes its tally
 // to `out`. Never returns.
 [[noreturn]] void child(const std::string& path, const std::string& case_id, int fires, int start,
@@ -126,7 +112,7 @@ std::string read_all(int fd) {
     t.other_errors = 1;
     t.first_other_error = e.what();
   }
-  write_all(out, t.serialise());
+  if (!write_all(out, t.serialise())) _exit(3);
   _exit(0);
 }
 

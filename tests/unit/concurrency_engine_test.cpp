@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "support/order_driver.hpp"
+#include "support/policy_parts.hpp"
 
 using namespace undertake;
 using namespace undertake::testing;
@@ -42,8 +43,7 @@ std::string drive(const Engine& engine, const std::string& id, std::size_t& acce
 
 PolicySource next_version(const std::string& version) {
   PolicySource source = PolicySource::builtin();
-  for (auto& part : source.parts)
-    if (part.name == "policy") part.document.as_object()["version"] = version;
+  part_of(source, "policy").as_object()["version"] = version;
   return source;
 }
 

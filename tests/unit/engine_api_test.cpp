@@ -132,9 +132,8 @@ TEST_CASE("custom C++ rules are referenced from rule files by name", "[api][plug
   Engine engine;
   engine.extensions().add_rule("credit-limit", std::make_shared<CreditLimit>());
   auto gates = PolicySource::builtin();
-  for (auto& p : gates.parts)
-    if (p.name == "gates")
-      p.document.at("gates").as_object()["contract.draft"] = boost::json::parse(R"({"rules": [
+  part_of(gates, "gates").at("gates").as_object()["contract.draft"] =
+      boost::json::parse(R"({"rules": [
         {"id": "credit", "rule": "credit-limit", "message": "over the credit limit"}]})");
   engine.load_policy(gates);
   OrderDriver d(engine);

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "support/order_driver.hpp"
+#include "support/refusals.hpp"
 
 using namespace undertake;
 using namespace undertake::testing;
@@ -13,21 +14,6 @@ namespace {
 const Engine& engine() {
   static const Engine e;
   return e;
-}
-
-// Fires an event that must be refused, and checks the refusal's kind and that the case's whole
-// snapshot (state, record, ledger) is byte-for-byte what it was.
-Outcome refuse(OrderDriver& d, const char* event, const Actor& who, const char* payload,
-               const char* kind) {
-  const std::string before = boost::json::serialize(d.the_case().snapshot());
-  const Outcome o = d.fire(event, who, payload);
-  INFO(o.summary());
-  REQUIRE_FALSE(o.accepted);
-  REQUIRE_FALSE(o.reasons.empty());
-  CHECK(o.reasons.front().kind == kind);
-  CHECK_FALSE(o.reasons.front().message.empty());
-  CHECK(boost::json::serialize(d.the_case().snapshot()) == before);
-  return o;
 }
 
 }  // namespace

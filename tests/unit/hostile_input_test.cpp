@@ -15,6 +15,7 @@
 #include <string>
 
 #include "support/order_driver.hpp"
+#include "support/refusals.hpp"
 
 using namespace undertake;
 using namespace undertake::testing;
@@ -76,20 +77,6 @@ ErrorKind load_fails(const RulesCopy& rules, const std::string& file, const std:
   }
   FAIL("the policy loaded");
   return ErrorKind::io;
-}
-
-// Fires and requires a refusal of `kind` that leaves the snapshot byte-for-byte unchanged.
-Outcome refused(OrderDriver& d, const char* event, const Actor& who, const char* payload,
-                const char* kind) {
-  const std::string before = boost::json::serialize(d.the_case().snapshot());
-  const Outcome o = d.fire(event, who, payload);
-  INFO(o.summary());
-  REQUIRE_FALSE(o.accepted);
-  REQUIRE_FALSE(o.reasons.empty());
-  CHECK(o.reasons.front().kind == kind);
-  CHECK_FALSE(o.reasons.front().message.empty());
-  CHECK(boost::json::serialize(d.the_case().snapshot()) == before);
-  return o;
 }
 
 }  // namespace
@@ -239,15 +226,15 @@ TEST_CASE("rules that explode are stopped by the work limit", "[hostile]") {
 
 TEST_CASE("actors with no roles or forged role names are refused (kind role)", "[hostile]") {
   OrderDriver d(engine());
-  refused(d, "intake.forward", actor("nobody", {}), "{}", "role");
-  refused(d, "intake.forward", actor("forger", {"Market"}), "{}", "role");
-  refused(d, "intake.forward", actor("forger", {"market "}), "{}", "role");
-  refused(d, "intake.forward", actor("forger", {"*"}), "{}", "role");
-  refused(d, "intake.forward", actor("forger", {"admin", "root"}), "{}", "role");
-  refused(d, "intake.forward", actor("", {"market\xFF"}), "{}", "role");
+  refuse(d, "intake.forward", actor("nobody", {}), "{}", "role");
+  refuse(d, "intake.forward", actor("forger", {"Market"}), "{}", "role");
+  refuse(d, "intake.forward", actor("forger", {"market "}), "{}", "role");
+  refuse(d, "intake.forward", actor("forger", {"*"}), "{}", "role");
+  refuse(d, "intake.forward", actor("forger", {"admin", "root"}), "{}", "role");
+  refuse(d, "intake.forward", actor("", {"market\xFF"}), "{}", "role");
   d.advance_to("evaluation.approve");
-  const Outcome o = refused(d, "evaluation.approve",
-                            actor("cfo", {std::string("management\0", 11)}), "{}", "role");
+  const Outcome o = refuse(d, "evaluation.approve", actor("cfo", {std::string("management\0", 11)}),
+                           "{}", "role");
   CHECK_THAT(o.reasons.front().message, Catch::Contains("evaluation.approve"));
 }
 
@@ -259,7 +246,7 @@ TEST_CASE("impossible dates in payloads are refused and change nothing", "[hosti
     INFO(date);
     const std::string payload = std::string(R"({"amount": 420000, "delivery_date": ")") + date +
                                 R"(", "payment_terms": "30/70"})";
-    const Outcome o = refused(d, "contract.draft", kSales, payload.c_str(), "invalid_payload");
+    const Outcome o = refuse(d, "contract.draft", kSales, payload.c_str(), "invalid_payload");
     CHECK_THAT(o.reasons.front().message, Catch::Contains("delivery_date"));
   }
   CHECK_FALSE(parse_iso8601("0000-01-01").has_value());

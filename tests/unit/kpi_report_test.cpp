@@ -1,9 +1,7 @@
 // The KPI catalogue (kpi.json), scores, department scores, bonus coefficients, the report's JSON
 // and text, host calculators, bad data in a report.
-#include <fstream>
-#include <sstream>
-
 #include "kpi_support.hpp"
+#include "undertake/json_text.hpp"
 
 using namespace undertake;
 using namespace kpi_test;
@@ -12,10 +10,7 @@ namespace json = boost::json;
 namespace {
 
 json::value default_kpi_json() {
-  std::ifstream in(UNDERTAKE_SOURCE_DIR "/rules/default/kpi.json");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return json::parse(ss.str());
+  return read_json_file(UNDERTAKE_SOURCE_DIR "/rules/default/kpi.json", InputLimits{});
 }
 
 struct CaseCount final : KpiCalculator {

@@ -4,10 +4,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
 #include "support/errors.hpp"
+#include "undertake/json_text.hpp"
 #include "undertake/risk.hpp"
 
 namespace json = boost::json;
@@ -25,10 +23,7 @@ RiskRegister register_of(std::string_view risks) {
 }
 
 json::value default_risk_json() {
-  std::ifstream in(UNDERTAKE_SOURCE_DIR "/rules/default/risk.json");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return json::parse(ss.str());
+  return read_json_file(UNDERTAKE_SOURCE_DIR "/rules/default/risk.json", InputLimits{});
 }
 
 }  // namespace

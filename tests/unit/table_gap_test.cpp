@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "support/order_driver.hpp"
+#include "support/policy_parts.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/policy.hpp"
 
@@ -24,13 +25,10 @@ namespace {
 /// The default policy with the authority matrix's middle row starting at 200,000.
 PolicySource policy_with_gap() {
   PolicySource source = PolicySource::builtin();
-  for (auto& part : source.parts) {
-    if (part.name != "tables") continue;
-    auto& rows = part.document.at_pointer("/tables/authority-matrix/rules").as_array();
-    for (auto& row : rows) {
-      auto& cell = row.at_pointer("/when/0");
-      if (cell == "[100000..1000000)") cell = "[200000..1000000)";
-    }
+  auto& rows = part_of(source, "tables").at_pointer("/tables/authority-matrix/rules").as_array();
+  for (auto& row : rows) {
+    auto& cell = row.at_pointer("/when/0");
+    if (cell == "[100000..1000000)") cell = "[200000..1000000)";
   }
   return source;
 }
@@ -96,9 +94,9 @@ TEST_CASE("a gap in the authority matrix: check reports it, and signing in it is
 
 TEST_CASE("a table with a default covers its gaps: the check is clean, the default answers") {
   PolicySource source = policy_with_gap();
-  for (auto& part : source.parts)
-    if (part.name == "tables")
-      part.document.at_pointer("/tables/authority-matrix/outputs/0").as_object()["default"] = 2;
+  part_of(source, "tables")
+      .at_pointer("/tables/authority-matrix/outputs/0")
+      .as_object()["default"] = 2;
   CHECK(Policy::check(source).empty());
   const Engine engine(Policy::load(source));
   // 150,000 falls in the gap: the default (two approvals) is required.
