@@ -4,7 +4,7 @@
 //   bench_memory [--cases N] [--sample N] [--json]
 //
 //   (a) after engine.create_case(id, regular_order()), over --sample cases (default 10,000);
-//   (b) the same cases after the 36 events of main_path() (one hour apart, as bench_lifecycle);
+//   (b) the same cases after the 40 events of main_path() (one hour apart, as bench_lifecycle);
 //   (c) --cases live cases just created (default 1,000,000): total heap, bytes per case, peak RSS
 //       (VmHWM of /proc/self/status) and the creation rate;
 //   and a breakdown of what one case holds, after creation and after the lifecycle.

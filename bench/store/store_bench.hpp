@@ -57,7 +57,7 @@ inline void print_rate(const char* label, double count, const Clocks& t, const c
 /// Removes a store file and its WAL and shared-memory files.
 void remove_store(const std::string& path);
 
-/// The main path of an order (tests/unit/support/order_driver.hpp: 36 events, Intake to Closed)
+/// The main path of an order (tests/scenarios/full_order.json: 40 events, Intake to Closed)
 /// with a quote whose margin is exact in binary (0.25: no 16-digit double in the record).
 struct PathStep {
   std::string event;
