@@ -247,6 +247,27 @@ void collect(const DecisionTable::Impl& t, TableResult& result) {
   }
 }
 
+/// Pointers to the input values of one evaluation: inline for the few columns tables usually
+/// have (no allocation per evaluation), on the heap beyond.
+class InputPointers {
+ public:
+  explicit InputPointers(std::size_t n) {
+    if (n > kInline) {
+      heap_.resize(n);
+      data_ = heap_.data();
+    }
+  }
+  InputPointers(const InputPointers&) = delete;
+  InputPointers& operator=(const InputPointers&) = delete;
+  const json::value** data() noexcept { return data_; }
+
+ private:
+  static constexpr std::size_t kInline = 8;
+  const json::value* inline_[kInline];
+  std::vector<const json::value*> heap_;
+  const json::value** data_ = inline_;
+};
+
 TableResult run(const DecisionTable::Impl& t, const json::value* const* values,
                 const jsonlogic::Limits& limits) {
   check_inputs(t, values);
@@ -289,14 +310,8 @@ TableResult DecisionTable::evaluate(const json::value& inputs,
   static const json::value null_value;
   const Impl& t = *impl_;
   const std::size_t n = t.inputs.size();
-  constexpr std::size_t kInline = 8;
-  const json::value* inline_values[kInline];
-  std::vector<const json::value*> heap;
-  const json::value** values = inline_values;
-  if (n > kInline) {
-    heap.resize(n);
-    values = heap.data();
-  }
+  InputPointers pointers(n);
+  const json::value** values = pointers.data();
   if (inputs.is_object()) {
     const auto& o = inputs.get_object();
     for (std::size_t i = 0; i < n; ++i) {
@@ -321,16 +336,9 @@ TableResult DecisionTable::evaluate_values(const json::value* values, std::size_
                                            const jsonlogic::Limits& limits) const {
   const Impl& t = *impl_;
   if (count != t.inputs.size()) throw_count(t, count);
-  constexpr std::size_t kInline = 8;
-  const json::value* inline_values[kInline];
-  std::vector<const json::value*> heap;
-  const json::value** pointers = inline_values;
-  if (count > kInline) {
-    heap.resize(count);
-    pointers = heap.data();
-  }
-  for (std::size_t i = 0; i < count; ++i) pointers[i] = &values[i];
-  return run(t, pointers, limits);
+  InputPointers pointers(count);
+  for (std::size_t i = 0; i < count; ++i) pointers.data()[i] = &values[i];
+  return run(t, pointers.data(), limits);
 }
 
 UNDERTAKE_END_NAMESPACE

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -122,73 +123,88 @@ class Loader {
   }
 
   void columns(const json::object& o) {
-    std::vector<std::string> names;
-    const json::value* inputs = o.if_contains("inputs");
-    if (!inputs || !inputs->is_array() || inputs->get_array().empty()) {
-      fail(path_ + "/inputs", "expected a non-empty array of input columns");
-    } else {
-      const auto& list = inputs->get_array();
-      for (std::size_t i = 0; i < list.size(); ++i) {
-        const std::string p = JsonChecker::index(path_ + "/inputs", i);
-        const auto* c = check_.object(list[i], file_, p);
-        if (!c) continue;
-        check_.only(*c, {"name", "description", "type", "values"}, file_, p);
-        DecisionTable::Input in;
-        in.name = column_name(*c, p, names);
-        names.push_back(in.name);
-        if (const auto* s = check_.string(*c, "description", false, file_, p))
-          in.description = std::string(*s);
-        in.type = type_of(*c, p);
-        Cell allowed;
-        allowed.any = true;
-        if (const json::value* v = c->if_contains("values")) {
-          in.values = *v;
-          allowed = input_values(*v, in, p + "/values");
-        }
-        t_.inputs.push_back(std::move(in));
-        t_.allowed.push_back(std::move(allowed));
-      }
-    }
-    names.clear();
-    const json::value* outputs = o.if_contains("outputs");
-    if (!outputs || !outputs->is_array() || outputs->get_array().empty()) {
-      fail(path_ + "/outputs", "expected a non-empty array of output columns");
+    input_columns(o);
+    output_columns(o);
+  }
+
+  /// The name, description and type every input and output column has.
+  template <class Column>
+  void column_head(const json::object& c, const std::string& p, std::vector<std::string>& names,
+                   Column& column) {
+    column.name = column_name(c, p, names);
+    names.push_back(column.name);
+    if (const auto* s = check_.string(c, "description", false, file_, p))
+      column.description = std::string(*s);
+    column.type = type_of(c, p);
+  }
+
+  /// Calls `f(column, path)` for each column object of `o[key]` ("inputs" or "outputs"), its
+  /// members checked against `allowed`; a problem when the list is missing or empty.
+  template <class F>
+  void each_column(const json::object& o, const std::string& key,
+                   std::initializer_list<std::string_view> allowed, F&& f) {
+    const json::value* columns = o.if_contains(key);
+    if (!columns || !columns->is_array() || columns->get_array().empty()) {
+      fail(path_ + "/" + key,
+           "expected a non-empty array of " + key.substr(0, key.size() - 1) + " columns");
       return;
     }
-    const auto& list = outputs->get_array();
+    const auto& list = columns->get_array();
     for (std::size_t i = 0; i < list.size(); ++i) {
-      const std::string p = JsonChecker::index(path_ + "/outputs", i);
+      const std::string p = JsonChecker::index(path_ + "/" + key, i);
       const auto* c = check_.object(list[i], file_, p);
       if (!c) continue;
-      check_.only(*c, {"name", "description", "type", "values", "default"}, file_, p);
-      DecisionTable::Output out;
-      out.name = column_name(*c, p, names);
-      names.push_back(out.name);
-      if (const auto* s = check_.string(*c, "description", false, file_, p))
-        out.description = std::string(*s);
-      out.type = type_of(*c, p);
-      if (const json::value* v = c->if_contains("values")) {
-        if (!v->is_array() || v->get_array().empty()) {
-          fail(p + "/values",
-               "expected a non-empty array of the allowed values, highest priority first");
-        } else {
-          const auto& values = v->get_array();
-          for (std::size_t k = 0; k < values.size(); ++k) {
-            if (!has_type(values[k], out.type))
-              fail(JsonChecker::index(p + "/values", k), "not a " + out.type);
-            for (const auto& seen : out.values)
-              if (same_value(seen, values[k]))
-                fail(JsonChecker::index(p + "/values", k), "listed twice");
-            out.values.push_back(values[k]);
-          }
-        }
-      }
-      if (const json::value* d = c->if_contains("default")) {
-        out.has_default = true;
-        out.default_value = *d;
-        check_output_value(out, *d, p + "/default");
-      }
-      t_.outputs.push_back(std::move(out));
+      check_.only(*c, allowed, file_, p);
+      f(*c, p);
+    }
+  }
+
+  void input_columns(const json::object& o) {
+    std::vector<std::string> names;
+    each_column(o, "inputs", {"name", "description", "type", "values"},
+                [&](const json::object& c, const std::string& p) {
+                  DecisionTable::Input in;
+                  column_head(c, p, names, in);
+                  Cell allowed;
+                  allowed.any = true;
+                  if (const json::value* v = c.if_contains("values")) {
+                    in.values = *v;
+                    allowed = input_values(*v, in, p + "/values");
+                  }
+                  t_.inputs.push_back(std::move(in));
+                  t_.allowed.push_back(std::move(allowed));
+                });
+  }
+
+  void output_columns(const json::object& o) {
+    std::vector<std::string> names;
+    each_column(o, "outputs", {"name", "description", "type", "values", "default"},
+                [&](const json::object& c, const std::string& p) {
+                  DecisionTable::Output out;
+                  column_head(c, p, names, out);
+                  if (const json::value* v = c.if_contains("values"))
+                    output_values(*v, p + "/values", out);
+                  if (const json::value* d = c.if_contains("default")) {
+                    out.has_default = true;
+                    out.default_value = *d;
+                    check_output_value(out, *d, p + "/default");
+                  }
+                  t_.outputs.push_back(std::move(out));
+                });
+  }
+
+  /// An output's `values`: the values it may take, highest priority first (PRIORITY tables).
+  void output_values(const json::value& v, const std::string& path, DecisionTable::Output& out) {
+    if (!v.is_array() || v.get_array().empty()) {
+      fail(path, "expected a non-empty array of the allowed values, highest priority first");
+      return;
+    }
+    const auto& values = v.get_array();
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      if (!has_type(values[k], out.type)) fail(JsonChecker::index(path, k), "not a " + out.type);
+      for (const auto& seen : out.values)
+        if (same_value(seen, values[k])) fail(JsonChecker::index(path, k), "listed twice");
+      out.values.push_back(values[k]);
     }
   }
 
