@@ -370,9 +370,9 @@ std::vector<Piece> breakdown(const Case& c, double total_requested, double total
            " unused " + std::to_string(sizeof(PendingDeadline)) + "-byte slots)",
        {0, spare(impl.deadlines.pending), kept_block(impl.deadlines.pending)}});
   pieces.push_back({"record and data objects' spare slots (capacity " +
-                        std::to_string(impl.record().capacity()) + " and " +
+                        std::to_string(impl.record_object().capacity()) + " and " +
                         std::to_string(impl.data.capacity()) + ")",
-                    {0, spare(impl.record()) + spare(impl.data), 0}});
+                    {0, spare(impl.record_object()) + spare(impl.data), 0}});
   pieces.push_back({"risk register", held_by([&] { return RiskRegister(impl.risks); })});
   pieces.push_back({"pending deadlines (" + std::to_string(c.deadlines().size()) + ")",
                     held_by([&] { return std::vector<PendingDeadline>(impl.deadlines.pending); })});
