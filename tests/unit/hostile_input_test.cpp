@@ -80,7 +80,7 @@ ErrorKind load_fails(const RulesCopy& rules, const std::string& file, const std:
 
 // Fires and requires a refusal of `kind` that leaves the snapshot byte-for-byte unchanged.
 Outcome refused(OrderDriver& d, const char* event, const Actor& who, const char* payload,
-                const char* kind) {
+                ReasonKind kind) {
   const std::string before = boost::json::serialize(d.the_case().snapshot());
   const Outcome o = d.fire(event, who, payload);
   INFO(o.summary());
@@ -239,15 +239,16 @@ TEST_CASE("rules that explode are stopped by the work limit", "[hostile]") {
 
 TEST_CASE("actors with no roles or forged role names are refused (kind role)", "[hostile]") {
   OrderDriver d(engine());
-  refused(d, "intake.forward", actor("nobody", {}), "{}", "role");
-  refused(d, "intake.forward", actor("forger", {"Market"}), "{}", "role");
-  refused(d, "intake.forward", actor("forger", {"market "}), "{}", "role");
-  refused(d, "intake.forward", actor("forger", {"*"}), "{}", "role");
-  refused(d, "intake.forward", actor("forger", {"admin", "root"}), "{}", "role");
-  refused(d, "intake.forward", actor("", {"market\xFF"}), "{}", "role");
+  refused(d, "intake.forward", actor("nobody", {}), "{}", ReasonKind::role);
+  refused(d, "intake.forward", actor("forger", {"Market"}), "{}", ReasonKind::role);
+  refused(d, "intake.forward", actor("forger", {"market "}), "{}", ReasonKind::role);
+  refused(d, "intake.forward", actor("forger", {"*"}), "{}", ReasonKind::role);
+  refused(d, "intake.forward", actor("forger", {"admin", "root"}), "{}", ReasonKind::role);
+  refused(d, "intake.forward", actor("", {"market\xFF"}), "{}", ReasonKind::role);
   d.advance_to("evaluation.approve");
-  const Outcome o = refused(d, "evaluation.approve",
-                            actor("cfo", {std::string("management\0", 11)}), "{}", "role");
+  const Outcome o =
+      refused(d, "evaluation.approve", actor("cfo", {std::string("management\0", 11)}), "{}",
+              ReasonKind::role);
   CHECK_THAT(o.reasons.front().message, Catch::Contains("evaluation.approve"));
 }
 
@@ -259,7 +260,8 @@ TEST_CASE("impossible dates in payloads are refused and change nothing", "[hosti
     INFO(date);
     const std::string payload = std::string(R"({"amount": 420000, "delivery_date": ")") + date +
                                 R"(", "payment_terms": "30/70"})";
-    const Outcome o = refused(d, "contract.draft", kSales, payload.c_str(), "invalid_payload");
+    const Outcome o =
+        refused(d, "contract.draft", kSales, payload.c_str(), ReasonKind::invalid_payload);
     CHECK_THAT(o.reasons.front().message, Catch::Contains("delivery_date"));
   }
   CHECK_FALSE(parse_iso8601("0000-01-01").has_value());
