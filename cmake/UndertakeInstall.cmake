@@ -120,6 +120,9 @@ else()
   set(PC_LIBS_PRIVATE "${undertake_pc_dependency_libs}")
 endif()
 set(PC_CFLAGS "-std=c++17")
+if(undertake_type STREQUAL "SHARED_LIBRARY")
+  string(APPEND PC_CFLAGS " -DUNDERTAKE_SHARED")  # config.hpp: the shared library's UNDERTAKE_API
+endif()
 configure_file("${PROJECT_SOURCE_DIR}/cmake/undertake.pc.in"
                "${PROJECT_BINARY_DIR}/pkgconfig/undertake-cpp.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/pkgconfig/undertake.pc"

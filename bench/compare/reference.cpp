@@ -48,7 +48,7 @@ json::object step_json(const std::string& event, const Outcome& o, const Case& c
   json::array state, reasons;
   for (const auto& p : o.state) state.emplace_back(p);
   for (const auto& r : o.reasons)
-    reasons.emplace_back(r.kind + (r.rule.empty() ? "" : ":" + r.rule));
+    reasons.emplace_back(reason_kind_name(r.kind) + (r.rule.empty() ? "" : ":" + r.rule));
   return json::object{{"event", event},
                       {"accepted", o.accepted},
                       {"stage", c.stage()},

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,36 +32,47 @@ UNDERTAKE_BEGIN_NAMESPACE
 
 /// Whether `stage` (Case::stage(), a stored case's stage column) is one the process ends in:
 /// `Closed`, `Rejected` or `Cancelled`. The machine's one statement of it.
-bool is_terminal_stage(std::string_view stage) noexcept;
+UNDERTAKE_API bool is_terminal_stage(std::string_view stage) noexcept;
 
-/// Why an event was refused. `kind` is one of:
-///   unknown_event   — not in the vocabulary
-///   invalid_payload — a payload field is missing, of the wrong type, or names nothing known
-///   role            — the actor holds none of the roles the policy permits for the event
-///   state           — the current state does not accept the event
-///   gate            — a gate rule of severity deny failed
-///   segregation     — a segregation-of-duties rule failed
-///   approval        — a rule needs an override by an authorised actor with a reason
-///   time            — the event's time is before the case's last event, or past year 9999
-///   limit           — the event would break an input limit (limits.hpp): a payload nested too
-///                     deep, a snapshot grown past max_json_bytes
-///   rule_error      — something that decides the event could not be evaluated: a gate rule (a
-///                     JsonLogic error, a rule limit, anything a custom rule or operator threw,
-///                     whatever the rule's severity: fail closed), a route ("route <name>"), a
-///                     deadline's condition ("deadline <id>") or the risk scorer ("risk scorer
-///                     <name>"); `rule` names it
-/// A number the record would compute that JSON cannot hold (a margin of -Infinity, a sum beyond
-/// 1.8e308) is refused as invalid_payload, naming the record's field and the value.
-struct Reason {
-  std::string kind;
+/// Why an event was refused: the kinds of refusal, each with its stable name (reason_kind_name:
+/// the `kind` of Outcome::to_json, the C API, the CLI and the server).
+enum class ReasonKind : std::uint8_t {
+  unknown_event,    ///< not in the vocabulary
+  invalid_payload,  ///< a payload field is missing, of the wrong type, or names nothing known
+  role,             ///< the actor holds none of the roles the policy permits for the event
+  state,            ///< the current state does not accept the event
+  gate,             ///< a gate rule of severity deny failed
+  segregation,      ///< a segregation-of-duties rule failed
+  approval,         ///< a rule needs an override by an authorised actor with a reason
+  time,             ///< the event's time is before the case's last event, or past year 9999
+  /// the event would break an input limit (limits.hpp): a payload nested too deep, a snapshot
+  /// grown past max_json_bytes
+  limit,
+  /// something that decides the event could not be evaluated: a gate rule (a JsonLogic error, a
+  /// rule limit, anything a custom rule or operator threw, whatever the rule's severity: fail
+  /// closed), a route ("route <name>"), a deadline's condition ("deadline <id>") or the risk
+  /// scorer ("risk scorer <name>"); Reason::rule names it
+  rule_error,
+};
+/// The stable name of a kind of refusal, as the enumerator is spelled (`invalid_payload`, ...).
+UNDERTAKE_API const char* reason_kind_name(ReasonKind kind) noexcept;
+/// The kind a name stands for (what reason_kind_name returns), or nullopt.
+UNDERTAKE_API std::optional<ReasonKind> reason_kind_from_name(std::string_view name) noexcept;
+
+/// Why an event was refused. A number the record would compute that JSON cannot hold (a margin of
+/// -Infinity, a sum beyond 1.8e308) is refused as invalid_payload, naming the record's field and
+/// the value.
+struct UNDERTAKE_API Reason {
+  ReasonKind kind = ReasonKind::state;
   std::string message;
   std::string rule;  ///< the rule id (gate/segregation/approval), or what failed (rule_error)
 
+  /// `{kind, message, rule?}`, `kind` by name.
   boost::json::value to_json(boost::json::storage_ptr sp = {}) const;
 };
 
 /// The answer to fire(): accepted or refused, why, where the case stands, and the gate's trace.
-struct Outcome {
+struct UNDERTAKE_API Outcome {
   bool accepted = false;
   std::string event;
   std::uint64_t seq = 0;              ///< the ledger sequence number (accepted events)
@@ -80,7 +92,7 @@ struct Outcome {
 };
 
 /// An event an actor may fire now (for the buttons of an ERP screen).
-struct AvailableEvent {
+struct UNDERTAKE_API AvailableEvent {
   std::string event;
   bool gated = false;  ///< the event has gate rules that will be checked when it is fired
 };
@@ -91,7 +103,7 @@ class Engine;
 inline constexpr int kSnapshotFormatVersion = 3;
 
 /// What Case::snapshot() writes.
-struct SnapshotOptions {
+struct UNDERTAKE_API SnapshotOptions {
   /// Include the ledger. Without it, a snapshot is the case's state and the head of its ledger
   /// only: what a store keeps beside the ledger's rows, and what restores in time independent of
   /// the ledger's length. A case that does not hold its whole ledger (restored without it) always
@@ -99,7 +111,7 @@ struct SnapshotOptions {
   bool ledger = true;
 };
 
-class Case {
+class UNDERTAKE_API Case {
  public:
   Case(Case&&) noexcept;
   Case& operator=(Case&&) noexcept;
@@ -176,13 +188,12 @@ class Case {
   /// Tells the engine's listener of the escalations `result` recorded (as tick() does).
   void announce(const TickResult& result) const;
 
+  /// The inside of a case: defined in the library only (src/case/case_impl.hpp).
   struct Impl;
 
  private:
   friend class Engine;
   explicit Case(std::unique_ptr<Impl> impl);
-  static Outcome decide_and_apply(Impl& impl, std::string_view event, const Actor& actor,
-                                  boost::json::object payload, Timestamp at);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,4 +1,5 @@
-// undertake — what every public header shares: the versioned namespace of the C++ API.
+// undertake — what every public header shares: the versioned namespace of the C++ API and the
+// export macro of its shared library.
 //
 // Everything the C++ API declares lives in `undertake::v1`, an inline namespace (as fmt's
 // `fmt::v11`): hosts write `undertake::Engine`, while the linker sees `undertake::v1::Engine`. When
@@ -14,3 +15,18 @@
 #define UNDERTAKE_BEGIN_NAMESPACE namespace undertake { inline namespace v1 {
 #define UNDERTAKE_END_NAMESPACE } }
 // clang-format on
+
+/// What the shared C++ libraries export (as fmt's FMT_API). Built shared (BUILD_SHARED_LIBS), the
+/// libraries compile with hidden visibility, so only what carries UNDERTAKE_API is part of their
+/// ABI: every class and every free function a public header declares carries it, and nothing of
+/// the engine's inside (undertake::detail, the src/ headers) does. Classes carry it whole (their
+/// member functions, vtables and type information: `catch (const undertake::Error&)` and
+/// `dynamic_cast` work across the library's boundary). UNDERTAKE_SHARED is a public compile
+/// definition of a shared libundertake (the CMake package and undertake-cpp.pc pass it on); built
+/// static, UNDERTAKE_API is empty, so a host that links the static library into a shared object of
+/// its own does not re-export the engine. ELF visibility only: the libraries are built for Debian.
+#if defined(UNDERTAKE_SHARED) && (defined(__GNUC__) || defined(__clang__))
+#define UNDERTAKE_API __attribute__((visibility("default")))
+#else
+#define UNDERTAKE_API
+#endif

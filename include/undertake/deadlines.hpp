@@ -86,10 +86,10 @@ enum class DeadlineStatus : std::uint8_t {
   due_soon,  ///< within warn_before of its due
   overdue,   ///< past its due
 };
-std::string_view deadline_status_name(DeadlineStatus status) noexcept;
+UNDERTAKE_API std::string_view deadline_status_name(DeadlineStatus status) noexcept;
 
 /// A deadline that has started and is not yet satisfied.
-struct PendingDeadline {
+struct UNDERTAKE_API PendingDeadline {
   std::string id;                 ///< the rule id, e.g. `contract-signing`
   std::string key;                ///< the key value of a keyed rule (a complaint id), else empty
   std::string description;        ///< from the rule
@@ -112,7 +112,7 @@ struct PendingDeadline {
 };
 
 /// A deadline that tick() found due soon or overdue.
-struct DeadlineItem {
+struct UNDERTAKE_API DeadlineItem {
   PendingDeadline deadline;
   DeadlineStatus status = DeadlineStatus::pending;
   double hours_left = 0;             ///< negative when overdue
@@ -122,7 +122,7 @@ struct DeadlineItem {
 };
 
 /// What one tick of one case found and did.
-struct TickResult {
+struct UNDERTAKE_API TickResult {
   std::string case_id;
   Timestamp now{};
   std::vector<DeadlineItem> items;  ///< due soon and overdue, earliest due first
@@ -135,8 +135,9 @@ struct TickResult {
 /// Validates a `deadlines` policy part. Returns every problem as `<where>: <JSON pointer>: <why>`
 /// (empty: valid). `roles` (when not empty) are the roles `escalate_to` may name, `routes` (when
 /// not empty) the routes `start.route` may name.
-std::vector<std::string> check_deadlines(const boost::json::value& part, std::string_view where,
-                                         const std::vector<std::string>& roles = {},
-                                         const std::vector<std::string>& routes = {});
+UNDERTAKE_API std::vector<std::string> check_deadlines(const boost::json::value& part,
+                                                       std::string_view where,
+                                                       const std::vector<std::string>& roles = {},
+                                                       const std::vector<std::string>& routes = {});
 
 UNDERTAKE_END_NAMESPACE

@@ -83,14 +83,14 @@ UNDERTAKE_BEGIN_NAMESPACE
 
 enum class HitPolicy { unique, first, priority, any, collect, rule_order };
 /// "UNIQUE", "FIRST", "PRIORITY", "ANY", "COLLECT", "RULE ORDER".
-const char* hit_policy_name(HitPolicy p) noexcept;
+UNDERTAKE_API const char* hit_policy_name(HitPolicy p) noexcept;
 
 enum class Aggregation { none, sum, min, max, count };
 /// "", "sum", "min", "max", "count".
-const char* aggregation_name(Aggregation a) noexcept;
+UNDERTAKE_API const char* aggregation_name(Aggregation a) noexcept;
 
 /// What one evaluation of a table gave.
-struct TableResult {
+struct UNDERTAKE_API TableResult {
   boost::json::value output;  ///< the answer (see the header comment)
   std::vector<std::size_t>
       rows;  ///< matching rows (0-based), in row order (PRIORITY: the chosen one)
@@ -98,7 +98,7 @@ struct TableResult {
   bool hit() const noexcept { return !rows.empty(); }
 };
 
-class DecisionTable {
+class UNDERTAKE_API DecisionTable {
  public:
   struct Input {
     std::string name;

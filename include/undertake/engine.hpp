@@ -32,7 +32,7 @@ class Seal;
 }  // namespace detail
 
 /// What Engine::verify() found: the full-replay audit of a case (design.md §9).
-struct VerifyReport {
+struct UNDERTAKE_API VerifyReport {
   std::string case_id;
   std::uint64_t revision = 0;
   /// Each disagreement, first found first: `where` is a JSON path of the snapshot (`/record/...`,
@@ -47,7 +47,7 @@ struct VerifyReport {
   boost::json::value to_json() const;
 };
 
-class Engine {
+class UNDERTAKE_API Engine {
  public:
   /// An engine with the built-in default policy (rules/default).
   Engine();
@@ -156,6 +156,6 @@ class Engine {
 };
 
 /// Reads a policy from a path: a rules directory, or a JSON file holding a single policy document.
-PolicySource policy_source_from_path(const std::string& path);
+UNDERTAKE_API PolicySource policy_source_from_path(const std::string& path);
 
 UNDERTAKE_END_NAMESPACE

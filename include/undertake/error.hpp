@@ -24,9 +24,9 @@ enum class ErrorKind {
 };
 
 /// Returns the stable lower-case name of an error kind (`invalid_policy`, ...).
-const char* error_kind_name(ErrorKind kind) noexcept;
+UNDERTAKE_API const char* error_kind_name(ErrorKind kind) noexcept;
 
-class Error : public std::runtime_error {
+class UNDERTAKE_API Error : public std::runtime_error {
  public:
   /// `where` names the place (a file and JSON path, an event, a rule id); `why` the reason.
   Error(ErrorKind kind, std::string where, std::string why)

@@ -86,6 +86,6 @@ constexpr std::string_view event_name(EventId id) noexcept {
 }
 
 /// The event with that name, or nothing for a name outside the vocabulary.
-std::optional<EventId> event_from_name(std::string_view name) noexcept;
+UNDERTAKE_API std::optional<EventId> event_from_name(std::string_view name) noexcept;
 
 UNDERTAKE_END_NAMESPACE

@@ -21,7 +21,7 @@
 UNDERTAKE_BEGIN_NAMESPACE
 
 /// The custom rules and operators a policy may reference, owned by an engine (no global state).
-class Extensions {
+class UNDERTAKE_API Extensions {
  public:
   Extensions();
   void add_rule(std::string name, std::shared_ptr<const CustomRule> rule);

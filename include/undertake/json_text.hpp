@@ -40,12 +40,13 @@ UNDERTAKE_BEGIN_NAMESPACE
 /// throw limit_exceeded. Messages read "<where>:<line>:<column>: <JSON path>: <why>" (Error's
 /// where() is "<where>:<line>:<column>"; the path is there when the place is inside the document;
 /// a text over max_json_bytes is "<where>: larger than ...", not read at all).
-boost::json::value parse_json(std::string_view text, const InputLimits& limits,
-                              std::string_view where, ErrorKind invalid = ErrorKind::invalid_json);
+UNDERTAKE_API boost::json::value parse_json(std::string_view text, const InputLimits& limits,
+                                            std::string_view where,
+                                            ErrorKind invalid = ErrorKind::invalid_json);
 
 /// Reads a whole file and parses it as parse_json does, the file's path as `where`. A missing
 /// file throws not_found, one that cannot be read io.
-boost::json::value read_json_file(const std::string& path, const InputLimits& limits,
-                                  ErrorKind invalid = ErrorKind::invalid_json);
+UNDERTAKE_API boost::json::value read_json_file(const std::string& path, const InputLimits& limits,
+                                                ErrorKind invalid = ErrorKind::invalid_json);
 
 UNDERTAKE_END_NAMESPACE

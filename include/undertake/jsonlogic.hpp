@@ -29,7 +29,7 @@ namespace jsonlogic {
 
 /// Bounds on one evaluation, so a hostile or mistaken rule gives an error instead of a stack
 /// overflow or a hang. Exceeding one throws Error(ErrorKind::limit_exceeded).
-struct Limits {
+struct UNDERTAKE_API Limits {
   std::size_t max_depth = 512;           ///< nesting of the rule and of iterator scopes
   std::uint64_t max_steps = 10'000'000;  ///< nodes evaluated, counting every iteration
   std::size_t max_items = 1'000'000;     ///< elements of any array built during evaluation
@@ -37,7 +37,7 @@ struct Limits {
 
 /// An error raised by the rule while it ran (`throw`, a NaN from arithmetic, invalid arguments).
 /// `value()` is the JsonLogic error value, e.g. `{"type": "NaN"}`; it is what `try` catches.
-class RuleError : public Error {
+class UNDERTAKE_API RuleError : public Error {
  public:
   RuleError(boost::json::value error_value, std::string where, std::string why)
       : Error(ErrorKind::rule_failed, std::move(where), std::move(why)),
@@ -51,7 +51,7 @@ class RuleError : public Error {
 /// What an evaluation read: every `var`/`val` path resolved and the value found (null when
 /// missing), as a dotted path (`payload.price`); the keys `missing`, `missing_some` and `exists`
 /// look at are listed too. Gate decisions include it so that a refusal says which values led to it.
-struct Trace {
+struct UNDERTAKE_API Trace {
   std::vector<std::pair<std::string, boost::json::value>> reads;
 };
 
@@ -61,7 +61,7 @@ using OperatorFn = std::function<boost::json::value(const std::vector<boost::jso
 
 /// The operators a rule may use beyond the built-in ones. Register before compiling; a rule that
 /// names an operator that is neither built in nor registered is refused at compile time.
-class Operators {
+class UNDERTAKE_API Operators {
  public:
   Operators();
   ~Operators();
@@ -95,7 +95,7 @@ struct Node;
 }
 
 /// A compiled rule. Cheap to copy (shares the immutable tree).
-class Rule {
+class UNDERTAKE_API Rule {
  public:
   Rule();  ///< the rule `null`
 
@@ -127,7 +127,7 @@ class Rule {
 };
 
 /// JsonLogic truthiness: false for false, null, 0, NaN, "" and []; true otherwise (including {}).
-bool truthy(const boost::json::value& v) noexcept;
+UNDERTAKE_API bool truthy(const boost::json::value& v) noexcept;
 
 }  // namespace jsonlogic
 UNDERTAKE_END_NAMESPACE

@@ -142,7 +142,7 @@
 UNDERTAKE_BEGIN_NAMESPACE
 
 /// A reporting period: the instants t with from ≤ t < until.
-struct Period {
+struct UNDERTAKE_API Period {
   Timestamp from{};
   Timestamp until{};  ///< exclusive
 
@@ -163,7 +163,7 @@ struct Period {
 
 /// A KPI computed in C++. Register it on a KpiCatalogue under id(); implementations must be
 /// immutable and may throw Error for bad data.
-class KpiCalculator {
+class UNDERTAKE_API KpiCalculator {
  public:
   virtual ~KpiCalculator();
   /// The KPI id, e.g. `sales.revenue` (the part before the first dot is the department by
@@ -193,11 +193,11 @@ enum class BuiltinKpi : std::uint8_t {
 inline constexpr std::size_t kBuiltinKpiCount = 13;
 
 /// `sales.revenue`, ...
-std::string_view builtin_kpi_id(BuiltinKpi kpi) noexcept;
-std::optional<BuiltinKpi> builtin_kpi_from_id(std::string_view id) noexcept;
+UNDERTAKE_API std::string_view builtin_kpi_id(BuiltinKpi kpi) noexcept;
+UNDERTAKE_API std::optional<BuiltinKpi> builtin_kpi_from_id(std::string_view id) noexcept;
 
 /// The parameters of the built-in formulas (kpi.json `parameters` of the KPI concerned).
-struct BuiltinKpiParameters {
+struct UNDERTAKE_API BuiltinKpiParameters {
   double contract_max_days = 30;  ///< sales.contract_timeliness `max_days`
   double issue_max_hours = 72;    ///< quality.issue_timeliness `max_hours`
 };
@@ -237,7 +237,7 @@ struct BuiltinKpiTotals {
 
 /// The single pass that extracts every built-in KPI's facts from a case. Reuses its scratch
 /// space between cases (no allocation per case once warmed up). Not thread-safe: one per thread.
-class BuiltinKpiExtractor {
+class UNDERTAKE_API BuiltinKpiExtractor {
  public:
   explicit BuiltinKpiExtractor(Period period, BuiltinKpiParameters parameters = {});
   ~BuiltinKpiExtractor();
@@ -260,7 +260,7 @@ class BuiltinKpiExtractor {
 
 /// A built-in KPI as a KpiCalculator (compute() runs the single pass over the cases). The report
 /// recognises built-ins and computes all of them in one shared pass.
-class BuiltinKpiCalculator final : public KpiCalculator {
+class UNDERTAKE_API BuiltinKpiCalculator final : public KpiCalculator {
  public:
   explicit BuiltinKpiCalculator(BuiltinKpi kpi, BuiltinKpiParameters parameters = {});
   std::string id() const override;
@@ -279,13 +279,13 @@ class BuiltinKpiCalculator final : public KpiCalculator {
 
 enum class KpiDirection : std::uint8_t { higher_is_better, lower_is_better };
 
-struct KpiScoring {
+struct UNDERTAKE_API KpiScoring {
   enum class Method : std::uint8_t { ratio, linear };
   Method method = Method::ratio;
   double floor = 0;  ///< linear: the value that scores 0
 };
 
-struct KpiDefinition {
+struct UNDERTAKE_API KpiDefinition {
   std::string id;
   std::string title;
   std::string department;  ///< the owning department (shown in the report)
@@ -295,7 +295,7 @@ struct KpiDefinition {
   KpiScoring scoring;
 };
 
-struct KpiDepartment {
+struct UNDERTAKE_API KpiDepartment {
   std::string id;
   std::string title;
   std::vector<std::pair<std::string, double>> weights;  ///< KPI id → weight > 0
@@ -303,12 +303,12 @@ struct KpiDepartment {
 
 /// A row of the bonus table: department scores ≥ min (up to the next row's min) give
 /// `coefficient`.
-struct BonusBand {
+struct UNDERTAKE_API BonusBand {
   double min = 0;
   double coefficient = 0;
 };
 
-class KpiCatalogue {
+class UNDERTAKE_API KpiCatalogue {
  public:
   /// An empty catalogue: no KPIs, no departments, scores 0–120, no bonus bands.
   KpiCatalogue();
@@ -355,12 +355,13 @@ class KpiCatalogue {
 /// Reads kpi.json (already parsed); shape in rules/schema/kpi.schema.json. `file` names it in
 /// errors: Error(invalid_policy) with where() `<file>: /kpis/3/target` (a JSON Pointer). JSON
 /// KPI expressions are compiled here (Error(invalid_rule) for a bad one, naming its pointer).
-KpiCatalogue kpi_catalogue_from_json(const boost::json::value& json, std::string_view file);
+UNDERTAKE_API KpiCatalogue kpi_catalogue_from_json(const boost::json::value& json,
+                                                   std::string_view file);
 
 // ---------------------------------------------------------------------------------------------
 // The report
 
-struct KpiResult {
+struct UNDERTAKE_API KpiResult {
   std::string id;
   std::string title;
   std::string department;
@@ -371,7 +372,7 @@ struct KpiResult {
   std::optional<double> score;
 };
 
-struct DepartmentResult {
+struct UNDERTAKE_API DepartmentResult {
   std::string id;
   std::string title;
   std::optional<double> score;              ///< weighted over the KPIs that have a score
@@ -382,13 +383,13 @@ struct DepartmentResult {
 };
 
 /// A case left out of the report (KpiOptions::skip_bad_cases).
-struct ExcludedCase {
+struct UNDERTAKE_API ExcludedCase {
   std::string case_id;
   std::string where;
   std::string why;
 };
 
-struct KpiReport {
+struct UNDERTAKE_API KpiReport {
   Period period;
   std::size_t cases = 0;  ///< cases the KPIs were computed from
   std::vector<KpiResult> kpis;
@@ -410,7 +411,7 @@ struct KpiReport {
   std::string to_text() const;
 };
 
-struct KpiOptions {
+struct UNDERTAKE_API KpiOptions {
   /// Leave cases with bad data out (listed in KpiReport::excluded) instead of failing.
   bool skip_bad_cases = false;
 };
@@ -418,15 +419,16 @@ struct KpiOptions {
 /// Computes every KPI of the catalogue over the cases for the period: the built-ins in one pass
 /// per case, JSON KPIs from one JSON view per case, host calculators through compute(). Throws
 /// Error for bad data (see "Bad data") and Error(not_found) for a KPI that has no calculator.
-KpiReport compute_kpi_report(const KpiCatalogue& catalogue,
-                             const std::vector<const CaseLedger*>& cases, Period period,
-                             const KpiOptions& options = {});
-KpiReport compute_kpi_report(const KpiCatalogue& catalogue, const std::vector<CaseLedger>& cases,
-                             Period period, const KpiOptions& options = {});
+UNDERTAKE_API KpiReport compute_kpi_report(const KpiCatalogue& catalogue,
+                                           const std::vector<const CaseLedger*>& cases,
+                                           Period period, const KpiOptions& options = {});
+UNDERTAKE_API KpiReport compute_kpi_report(const KpiCatalogue& catalogue,
+                                           const std::vector<CaseLedger>& cases, Period period,
+                                           const KpiOptions& options = {});
 
 /// Reads ledgers for a report: a CaseLedger object, an array of them, or `{"cases": [...]}`.
 /// `where` names the source (a file name) in errors.
-std::vector<CaseLedger> case_ledgers_from_json(const boost::json::value& json,
-                                               std::string_view where);
+UNDERTAKE_API std::vector<CaseLedger> case_ledgers_from_json(const boost::json::value& json,
+                                                             std::string_view where);
 
 UNDERTAKE_END_NAMESPACE

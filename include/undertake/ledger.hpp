@@ -24,7 +24,7 @@ UNDERTAKE_BEGIN_NAMESPACE
 
 /// Who fires an event: an authenticated person (the host authenticates; the engine authorises by
 /// role). JSON: `{ "id": "wang", "roles": ["market"] }`.
-struct Actor {
+struct UNDERTAKE_API Actor {
   std::string id;
   std::vector<std::string> roles;
 
@@ -33,8 +33,8 @@ struct Actor {
 
 /// Reads an actor; `where` prefixes errors (e.g. `step 3: actor`). Throws Error(invalid_argument)
 /// when the id is missing or empty, or roles is not an array of strings.
-Actor actor_from_json(const boost::json::value& json, std::string_view where);
-boost::json::value to_json(const Actor& actor);
+UNDERTAKE_API Actor actor_from_json(const boost::json::value& json, std::string_view where);
+UNDERTAKE_API boost::json::value to_json(const Actor& actor);
 
 enum class EntryKind : std::uint8_t {
   event,       ///< an accepted event fired by an actor
@@ -44,7 +44,7 @@ enum class EntryKind : std::uint8_t {
 /// A SHA-256 (or, under a host key, HMAC-SHA-256) digest: the links of a ledger's hash chain.
 using LedgerHash = std::array<std::uint8_t, 32>;
 
-struct LedgerEntry {
+struct UNDERTAKE_API LedgerEntry {
   std::uint64_t seq = 0;  ///< 1-based, gapless within a case
   Timestamp at{};         ///< when it happened (host time)
   EntryKind kind = EntryKind::event;
@@ -60,7 +60,7 @@ struct LedgerEntry {
 
 /// Where a ledger ends: its last entry's seq, hash and time (seq 0: no entry yet). A snapshot
 /// that travels without its ledger carries this, and the next entry links to it.
-struct LedgerHead {
+struct UNDERTAKE_API LedgerHead {
   std::uint64_t seq = 0;
   LedgerHash hash{};
   std::optional<Timestamp> at;
@@ -68,21 +68,23 @@ struct LedgerHead {
 
 /// JSON form of an entry: `{seq, at, event, actor, payload, state, hash}` (+ `"kind":
 /// "escalation"`); `hash` as 64 lower-case hexadecimal digits, left out when all zero.
-boost::json::value to_json(const LedgerEntry& entry);
+UNDERTAKE_API boost::json::value to_json(const LedgerEntry& entry);
 /// Reads an entry written by to_json; `where` is the JSON path used in error messages.
-LedgerEntry ledger_entry_from_json(const boost::json::value& json, std::string_view where);
+UNDERTAKE_API LedgerEntry ledger_entry_from_json(const boost::json::value& json,
+                                                 std::string_view where);
 
 /// A whole case as a ledger: what the case was created with, and everything that happened since.
 /// This is the unit KPIs read and the unit replay rebuilds a case from.
 /// JSON: `{ "case_id", "policy_version", "data", "ledger": [entries] }`.
-struct CaseLedger {
+struct UNDERTAKE_API CaseLedger {
   std::string case_id;
   std::string policy_version;
   boost::json::object data;  ///< the requirement form given at creation
   std::vector<LedgerEntry> entries;
 };
 
-boost::json::value to_json(const CaseLedger& ledger);
-CaseLedger case_ledger_from_json(const boost::json::value& json, std::string_view where);
+UNDERTAKE_API boost::json::value to_json(const CaseLedger& ledger);
+UNDERTAKE_API CaseLedger case_ledger_from_json(const boost::json::value& json,
+                                               std::string_view where);
 
 UNDERTAKE_END_NAMESPACE

@@ -18,7 +18,7 @@
 
 UNDERTAKE_BEGIN_NAMESPACE
 
-struct InputLimits {
+struct UNDERTAKE_API InputLimits {
   /// One JSON text read: a payload, a requirement form, a snapshot, a ledger row, a policy file.
   /// A case whose snapshot (its whole ledger included) would be larger is refused the event.
   std::size_t max_json_bytes = std::size_t{64} << 20;
@@ -49,16 +49,16 @@ struct InputLimits {
 
 /// Why `limits` cannot be used (a depth outside kMinJsonDepth..kMaxJsonDepthCeiling, a byte or id
 /// limit of 0), or an empty string.
-std::string limits_problem(const InputLimits& limits);
+UNDERTAKE_API std::string limits_problem(const InputLimits& limits);
 
 /// Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
-bool valid_utf8(std::string_view text) noexcept;
+UNDERTAKE_API bool valid_utf8(std::string_view text) noexcept;
 
 /// The identifier rules, for case ids, actor ids and roles, event, rule and KPI names: not empty,
 /// at most max_id_bytes, valid UTF-8, and no control character (U+0000–U+001F, U+007F–U+009F:
 /// an id is printed in terminals, logs and file names, where a newline or an escape sequence
 /// could forge or hide output). Returns why `text` breaks them ("not valid UTF-8", ...; callers
 /// say "<what>: <problem>"), or an empty string. `text` may be cut at max_id_bytes + 1 bytes.
-std::string identifier_problem(std::string_view text, const InputLimits& limits);
+UNDERTAKE_API std::string identifier_problem(std::string_view text, const InputLimits& limits);
 
 UNDERTAKE_END_NAMESPACE

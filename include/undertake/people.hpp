@@ -51,7 +51,7 @@ UNDERTAKE_BEGIN_NAMESPACE
 
 class Engine;
 
-struct PersonMeasure {
+struct UNDERTAKE_API PersonMeasure {
   std::optional<double> value;
   std::uint64_t data_points = 0;
   std::optional<double> score;
@@ -59,7 +59,7 @@ struct PersonMeasure {
   std::string status;  ///< scored, unscored (no target), too_few_data, no_data
 };
 
-struct PersonScore {
+struct UNDERTAKE_API PersonScore {
   std::string id;
   std::vector<std::string> roles;  ///< the roles the person acted in, sorted
   std::map<std::string, std::uint64_t> events_by_role;
@@ -68,7 +68,7 @@ struct PersonScore {
   std::optional<double> score;
 };
 
-struct PeopleScorecard {
+struct UNDERTAKE_API PeopleScorecard {
   Period period;
   std::size_t cases = 0;
   std::size_t min_data_points = 0;
@@ -93,7 +93,8 @@ struct PeopleScorecard {
 /// The scorecard of every person acting in `cases` during `period`, under the engine's current
 /// policy (its kpi.json `people` and deadlines). Throws Error(invalid_argument) naming the case
 /// and seq for a ledger the engine does not accept.
-PeopleScorecard compute_people_scorecard(const Engine& engine, const std::vector<CaseLedger>& cases,
-                                         Period period);
+UNDERTAKE_API PeopleScorecard compute_people_scorecard(const Engine& engine,
+                                                       const std::vector<CaseLedger>& cases,
+                                                       Period period);
 
 UNDERTAKE_END_NAMESPACE

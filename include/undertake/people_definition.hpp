@@ -24,25 +24,25 @@ inline constexpr std::string_view kComplaints = "complaints_in_time";
 }  // namespace person_measure
 
 /// One measure of the scorecard as kpi.json `people.measures` gives it.
-struct PersonMeasureDefinition {
+struct UNDERTAKE_API PersonMeasureDefinition {
   std::string id;  ///< events, deadline_timeliness, inspections, first_pass_samples, ...
   std::string title;
   double weight = 0;
   KpiDefinition scoring;  ///< target, direction and score method of the measure
 };
 
-struct PeopleScorecardDefinition {
+struct UNDERTAKE_API PeopleScorecardDefinition {
   std::size_t min_data_points = 3;
   double complaint_max_hours = 72;
   std::vector<PersonMeasureDefinition> measures;
 };
 
 /// The measure ids the scorecard computes.
-const std::vector<std::string>& person_measure_ids();
+UNDERTAKE_API const std::vector<std::string>& person_measure_ids();
 
 /// Reads kpi.json's `people` member (null or absent: the default of rules/default). Throws
 /// Error(invalid_policy) with where() `<file>: /people/...` (a JSON Pointer).
-PeopleScorecardDefinition people_definition_from_json(const boost::json::value* people,
-                                                      std::string_view file);
+UNDERTAKE_API PeopleScorecardDefinition
+people_definition_from_json(const boost::json::value* people, std::string_view file);
 
 UNDERTAKE_END_NAMESPACE

@@ -29,7 +29,7 @@ struct PolicyData;
 
 /// Where a policy comes from: named parts (`roles`, `gates`, `routes`, `process`, `risk`, `kpi`,
 /// ...), each a JSON document with the place it was read from (used in every error message).
-struct PolicySource {
+struct UNDERTAKE_API PolicySource {
   struct Part {
     std::string name;   ///< `roles`
     std::string where;  ///< `rules/default/roles.json`
@@ -45,7 +45,7 @@ struct PolicySource {
   static PolicySource builtin();
 };
 
-class Policy {
+class UNDERTAKE_API Policy {
  public:
   /// Validates and compiles a policy. Throws Error(invalid_policy) naming file, JSON path and
   /// reason for the first problem; `problems()` style checking of every problem is `check()`.

@@ -45,7 +45,7 @@
 
 UNDERTAKE_BEGIN_NAMESPACE
 
-struct PostgresOptions {
+struct UNDERTAKE_API PostgresOptions {
   /// Where the tables live: created when missing and put first on the search path. Empty: the
   /// connection's search path as configured (usually `public`).
   std::string schema;
@@ -56,7 +56,7 @@ struct PostgresOptions {
   std::size_t tick_batch = 32;
 };
 
-class PostgresCaseStore final : public CaseStore {
+class UNDERTAKE_API PostgresCaseStore final : public CaseStore {
  public:
   /// Connects with a libpq connection string: a URI (`postgresql://user@host/db`,
   /// `postgresql:///db?host=/run/postgresql`) or keyword/value settings (`host=/tmp dbname=erp`),
@@ -114,7 +114,7 @@ class PostgresCaseStore final : public CaseStore {
 inline constexpr int kPostgresSchemaVersion = 1;
 
 /// Opens the PostgreSQL store (see PostgresCaseStore).
-std::unique_ptr<PostgresCaseStore> open_postgres_store(const std::string& conninfo,
-                                                       PostgresOptions options = {});
+UNDERTAKE_API std::unique_ptr<PostgresCaseStore> open_postgres_store(const std::string& conninfo,
+                                                                     PostgresOptions options = {});
 
 UNDERTAKE_END_NAMESPACE

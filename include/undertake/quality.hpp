@@ -37,10 +37,11 @@ UNDERTAKE_BEGIN_NAMESPACE
 /// reworked_quantity, by_product: {name: {count, cost, reworked_quantity}}}, complaints: {count,
 /// by_severity: {...}, by_root_cause: {...}}}`. Throws Error(invalid_argument) naming `case <id>
 /// seq <n> (<event>): payload.<field>` for a defect list that is not [{cause, quantity}].
-boost::json::value compute_quality_report(const std::vector<CaseLedger>& cases, Period period);
+UNDERTAKE_API boost::json::value compute_quality_report(const std::vector<CaseLedger>& cases,
+                                                        Period period);
 
 /// The report as text: pass rates, the Pareto table with the repeat causes marked, rectifications
 /// and complaints.
-std::string quality_report_text(const boost::json::value& report);
+UNDERTAKE_API std::string quality_report_text(const boost::json::value& report);
 
 UNDERTAKE_END_NAMESPACE

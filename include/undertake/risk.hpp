@@ -45,16 +45,16 @@ inline constexpr std::array<RiskCategory, kRiskCategoryCount> kRiskCategories = 
     RiskCategory::market, RiskCategory::technical, RiskCategory::production, RiskCategory::quality,
     RiskCategory::legal};
 
-std::string_view risk_category_name(RiskCategory category) noexcept;
-std::optional<RiskCategory> risk_category_from_name(std::string_view name) noexcept;
+UNDERTAKE_API std::string_view risk_category_name(RiskCategory category) noexcept;
+UNDERTAKE_API std::optional<RiskCategory> risk_category_from_name(std::string_view name) noexcept;
 
 /// Risk responses. JSON: the lower-case names.
 enum class RiskResponse : std::uint8_t { avoid, transfer, mitigate, accept, escalate };
-std::string_view risk_response_name(RiskResponse response) noexcept;
-std::optional<RiskResponse> risk_response_from_name(std::string_view name) noexcept;
+UNDERTAKE_API std::string_view risk_response_name(RiskResponse response) noexcept;
+UNDERTAKE_API std::optional<RiskResponse> risk_response_from_name(std::string_view name) noexcept;
 
 enum class RiskStatus : std::uint8_t { open, closed };
-std::string_view risk_status_name(RiskStatus status) noexcept;
+UNDERTAKE_API std::string_view risk_status_name(RiskStatus status) noexcept;
 
 // ---------------------------------------------------------------------------------------------
 // The register
@@ -62,7 +62,7 @@ std::string_view risk_status_name(RiskStatus status) noexcept;
 /// One risk. `probability` and `impact` are 1–5. `severity`, `occurrence` and `detection` (1–10)
 /// are the optional FMEA ratings read by the `fmea` scorer. Fields the register does not know are
 /// kept in `extra` and written back by to_json().
-struct Risk {
+struct UNDERTAKE_API Risk {
   std::string id;
   RiskCategory category = RiskCategory::market;
   std::string description;
@@ -80,7 +80,7 @@ struct Risk {
 };
 
 /// The risks of one case, in the order they were first recorded.
-class RiskRegister {
+class UNDERTAKE_API RiskRegister {
  public:
   /// Applies an event payload `{"risks": [ {...}, ... ]}`. An entry whose `id` is already in
   /// the register updates the fields it carries (the others are kept; `null` clears `response`
@@ -120,14 +120,14 @@ class RiskRegister {
 /// The bands of a model are a decision table with hit policy UNIQUE over the input `score`:
 /// ascending, contiguous (each `min` is the previous `max` + 1), from 1 to the scorer's
 /// `max_score`. Their order is the order of severity (the last band is the most severe).
-struct RiskBand {
+struct UNDERTAKE_API RiskBand {
   std::string level;
   std::int64_t min = 1;
   std::int64_t max = 1;
 };
 
 /// What a scorer needs from the policy. Built by risk_model_from_json for the selected scorer.
-struct RiskModel {
+struct UNDERTAKE_API RiskModel {
   std::string scorer = "probability_impact";  ///< the ScorerRegistry name
   /// Category weights as written (non-negative, sum > 0) and normalised to sum 1.
   std::array<double, kRiskCategoryCount> raw_weights{1, 1, 1, 1, 1};
@@ -161,13 +161,13 @@ struct RiskModel {
 /// `scorers` is validated; the model returned is the one of `scorer` (which must have a section,
 /// and, when `registry` is given, be registered there).
 class ScorerRegistry;
-RiskModel risk_model_from_json(const boost::json::value& json, std::string_view file,
-                               const ScorerRegistry* registry = nullptr);
+UNDERTAKE_API RiskModel risk_model_from_json(const boost::json::value& json, std::string_view file,
+                                             const ScorerRegistry* registry = nullptr);
 
 // ---------------------------------------------------------------------------------------------
 // Assessment
 
-struct ScoredRisk {
+struct UNDERTAKE_API ScoredRisk {
   std::string id;
   RiskCategory category = RiskCategory::market;
   RiskStatus status = RiskStatus::open;
@@ -179,7 +179,7 @@ struct ScoredRisk {
 };
 
 /// The facts rules read as `risk.*` (design.md §5).
-struct RiskAssessment {
+struct UNDERTAKE_API RiskAssessment {
   std::string scorer;
   /// 100 × Σ_c w_c · category_score_c / max_score (0–100; 0 when nothing is open).
   double index = 0;
@@ -204,7 +204,7 @@ struct RiskAssessment {
 };
 
 /// A scoring method. Implementations must be immutable (assess may run on many threads).
-class RiskScorer {
+class UNDERTAKE_API RiskScorer {
  public:
   virtual ~RiskScorer();
   /// Scores a register under a model. Throws Error for a risk it cannot score.
@@ -214,7 +214,7 @@ class RiskScorer {
 /// A scorer that gives each risk a whole-number score; levels, category scores, index and counts
 /// are then computed the same way for every such scorer (the rules of design.md §5). A score
 /// outside 1..model.max_score or not covered by a band throws Error(rule_failed).
-class PerRiskScorer : public RiskScorer {
+class UNDERTAKE_API PerRiskScorer : public RiskScorer {
  public:
   RiskAssessment assess(const RiskRegister& risks, const RiskModel& model) const final;
   /// The score of one risk.
@@ -224,7 +224,7 @@ class PerRiskScorer : public RiskScorer {
 };
 
 /// `probability_impact`: score = probability × impact (1–25).
-class ProbabilityImpactScorer final : public PerRiskScorer {
+class UNDERTAKE_API ProbabilityImpactScorer final : public PerRiskScorer {
  public:
   std::int64_t score(const Risk& risk, const RiskModel& model) const override;
   std::string_view name() const noexcept override { return "probability_impact"; }
@@ -234,7 +234,7 @@ class ProbabilityImpactScorer final : public PerRiskScorer {
 /// the risk does not carry is derived: severity = 2 × impact, occurrence = 2 × probability,
 /// detection = the model parameter `default_detection` (default 10: cannot be detected, the
 /// cautious assumption).
-class FmeaScorer final : public PerRiskScorer {
+class UNDERTAKE_API FmeaScorer final : public PerRiskScorer {
  public:
   std::int64_t score(const Risk& risk, const RiskModel& model) const override;
   std::string_view name() const noexcept override { return "fmea"; }
@@ -242,7 +242,7 @@ class FmeaScorer final : public PerRiskScorer {
 
 /// Scorers by name. Not global: the engine owns one (and so may a test). A default-constructed
 /// registry holds the built-ins `probability_impact` and `fmea`; add() replaces by name.
-class ScorerRegistry {
+class UNDERTAKE_API ScorerRegistry {
  public:
   ScorerRegistry();
 

@@ -52,7 +52,7 @@
 
 UNDERTAKE_BEGIN_NAMESPACE
 
-struct RuleTestResult {
+struct UNDERTAKE_API RuleTestResult {
   std::string file;
   std::string name;
   bool passed = false;
@@ -63,7 +63,7 @@ struct RuleTestResult {
 
 /// What the tests run so far exercised: a gate rule is covered when it both passed and failed,
 /// a route when it was both true and false, a table row when it matched.
-struct RuleTestCoverage {
+struct UNDERTAKE_API RuleTestCoverage {
   std::size_t rules = 0, rules_covered = 0;
   std::size_t routes = 0, routes_covered = 0;
   std::size_t rows = 0, rows_covered = 0;
@@ -73,7 +73,7 @@ struct RuleTestCoverage {
   std::string summary() const;  ///< "coverage: 12/12 gate rules, 2/2 routes, 7/7 table rows"
 };
 
-class RuleTestRunner {
+class UNDERTAKE_API RuleTestRunner {
  public:
   explicit RuleTestRunner(std::shared_ptr<const Policy> policy);
   ~RuleTestRunner();

@@ -11,8 +11,10 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,18 +31,28 @@ enum class Severity {
   warn,      ///< the event is accepted; the failure is reported as a warning
   approval,  ///< refused unless someone with an override role fires it with a reason
 };
-const char* severity_name(Severity s) noexcept;
+UNDERTAKE_API const char* severity_name(Severity s) noexcept;
+
+/// What a gate rule guards: a condition of the gate itself, or a segregation of duties (who may
+/// not fire the event, design.md §4). A failed rule of severity deny refuses the event with the
+/// ReasonKind of the same name.
+enum class RuleCategory : std::uint8_t { gate, segregation };
+/// The stable name of a category (`gate`, `segregation`): the rules/ files' `category`, the
+/// trace's.
+UNDERTAKE_API const char* rule_category_name(RuleCategory category) noexcept;
+/// The category a name stands for, or nullopt.
+UNDERTAKE_API std::optional<RuleCategory> rule_category_from_name(std::string_view name) noexcept;
 
 /// What a named (plug-in) rule sees: the case's facts (the same object JsonLogic conditions read:
 /// `data`, `payload`, `actor`, `event`, `state`, `risk`, `contract`, ...).
-struct RuleInput {
+struct UNDERTAKE_API RuleInput {
   const boost::json::value& facts;
   std::string_view event;
   const Actor& actor;
 };
 
 /// What a named rule answers. `details` is kept in the trace (e.g. the values it looked at).
-struct RuleVerdict {
+struct UNDERTAKE_API RuleVerdict {
   bool passed = false;
   std::string message;  ///< why it failed (empty: the rule file's message is used)
   boost::json::value details;
@@ -49,18 +61,18 @@ struct RuleVerdict {
 /// A rule written in C++: register it on the engine under a name, then reference it from a gate in
 /// rules/ as `{"id": "...", "rule": "<name>", ...}`. Implementations must be deterministic (no
 /// clock, no I/O that changes the answer) and thread-safe: one instance serves every case.
-class CustomRule {
+class UNDERTAKE_API CustomRule {
  public:
   virtual ~CustomRule() = default;
   virtual RuleVerdict check(const RuleInput& input) const = 0;
 };
 
 /// One rule as evaluated for one event: the explanation of a decision.
-struct RuleTrace {
+struct UNDERTAKE_API RuleTrace {
   std::string id;
   std::string description;
   Severity severity = Severity::deny;
-  std::string category;  ///< "gate" or "segregation"
+  RuleCategory category = RuleCategory::gate;
   bool applicable = true;
   bool passed = true;
   bool overridden = false;  ///< failed, but overridden by an authorised actor with a reason
@@ -77,9 +89,9 @@ struct RuleTrace {
 };
 
 enum class Verdict { allowed, denied, needs_approval };
-const char* verdict_name(Verdict v) noexcept;
+UNDERTAKE_API const char* verdict_name(Verdict v) noexcept;
 
-struct GateDecision {
+struct UNDERTAKE_API GateDecision {
   Verdict verdict = Verdict::allowed;
   std::vector<RuleTrace> rules;  ///< every rule evaluated, in order
 

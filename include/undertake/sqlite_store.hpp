@@ -27,7 +27,7 @@
 
 UNDERTAKE_BEGIN_NAMESPACE
 
-struct SqliteOptions {
+struct UNDERTAKE_API SqliteOptions {
   /// How hard a commit waits for the disk. `full` (default): fsync of the WAL at every commit —
   /// an acknowledged event survives a power cut. `normal`: survives a crash of the process (the
   /// WAL is in the OS's cache), may lose the last commits on a power cut or kernel crash; several
@@ -46,7 +46,7 @@ struct SqliteOptions {
   InputLimits limits;
 };
 
-class SqliteCaseStore final : public CaseStore {
+class UNDERTAKE_API SqliteCaseStore final : public CaseStore {
  public:
   /// Opens (or creates) the store, migrating an older schema. Error(io) naming the file when
   /// SQLite cannot open it, when it is not a store, or when a newer library wrote it.
@@ -108,7 +108,7 @@ class SqliteCaseStore final : public CaseStore {
 inline constexpr int kSqliteSchemaVersion = 2;
 
 /// Opens the SQLite store at `path` (see SqliteCaseStore).
-std::unique_ptr<SqliteCaseStore> open_sqlite_store(const std::string& path,
-                                                   SqliteOptions options = {});
+UNDERTAKE_API std::unique_ptr<SqliteCaseStore> open_sqlite_store(const std::string& path,
+                                                                 SqliteOptions options = {});
 
 UNDERTAKE_END_NAMESPACE

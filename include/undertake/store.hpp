@@ -63,7 +63,7 @@ struct VerifyReport;
 struct StoreTickReport;
 
 /// What a list or a scheduler needs to know of a case without loading it.
-struct CaseSummary {
+struct UNDERTAKE_API CaseSummary {
   std::string case_id;
   std::string policy_version;
   std::uint64_t revision = 0;
@@ -86,7 +86,7 @@ struct CaseSummary {
 };
 
 /// Which cases list() and for_each_ledger() give; every condition must hold.
-struct CaseFilter {
+struct UNDERTAKE_API CaseFilter {
   std::optional<std::string> stage;        ///< the top-level stage
   bool open_only = false;                  ///< not Closed, Rejected or Cancelled
   std::optional<Timestamp> attention_by;   ///< attention ≤ this instant (cases tick() must see)
@@ -97,7 +97,7 @@ struct CaseFilter {
 };
 
 /// An event that someone may fire now in a case, and who: what the worklist index holds.
-struct WorkItem {
+struct UNDERTAKE_API WorkItem {
   std::string event;
   bool gated = false;              ///< the event has gate rules, checked when it is fired
   std::vector<std::string> roles;  ///< the roles permitted to fire it
@@ -105,11 +105,11 @@ struct WorkItem {
 
 /// The worklist rows of a case as it is now: every event its state accepts, with the roles the
 /// policy permits for it. Gates are not evaluated (they depend on who fires, with what payload).
-std::vector<WorkItem> work_items(const Case& c);
+UNDERTAKE_API std::vector<WorkItem> work_items(const Case& c);
 
 /// Which cases an actor's worklist shows. Cases are in case id order; a page holds at most
 /// `limit` cases and says where the next page starts.
-struct InboxQuery {
+struct UNDERTAKE_API InboxQuery {
   InboxQuery() = default;
   explicit InboxQuery(Actor who) : actor(std::move(who)) {}
 
@@ -126,7 +126,7 @@ struct InboxQuery {
 };
 
 /// One case of a worklist and the events the actor may fire in it.
-struct InboxItem {
+struct UNDERTAKE_API InboxItem {
   CaseSummary summary;
   std::vector<AvailableEvent> events;
 
@@ -134,7 +134,7 @@ struct InboxItem {
   boost::json::value to_json() const;
 };
 
-struct InboxPage {
+struct UNDERTAKE_API InboxPage {
   std::vector<InboxItem> items;
   std::string next;  ///< the `after` of the next page; empty when this is the last
 
@@ -143,7 +143,7 @@ struct InboxPage {
 };
 
 /// One row of the change feed: a ledger entry of a case, at its global position.
-struct Change {
+struct UNDERTAKE_API Change {
   std::uint64_t position = 0;  ///< 1, 2, 3, ... across the store, in commit order
   std::string case_id;
   LedgerEntry entry;
@@ -153,13 +153,13 @@ struct Change {
 };
 
 /// What a store remembers of a fire that carried a request id.
-struct RememberedRequest {
+struct UNDERTAKE_API RememberedRequest {
   std::string request_id;
   boost::json::value outcome;  ///< the outcome as fire_stored returned it first (to_json)
 };
 
 /// A place to keep cases. Implement it on the host's own database, or use open_store().
-class CaseStore {
+class UNDERTAKE_API CaseStore {
  public:
   virtual ~CaseStore();
 
@@ -249,15 +249,16 @@ class CaseStore {
 /// PostgreSQL store (postgres_store.hpp), its tables created on first open.
 /// Error(invalid_argument) for a URI of no known kind or an unknown parameter, Error(io) naming
 /// the database when it cannot be opened. Defined in the undertake::stores library.
-std::unique_ptr<CaseStore> open_store(const std::string& uri);
+UNDERTAKE_API std::unique_ptr<CaseStore> open_store(const std::string& uri);
 
 /// Loads a stored case onto `engine`: its head, restored without replaying its ledger (a head of
 /// an older snapshot format is restored with its ledger rows, by replay). Error(not_found) when
 /// the store does not have it, Error(invalid_snapshot) when the head is damaged or edited.
-Case load_case(const CaseStore& store, const Engine& engine, std::string_view case_id);
+UNDERTAKE_API Case load_case(const CaseStore& store, const Engine& engine,
+                             std::string_view case_id);
 
 /// How fire_stored fires.
-struct FireOptions {
+struct UNDERTAKE_API FireOptions {
   FireOptions() = default;
   explicit FireOptions(std::string request, int attempts = 3)
       : request_id(std::move(request)), max_attempts(attempts) {}
@@ -270,7 +271,7 @@ struct FireOptions {
 };
 
 /// What fire_stored did.
-struct StoredFire {
+struct UNDERTAKE_API StoredFire {
   Outcome outcome;
   std::uint64_t revision = 0;  ///< the case's revision afterwards
   int attempts = 0;            ///< loads it took (1 when no conflict came in between)
@@ -285,19 +286,20 @@ struct StoredFire {
 /// case between the load and the save — is retried on a fresh load up to
 /// `options.max_attempts` times; when they are used up, Error(conflict) and the event is NOT
 /// stored.
-StoredFire fire_stored(CaseStore& store, const Engine& engine, std::string_view case_id,
-                       std::string_view event, const Actor& actor, boost::json::object payload,
-                       Timestamp at, const FireOptions& options = {});
+UNDERTAKE_API StoredFire fire_stored(CaseStore& store, const Engine& engine,
+                                     std::string_view case_id, std::string_view event,
+                                     const Actor& actor, boost::json::object payload, Timestamp at,
+                                     const FireOptions& options = {});
 
 /// Every matching case's ledger, for KPI reports (`undertake --db FILE kpi`):
 ///   compute_kpi_report(catalogue, load_ledgers(store, engine), period)
 /// Each ledger is checked against its hash chain (Engine::check_chain): Error(invalid_snapshot)
 /// names the case and the seq of the first row that does not follow.
-std::vector<CaseLedger> load_ledgers(const CaseStore& store, const Engine& engine,
-                                     const CaseFilter& filter = {});
+UNDERTAKE_API std::vector<CaseLedger> load_ledgers(const CaseStore& store, const Engine& engine,
+                                                   const CaseFilter& filter = {});
 
 /// What tick_stored(store, engine, now) found and did.
-struct StoreTickReport {
+struct UNDERTAKE_API StoreTickReport {
   Timestamp now{};
   std::size_t cases_checked = 0;  ///< cases whose attention time had come
   std::size_t escalated = 0;      ///< escalation entries recorded and saved
@@ -312,16 +314,17 @@ struct StoreTickReport {
 /// Ticks every stored case whose attention time has come (deadlines.hpp): records its
 /// escalations and saves them, each exactly once however many servers tick at the same time,
 /// then tells the engine's listener (store.tick(engine, now)).
-StoreTickReport tick_stored(CaseStore& store, const Engine& engine, Timestamp now);
+UNDERTAKE_API StoreTickReport tick_stored(CaseStore& store, const Engine& engine, Timestamp now);
 
 /// The audit of a stored case: its head and ledger rows together, checked by Engine::verify
 /// (digest, hash chain, full replay). Error(not_found) when it is not stored.
-VerifyReport verify_stored(const CaseStore& store, const Engine& engine, std::string_view case_id);
+UNDERTAKE_API VerifyReport verify_stored(const CaseStore& store, const Engine& engine,
+                                         std::string_view case_id);
 
 /// Everything wrong with a store (empty: sound): store.check(), then for every case its ledger
 /// rows against their hash chain (Engine::check_chain), its head restored, and its worklist rows
 /// compared with the work items of the restored case. Each problem names the case and says what
 /// is wrong (`undertake store check`).
-std::vector<std::string> check_store(const CaseStore& store, const Engine& engine);
+UNDERTAKE_API std::vector<std::string> check_store(const CaseStore& store, const Engine& engine);
 
 UNDERTAKE_END_NAMESPACE

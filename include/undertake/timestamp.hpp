@@ -35,22 +35,22 @@ constexpr Timestamp clamp_to_iso8601_range(Timestamp t) noexcept {
 /// (`YYYY-MM-DDThh:mm[:ss[.fff]]` followed by `Z` or `±hh:mm`; a space may stand for `T`).
 /// Returns nothing when the text is not such an instant or names an impossible date (2026-02-30).
 /// Years are limited to 0001–9999, and so is the instant after its offset is applied.
-std::optional<Timestamp> parse_iso8601(std::string_view text) noexcept;
+UNDERTAKE_API std::optional<Timestamp> parse_iso8601(std::string_view text) noexcept;
 
 /// Formats an instant as `YYYY-MM-DDThh:mm:ssZ`, with `.fff` only when milliseconds are not zero.
 /// An instant outside kFirstInstant..kLastInstant (only a C++ host can make one) is written with
 /// all the digits of its year, which parse_iso8601 does not read back.
-std::string format_iso8601(Timestamp at);
+UNDERTAKE_API std::string format_iso8601(Timestamp at);
 
 /// The same text written into `out` without allocating; returns its length (at most
 /// kIso8601MaxLength, no NUL is written).
 inline constexpr std::size_t kIso8601MaxLength = 40;
-std::size_t format_iso8601(Timestamp at, char (&out)[kIso8601MaxLength]);
+UNDERTAKE_API std::size_t format_iso8601(Timestamp at, char (&out)[kIso8601MaxLength]);
 
 /// Formats the calendar date of an instant (UTC) as `YYYY-MM-DD`.
-std::string format_iso8601_date(Timestamp at);
+UNDERTAKE_API std::string format_iso8601_date(Timestamp at);
 
 /// Fractional days from `from` to `to` (negative when `to` is earlier).
-double days_between(Timestamp from, Timestamp to) noexcept;
+UNDERTAKE_API double days_between(Timestamp from, Timestamp to) noexcept;
 
 UNDERTAKE_END_NAMESPACE

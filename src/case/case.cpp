@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <iterator>
 #include <optional>
 #include <type_traits>
 
@@ -152,9 +153,9 @@ class EventFacts {
 
 // `outcome` by reference: callers build `message` from outcome.event in the same call, and a
 // by-value parameter may be move-constructed first (clang evaluates arguments left to right).
-Outcome refused(Outcome&& outcome, std::string kind, std::string message, std::string rule = {}) {
+Outcome refused(Outcome&& outcome, ReasonKind kind, std::string message, std::string rule = {}) {
   outcome.accepted = false;
-  outcome.reasons.push_back(Reason{std::move(kind), std::move(message), std::move(rule)});
+  outcome.reasons.push_back(Reason{kind, std::move(message), std::move(rule)});
   return std::move(outcome);
 }
 
@@ -169,21 +170,23 @@ std::string join(const std::vector<std::string>& items) {
 void add_gate_reasons(Outcome& outcome, const Policy& policy, EventId event) {
   for (const auto& rule : outcome.gate.rules) {
     if (rule.error) {
-      outcome.reasons.push_back(
-          Reason{"rule_error", outcome.event + ": " + rule.id + ": " + rule.message, rule.id});
+      outcome.reasons.push_back(Reason{
+          ReasonKind::rule_error, outcome.event + ": " + rule.id + ": " + rule.message, rule.id});
       continue;
     }
     if (rule.passed || !rule.applicable) continue;
     if (rule.severity == Severity::warn) {
       outcome.warnings.push_back(rule.id + ": " + rule.message);
     } else if (rule.severity == Severity::deny) {
-      outcome.reasons.push_back(Reason{rule.category, rule.message, rule.id});
+      const ReasonKind kind =
+          rule.category == RuleCategory::segregation ? ReasonKind::segregation : ReasonKind::gate;
+      outcome.reasons.push_back(Reason{kind, rule.message, rule.id});
     } else if (!rule.overridden) {
       std::string who;
       for (const auto& r : policy.data().gates[static_cast<std::size_t>(event)])
         if (r.id == rule.id) who = join(r.override_roles);
       outcome.reasons.push_back(
-          Reason{"approval",
+          Reason{ReasonKind::approval,
                  rule.message + " — needs an override by " + who + " with payload.override.reason",
                  rule.id});
     }
@@ -231,7 +234,7 @@ Outcome accept(Case::Impl& c, Outcome&& outcome, Accepted& a) {
     detail::apply_to_record(a.event, entry.payload, a.actor, a.when, c.machine.stage(), policy,
                             change);
   } catch (const detail::UnstorableNumber& n) {
-    return refused(std::move(outcome), "invalid_payload",
+    return refused(std::move(outcome), ReasonKind::invalid_payload,
                    outcome.event + ": " + unstorable_message(n));
   }
   if (a.risks) {
@@ -241,11 +244,11 @@ Outcome accept(Case::Impl& c, Outcome&& outcome, Accepted& a) {
       detail::finite_number(assessment.index, "risk.index");
       change.replace("risk") = assessment.to_json();
     } catch (const detail::UnstorableNumber& n) {
-      return refused(std::move(outcome), "rule_error",
+      return refused(std::move(outcome), ReasonKind::rule_error,
                      outcome.event + ": risk scorer " + scorer + ": " + unstorable_message(n),
                      "risk scorer " + scorer);
     } catch (...) {
-      return refused(std::move(outcome), "rule_error",
+      return refused(std::move(outcome), ReasonKind::rule_error,
                      outcome.event + ": risk scorer " + scorer +
                          " could not assess the register: " + detail::current_exception_text(),
                      "risk scorer " + scorer);
@@ -259,7 +262,8 @@ Outcome accept(Case::Impl& c, Outcome&& outcome, Accepted& a) {
     entry.state = a.next.configuration();
     detail::plan_deadlines(c, entry, deadlines);
   } catch (const detail::RuleFailure& f) {
-    return refused(std::move(outcome), "rule_error", outcome.event + ": " + f.message, f.rule);
+    return refused(std::move(outcome), ReasonKind::rule_error, outcome.event + ": " + f.message,
+                   f.rule);
   }
   outcome.state = entry.state;
   outcome.seq = entry.seq;
@@ -276,11 +280,28 @@ Outcome accept(Case::Impl& c, Outcome&& outcome, Accepted& a) {
   return std::move(outcome);
 }
 
+// The names of ReasonKind (case.hpp), in its order.
+constexpr const char* kReasonKindNames[] = {"unknown_event", "invalid_payload", "role",     "state",
+                                            "gate",          "segregation",     "approval", "time",
+                                            "limit",         "rule_error"};
+static_assert(std::size(kReasonKindNames) == static_cast<std::size_t>(ReasonKind::rule_error) + 1);
+
 }  // namespace
+
+const char* reason_kind_name(ReasonKind kind) noexcept {
+  const auto k = static_cast<std::size_t>(kind);
+  return k < std::size(kReasonKindNames) ? kReasonKindNames[k] : "unknown";
+}
+
+std::optional<ReasonKind> reason_kind_from_name(std::string_view name) noexcept {
+  for (std::size_t k = 0; k < std::size(kReasonKindNames); ++k)
+    if (name == kReasonKindNames[k]) return static_cast<ReasonKind>(k);
+  return std::nullopt;
+}
 
 json::value Reason::to_json(json::storage_ptr sp) const {
   json::object o(3, std::move(sp));
-  o["kind"] = kind;
+  o["kind"] = reason_kind_name(kind);
   o["message"] = message;
   if (!rule.empty()) o["rule"] = rule;
   return o;
@@ -341,8 +362,12 @@ Outcome Outcome::from_json(const json::value& value, std::string_view where) {
     if (!r.is_object() || !r.get_object().if_contains("kind") || !r.at("kind").is_string() ||
         !r.get_object().if_contains("message") || !r.at("message").is_string())
       bad("reasons", "expected [{kind, message, rule?}]");
-    Reason reason{
-        std::string(r.at("kind").get_string()), std::string(r.at("message").get_string()), {}};
+    const auto kind = reason_kind_from_name(r.at("kind").get_string());
+    if (!kind)
+      bad("reasons",
+          "a reason's kind must be unknown_event, invalid_payload, role, state, gate, "
+          "segregation, approval, time, limit or rule_error");
+    Reason reason{*kind, std::string(r.at("message").get_string()), {}};
     if (const json::value* rule = r.get_object().if_contains("rule"); rule && rule->is_string())
       reason.rule = std::string(rule->get_string());
     out.reasons.push_back(std::move(reason));
@@ -359,7 +384,8 @@ std::string Outcome::summary() const {
     return s;
   }
   std::string s = event + " refused";
-  for (const auto& r : reasons) s += "\n  (" + r.kind + ") " + r.message;
+  for (const auto& r : reasons)
+    s += "\n  (" + std::string(reason_kind_name(r.kind)) + ") " + r.message;
   return s;
 }
 
@@ -420,6 +446,83 @@ CaseLedger Case::case_ledger() const {
   return CaseLedger{impl_->id, impl_->policy->version(), impl_->data, impl_->ledger};
 }
 
+std::uint64_t Case::revision() const noexcept {
+  return impl_->head.seq;
+}
+
+namespace {
+
+Outcome decide_and_apply(Case::Impl& c, std::string_view event_text, const Actor& actor,
+                         json::object payload, Timestamp at) {
+  const Policy& policy = *c.policy;
+  Outcome outcome;
+  outcome.event = std::string(event_text);
+  outcome.state = c.machine.configuration();  // what a refusal reports; replaced on acceptance
+  const std::vector<std::string>& before = outcome.state;
+
+  const auto event = event_from_name(event_text);
+  if (!event)
+    return refused(std::move(outcome), ReasonKind::unknown_event,
+                   "\"" + std::string(event_text) + "\" is not an event of the process");
+  if (std::string problem = detail::check_time(at); !problem.empty())
+    return refused(std::move(outcome), ReasonKind::time, outcome.event + ": " + problem);
+  if (c.head.at && at < *c.head.at)
+    return refused(std::move(outcome), ReasonKind::time,
+                   outcome.event + " at " + format_iso8601(at) +
+                       " is earlier than the case's last event (" + format_iso8601(*c.head.at) +
+                       ")");
+  if (std::string problem = detail::check_actor(actor, c.input_limits->load()); !problem.empty())
+    return refused(std::move(outcome), ReasonKind::role, outcome.event + ": " + problem);
+  if (!policy.permits(*event, actor))
+    return refused(std::move(outcome), ReasonKind::role,
+                   "actor " + actor.id + " (roles: " + join(actor.roles) + ") may not fire " +
+                       outcome.event + "; permitted roles: " + join(policy.roles_for(*event)));
+  if (auto problem = detail::check_storable(c, payload, actor); !problem.message.empty())
+    return refused(std::move(outcome), problem.kind, outcome.event + ": " + problem.message);
+  if (std::string problem =
+          detail::validate_payload(*event, payload, c.record_object(), actor, policy);
+      !problem.empty())
+    return refused(std::move(outcome), ReasonKind::invalid_payload, outcome.event + ": " + problem);
+  // Risk updates are validated whole on a copy of the register: all risks or none.
+  std::optional<RiskRegister> risks;
+  if (*event == EventId::evaluation_risks) {
+    risks = c.risks;
+    try {
+      risks->apply(payload, "payload");
+    } catch (const Error& e) {
+      return refused(std::move(outcome), ReasonKind::invalid_payload,
+                     outcome.event + ": " + e.what());
+    }
+  }
+
+  char when_text[kIso8601MaxLength];  // no allocation: only string_views of it are passed on
+  const std::string_view when(when_text, format_iso8601(at, when_text));
+  EventFacts facts(c.record_object(), c.facts_storage, *event, std::move(payload), actor, when,
+                   before);
+  CaseContext context(policy, c.record, &facts.payload(), c.limits);
+
+  detail::ProcessMachine next = c.machine;
+  try {
+    if (!next.dispatch(*event, context))
+      return refused(std::move(outcome), ReasonKind::state,
+                     outcome.event + " is not accepted in state " + join(before));
+  } catch (const detail::RuleFailure& f) {
+    return refused(std::move(outcome), ReasonKind::rule_error, outcome.event + ": " + f.message,
+                   f.rule);
+  }
+
+  outcome.gate = policy.decide(*event, c.record, actor, c.limits);
+  add_gate_reasons(outcome, policy, *event);
+  if (outcome.gate.verdict != Verdict::allowed) {
+    outcome.accepted = false;
+    return outcome;
+  }
+  Accepted accepted{*event, actor, at, when, facts, context, next, risks};
+  return accept(c, std::move(outcome), accepted);
+}
+
+}  // namespace
+
 Outcome Case::fire(std::string_view event_text, const Actor& actor, json::object payload,
                    Timestamp at) {
   Outcome outcome = decide_and_apply(*impl_, event_text, actor, std::move(payload), at);
@@ -434,77 +537,6 @@ Outcome Case::fire(std::string_view event_text, const Actor& actor, json::object
     }
   }
   return outcome;
-}
-
-std::uint64_t Case::revision() const noexcept {
-  return impl_->head.seq;
-}
-
-Outcome Case::decide_and_apply(Impl& c, std::string_view event_text, const Actor& actor,
-                               json::object payload, Timestamp at) {
-  const Policy& policy = *c.policy;
-  Outcome outcome;
-  outcome.event = std::string(event_text);
-  outcome.state = c.machine.configuration();  // what a refusal reports; replaced on acceptance
-  const std::vector<std::string>& before = outcome.state;
-
-  const auto event = event_from_name(event_text);
-  if (!event)
-    return refused(std::move(outcome), "unknown_event",
-                   "\"" + std::string(event_text) + "\" is not an event of the process");
-  if (std::string problem = detail::check_time(at); !problem.empty())
-    return refused(std::move(outcome), "time", outcome.event + ": " + problem);
-  if (c.head.at && at < *c.head.at)
-    return refused(std::move(outcome), "time",
-                   outcome.event + " at " + format_iso8601(at) +
-                       " is earlier than the case's last event (" + format_iso8601(*c.head.at) +
-                       ")");
-  if (std::string problem = detail::check_actor(actor, c.input_limits->load()); !problem.empty())
-    return refused(std::move(outcome), "role", outcome.event + ": " + problem);
-  if (!policy.permits(*event, actor))
-    return refused(std::move(outcome), "role",
-                   "actor " + actor.id + " (roles: " + join(actor.roles) + ") may not fire " +
-                       outcome.event + "; permitted roles: " + join(policy.roles_for(*event)));
-  if (auto problem = detail::check_storable(c, payload, actor); !problem.message.empty())
-    return refused(std::move(outcome), problem.kind, outcome.event + ": " + problem.message);
-  if (std::string problem =
-          detail::validate_payload(*event, payload, c.record_object(), actor, policy);
-      !problem.empty())
-    return refused(std::move(outcome), "invalid_payload", outcome.event + ": " + problem);
-  // Risk updates are validated whole on a copy of the register: all risks or none.
-  std::optional<RiskRegister> risks;
-  if (*event == EventId::evaluation_risks) {
-    risks = c.risks;
-    try {
-      risks->apply(payload, "payload");
-    } catch (const Error& e) {
-      return refused(std::move(outcome), "invalid_payload", outcome.event + ": " + e.what());
-    }
-  }
-
-  char when_text[kIso8601MaxLength];  // no allocation: only string_views of it are passed on
-  const std::string_view when(when_text, format_iso8601(at, when_text));
-  EventFacts facts(c.record_object(), c.facts_storage, *event, std::move(payload), actor, when,
-                   before);
-  CaseContext context(policy, c.record, &facts.payload(), c.limits);
-
-  detail::ProcessMachine next = c.machine;
-  try {
-    if (!next.dispatch(*event, context))
-      return refused(std::move(outcome), "state",
-                     outcome.event + " is not accepted in state " + join(before));
-  } catch (const detail::RuleFailure& f) {
-    return refused(std::move(outcome), "rule_error", outcome.event + ": " + f.message, f.rule);
-  }
-
-  outcome.gate = policy.decide(*event, c.record, actor, c.limits);
-  add_gate_reasons(outcome, policy, *event);
-  if (outcome.gate.verdict != Verdict::allowed) {
-    outcome.accepted = false;
-    return outcome;
-  }
-  Accepted accepted{*event, actor, at, when, facts, context, next, risks};
-  return accept(c, std::move(outcome), accepted);
 }
 
 std::vector<AvailableEvent> Case::available(const Actor& actor) const {

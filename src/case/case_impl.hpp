@@ -112,7 +112,7 @@ std::string validate_payload(EventId event, const boost::json::object& payload,
 
 /// Why a check before acceptance failed: the Reason kind (`invalid_payload`, `limit`) and message.
 struct StorableProblem {
-  std::string kind;
+  ReasonKind kind = ReasonKind::invalid_payload;
   std::string message;  ///< empty: no problem
 };
 

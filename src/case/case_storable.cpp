@@ -119,13 +119,14 @@ StorableProblem measured_problem(const JsonMeasure& m, std::string_view what, un
     case JsonMeasure::Problem::none:
       return {};
     case JsonMeasure::Problem::invalid_utf8:
-      return {"invalid_payload", m.path + " is not valid UTF-8"};
+      return {ReasonKind::invalid_payload, m.path + " is not valid UTF-8"};
     case JsonMeasure::Problem::invalid_utf8_key:
-      return {"invalid_payload", m.path + " has a key that is not valid UTF-8"};
+      return {ReasonKind::invalid_payload, m.path + " has a key that is not valid UTF-8"};
     case JsonMeasure::Problem::not_finite:
-      return {"invalid_payload", m.path + " is not a finite number (JSON has no infinity)"};
+      return {ReasonKind::invalid_payload,
+              m.path + " is not a finite number (JSON has no infinity)"};
     case JsonMeasure::Problem::too_deep:
-      return {"limit", depth_problem(m, what, budget, limits, envelope)};
+      return {ReasonKind::limit, depth_problem(m, what, budget, limits, envelope)};
   }
   return {};
 }
@@ -161,9 +162,9 @@ StorableProblem check_storable(Case::Impl& c, const json::object& payload, const
   if (!m.ok())
     return measured_problem(m, "payload", budget, limits, InputLimits::kPayloadEnvelopeDepth);
   if (m.bytes > limits.max_json_bytes)
-    return {"limit", "payload is " + std::to_string(m.bytes) +
-                         " bytes as JSON, more than max_json_bytes (" +
-                         std::to_string(limits.max_json_bytes) + ")"};
+    return {ReasonKind::limit, "payload is " + std::to_string(m.bytes) +
+                                   " bytes as JSON, more than max_json_bytes (" +
+                                   std::to_string(limits.max_json_bytes) + ")"};
   catch_up(c);
   SnapshotBytes& s = c.snapshot_bytes;
   const std::size_t growth = entry_growth(c, payload, m.bytes, actor, kStateBytes);
@@ -172,7 +173,7 @@ StorableProblem check_storable(Case::Impl& c, const json::object& payload, const
   if (s.bound + growth <= limits.max_json_bytes) return {};
   s.bound = measure_exactly(c);  // near the limit: measure, and go on from the exact figure
   if (s.bound + growth <= limits.max_json_bytes) return {};
-  return {"limit", size_problem(s.bound, growth, limits)};
+  return {ReasonKind::limit, size_problem(s.bound, growth, limits)};
 }
 
 void check_new_case(Case::Impl& c) {
@@ -185,8 +186,9 @@ void check_new_case(Case::Impl& c) {
   if (!m.ok()) {
     StorableProblem p =
         measured_problem(m, "data", budget, limits, InputLimits::kFormEnvelopeDepth);
-    throw Error(p.kind == "limit" ? ErrorKind::limit_exceeded : ErrorKind::invalid_argument, where,
-                p.message);
+    throw Error(
+        p.kind == ReasonKind::limit ? ErrorKind::limit_exceeded : ErrorKind::invalid_argument,
+        where, p.message);
   }
   SnapshotBytes& s = c.snapshot_bytes;
   s = SnapshotBytes{};

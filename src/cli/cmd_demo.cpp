@@ -293,9 +293,10 @@ class Simulation {
     } else {
       ++stats_.refused;
       const Reason& r = outcome.reasons.front();
-      const std::string key = r.rule.empty() ? r.kind + ": " + action.event : r.rule;
+      const std::string kind = reason_kind_name(r.kind);
+      const std::string key = r.rule.empty() ? kind + ": " + action.event : r.rule;
       ++stats_.refusal_count[key];
-      stats_.refusal_kind[key] = r.kind;
+      stats_.refusal_kind[key] = kind;
       if (!stats_.refusal_example.count(key)) stats_.refusal_example[key] = r.message;
     }
   }

@@ -39,7 +39,8 @@ bool state_matches(const std::vector<std::string>& state, std::string_view expec
 
 std::string reasons_text(const Outcome& o) {
   std::string s;
-  for (const auto& r : o.reasons) s += (s.empty() ? "" : " | ") + r.kind + ": " + r.message;
+  for (const auto& r : o.reasons)
+    s += (s.empty() ? "" : " | ") + std::string(reason_kind_name(r.kind)) + ": " + r.message;
   return s.empty() ? "(no reason)" : s;
 }
 
@@ -144,7 +145,7 @@ void check_expectations(const std::string& file, const std::string& step_path,
       for (const auto& r : o.reasons)
         found =
             found || (key == "reason" ? r.message.find(want) != std::string::npos || r.rule == want
-                                      : r.kind == want);
+                                      : reason_kind_name(r.kind) == want);
       check(found,
             (key == "reason" ? "a refusal reason containing \"" : "a refusal of kind \"") +
                 std::string(want) + "\"",

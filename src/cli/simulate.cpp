@@ -230,7 +230,7 @@ void OrderScript::observe(const Action& action, const Outcome& outcome) {
   ++refusals_[action.event];
   last_refusal_rule_ = outcome.reasons.empty() ? "" : outcome.reasons.front().rule;
   if (last_refusal_rule_.empty() && !outcome.reasons.empty())
-    last_refusal_rule_ = outcome.reasons.front().kind;
+    last_refusal_rule_ = reason_kind_name(outcome.reasons.front().kind);
 }
 
 std::optional<Action> OrderScript::next(const Case& c, Timestamp not_before, Chooser& ch) {

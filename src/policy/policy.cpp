@@ -146,11 +146,11 @@ void load_gates(const json::value& doc, const std::string& where, PolicyData& da
         rule.description = std::string(*s);
       if (const auto* s = check.string(*r, "message", true, where, path))
         rule.message = std::string(*s);
-      rule.category = "gate";
       if (const auto* s = check.string(*r, "category", false, where, path)) {
-        if (*s != "gate" && *s != "segregation")
+        if (const auto category = rule_category_from_name(*s))
+          rule.category = *category;
+        else
           check.fail(where, path + "/category", "expected \"gate\" or \"segregation\"");
-        rule.category = std::string(*s);
       }
       if (const auto* s = check.string(*r, "severity", false, where, path)) {
         if (*s == "deny")

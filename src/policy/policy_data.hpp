@@ -21,8 +21,8 @@ namespace detail {
 struct CompiledRule {
   std::string id;
   std::string description;
-  std::string message;   ///< may hold {fact.path} placeholders
-  std::string category;  ///< "gate" or "segregation"
+  std::string message;  ///< may hold {fact.path} placeholders
+  RuleCategory category = RuleCategory::gate;
   Severity severity = Severity::deny;
   std::optional<jsonlogic::Rule> when;
   std::optional<jsonlogic::Rule> condition;

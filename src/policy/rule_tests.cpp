@@ -98,7 +98,9 @@ std::string trace_text(const GateDecision& d) {
                          : r.passed     ? "PASS"
                                         : "FAIL";
     s += "    " + std::string(status) + " " + r.id + " (" + severity_name(r.severity) +
-         (r.category == "gate" ? "" : ", " + r.category) + ")";
+         (r.category == RuleCategory::gate ? ""
+                                           : std::string(", ") + rule_category_name(r.category)) +
+         ")";
     if (!r.applicable) s += ": not applicable";
     if (!r.message.empty()) s += ": " + r.message;
     s += "\n";

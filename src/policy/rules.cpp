@@ -21,6 +21,16 @@ const char* severity_name(Severity s) noexcept {
   return "deny";
 }
 
+const char* rule_category_name(RuleCategory category) noexcept {
+  return category == RuleCategory::segregation ? "segregation" : "gate";
+}
+
+std::optional<RuleCategory> rule_category_from_name(std::string_view name) noexcept {
+  for (const RuleCategory c : {RuleCategory::gate, RuleCategory::segregation})
+    if (name == rule_category_name(c)) return c;
+  return std::nullopt;
+}
+
 const char* verdict_name(Verdict v) noexcept {
   switch (v) {
     case Verdict::allowed:
@@ -37,7 +47,7 @@ json::value RuleTrace::to_json(json::storage_ptr sp) const {
   json::object o(10, std::move(sp));
   o["id"] = id;
   if (!description.empty()) o["description"] = description;
-  o["category"] = category;
+  o["category"] = rule_category_name(category);
   o["severity"] = severity_name(severity);
   o["applicable"] = applicable;
   o["passed"] = passed;
@@ -98,7 +108,9 @@ RuleTrace RuleTrace::from_json(const json::value& value, std::string_view where)
   RuleTrace t;
   t.id = text_of(o, where, "id", true);
   t.description = text_of(o, where, "description", false);
-  t.category = text_of(o, where, "category", true);
+  const auto category = rule_category_from_name(text_of(o, where, "category", true));
+  if (!category) unreadable(where, "category", "expected \"gate\" or \"segregation\"");
+  t.category = *category;
   const std::string severity = text_of(o, where, "severity", true);
   if (severity == "deny")
     t.severity = Severity::deny;

@@ -229,7 +229,8 @@ void check_creation_error(const Error& e) {
 void check_refusal(const Outcome& o) {
   for (const auto& r : o.reasons) {
     RC_ASSERT(!r.message.empty());
-    if (r.kind == "limit") RC_ASSERT(contains(r.message, {"max_json_depth", "max_json_bytes"}));
+    if (r.kind == ReasonKind::limit)
+      RC_ASSERT(contains(r.message, {"max_json_depth", "max_json_bytes"}));
   }
 }
 
@@ -313,8 +314,8 @@ int main() {
           store.save(*live, before);  // must not throw: what was accepted can be stored
         } else {
           for (const auto& r : o.reasons) {
-            fig.limit_refusals += r.kind == "limit";
-            limited = limited || r.kind == "limit";
+            fig.limit_refusals += r.kind == ReasonKind::limit;
+            limited = limited || r.kind == ReasonKind::limit;
           }
           check_refusal(o);
           RC_ASSERT(live->revision() == before);

@@ -137,12 +137,12 @@ int main() {
       if (!o.accepted) {
         RC_ASSERT(!o.reasons.empty());
         RC_ASSERT(text(c) == before);  // 3
-        segregation += o.reasons.front().kind == "segregation";
-        forged += o.reasons.front().kind == "role";
+        segregation += o.reasons.front().kind == ReasonKind::segregation;
+        forged += o.reasons.front().kind == ReasonKind::role;
         // The checks run in order: event, time, role, payload, state, gate.
         if (!permitted)
-          RC_ASSERT(o.reasons.front().kind == "role" ||
-                    (o.reasons.front().kind == "time" && f.at < last_at));
+          RC_ASSERT(o.reasons.front().kind == ReasonKind::role ||
+                    (o.reasons.front().kind == ReasonKind::time && f.at < last_at));
         continue;
       }
       ++accepted;

@@ -146,8 +146,9 @@ void check_fails_closed(Case& c, const Step& step, Timestamp at, const std::stri
   } else {
     const Outcome o = c.fire(step.event, step.actor, payload, at);
     CHECK_FALSE(o.accepted);
-    const auto reason = std::find_if(o.reasons.begin(), o.reasons.end(),
-                                     [&](const Reason& r) { return r.kind == "rule_error"; });
+    const auto reason = std::find_if(o.reasons.begin(), o.reasons.end(), [&](const Reason& r) {
+      return r.kind == ReasonKind::rule_error;
+    });
     REQUIRE(reason != o.reasons.end());
     CHECK(reason->rule == rule);
     CHECK_THAT(reason->message, Catch::Contains(expected_text(g_fault.kind)) &&
@@ -234,9 +235,9 @@ TEST_CASE("a rule error refuses the event whatever the rule's severity, with kin
   CHECK_FALSE(o.accepted);
   CHECK(o.gate.verdict == Verdict::denied);
   REQUIRE(o.reasons.size() == 2);
-  CHECK(o.reasons[0].kind == "rule_error");
+  CHECK(o.reasons[0].kind == ReasonKind::rule_error);
   CHECK(o.reasons[0].rule == "warn-only");
-  CHECK(o.reasons[1].kind == "rule_error");
+  CHECK(o.reasons[1].kind == ReasonKind::rule_error);
   CHECK(o.reasons[1].rule == "overridable");  // an override does not cover a rule that failed
   CHECK(o.gate.rules[1].error);
   CHECK(o.to_json().at("trace").at("rules").at(1).at("error") == true);
@@ -267,7 +268,7 @@ TEST_CASE("a risk scorer that gives a NaN index is refused, not stored", "[fail-
              R"({"risks": [{"id": "R1", "category": "legal", "probability": 1, "impact": 1}]})");
   CHECK_FALSE(o.accepted);
   REQUIRE(o.reasons.size() == 1);
-  CHECK(o.reasons[0].kind == "rule_error");
+  CHECK(o.reasons[0].kind == ReasonKind::rule_error);
   CHECK(o.reasons[0].rule == "risk scorer nan");
   CHECK_THAT(o.reasons[0].message, Catch::Contains("risk.index would be NaN"));
   CHECK(text(d.the_case()) == before);
@@ -285,7 +286,7 @@ TEST_CASE("a deadline condition that cannot be evaluated refuses the event", "[f
   const Outcome o = d.fire("production.inspect", kQuality, R"({"batch": "B1", "passed": true})");
   CHECK_FALSE(o.accepted);
   REQUIRE(o.reasons.size() == 1);
-  CHECK(o.reasons[0].kind == "rule_error");
+  CHECK(o.reasons[0].kind == ReasonKind::rule_error);
   CHECK(o.reasons[0].rule == "deadline rectification");
   CHECK_THAT(o.reasons[0].message, Catch::Contains("the start condition could not be evaluated") &&
                                        Catch::Contains("Broken"));
@@ -333,7 +334,7 @@ TEST_CASE("rule limits are set per engine, for the cases it opens afterwards", "
   const Outcome refused = low.fire("intake.forward", kMarket, payload, at);
   CHECK_FALSE(refused.accepted);
   REQUIRE(refused.reasons.size() == 1);
-  CHECK(refused.reasons[0].kind == "rule_error");
+  CHECK(refused.reasons[0].kind == ReasonKind::rule_error);
   CHECK(refused.reasons[0].rule == "heavy");
   CHECK_THAT(refused.reasons[0].message, Catch::Contains("max_steps (1000)"));
   CHECK(text(low) == before);
@@ -387,7 +388,7 @@ void check_unstorable(OrderDriver& d, const char* event, const Actor& who, const
   const Outcome o = fire(d, event, who, payload);
   CHECK_FALSE(o.accepted);
   REQUIRE(o.reasons.size() == 1);
-  CHECK(o.reasons[0].kind == "invalid_payload");
+  CHECK(o.reasons[0].kind == ReasonKind::invalid_payload);
   CHECK(o.reasons[0].message == message);
   CHECK(text(d.the_case()) == before);
 }

@@ -174,7 +174,7 @@ TEST_CASE("loops go back and forth", "[process]") {
       INFO(bad);
       const Outcome o = d.fire("production.rectify", kProduction, bad);
       REQUIRE_FALSE(o.accepted);
-      CHECK(o.reasons.front().kind == "invalid_payload");
+      CHECK(o.reasons.front().kind == ReasonKind::invalid_payload);
     }
     const Outcome too_many =
         d.fire("production.rectify", kProduction, R"({"batch": "B1", "quantity": 251})");

@@ -91,7 +91,7 @@ TEST_CASE("a payload at its depth budget is accepted and read back; one level mo
     const Outcome too_deep =
         c.fire("intake.forward", kMarket, nested_payload(61), at("2026-03-02T09:00:00Z"));
     REQUIRE_FALSE(too_deep.accepted);
-    CHECK(too_deep.reasons.front().kind == "limit");
+    CHECK(too_deep.reasons.front().kind == ReasonKind::limit);
     CHECK_THAT(too_deep.reasons.front().message,
                Catch::Contains("payload is nested deeper than 60 levels") &&
                    Catch::Contains("max_json_depth (64) less the 4 levels"));
@@ -148,7 +148,7 @@ TEST_CASE("ids follow one set of rules, for cases and actors", "[storable]") {
                            Actor{"mei", {"market", "sales\n"}}, Actor{"mei\xff", {"market"}}}) {
     const Outcome o = c.fire("intake.forward", bad, {}, at("2026-03-02"));
     REQUIRE_FALSE(o.accepted);
-    CHECK(o.reasons.front().kind == "role");
+    CHECK(o.reasons.front().kind == ReasonKind::role);
     CHECK_THAT(o.reasons.front().message, Catch::Contains("actor."));
   }
   CHECK(c.revision() == 0);
@@ -175,7 +175,7 @@ TEST_CASE("an event that could take the snapshot past max_json_bytes is refused"
   }
   REQUIRE_FALSE(o.accepted);
   CHECK(accepted >= 5);
-  CHECK(o.reasons.front().kind == "limit");
+  CHECK(o.reasons.front().kind == ReasonKind::limit);
   CHECK_THAT(o.reasons.front().message, Catch::Contains("max_json_bytes (262144)"));
   const std::string text = json::serialize(d.the_case().snapshot());
   CHECK(text.size() <= limits.max_json_bytes);
@@ -219,7 +219,7 @@ TEST_CASE("instants are within four-digit years: parsed, fired and computed", "[
   const Outcome late =
       c.fire("intake.forward", kMarket, {}, kLastInstant + std::chrono::milliseconds(1));
   REQUIRE_FALSE(late.accepted);
-  CHECK(late.reasons.front().kind == "time");
+  CHECK(late.reasons.front().kind == ReasonKind::time);
   // A due date 14 days after 9999-12-25 is clamped to the last instant, not written in year 10000.
   REQUIRE(c.fire("intake.forward", kMarket, {}, at("9999-12-20")).accepted);
   REQUIRE(c.fire("intake.confirm", kSales, {}, at("9999-12-25")).accepted);

@@ -21,7 +21,7 @@ inline Outcome refuse(OrderDriver& d, const std::string& event, const Actor& who
   INFO(o.summary());
   REQUIRE_FALSE(o.accepted);
   REQUIRE_FALSE(o.reasons.empty());
-  CHECK(o.reasons.front().kind == kind);
+  CHECK(reason_kind_name(o.reasons.front().kind) == kind);
   CHECK_FALSE(o.reasons.front().message.empty());
   CHECK(boost::json::serialize(d.the_case().snapshot()) == before);
   return o;
