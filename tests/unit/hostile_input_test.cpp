@@ -226,15 +226,15 @@ TEST_CASE("rules that explode are stopped by the work limit", "[hostile]") {
 
 TEST_CASE("actors with no roles or forged role names are refused (kind role)", "[hostile]") {
   OrderDriver d(engine());
-  refuse(d, "intake.forward", actor("nobody", {}), "{}", "role");
-  refuse(d, "intake.forward", actor("forger", {"Market"}), "{}", "role");
-  refuse(d, "intake.forward", actor("forger", {"market "}), "{}", "role");
-  refuse(d, "intake.forward", actor("forger", {"*"}), "{}", "role");
-  refuse(d, "intake.forward", actor("forger", {"admin", "root"}), "{}", "role");
-  refuse(d, "intake.forward", actor("", {"market\xFF"}), "{}", "role");
+  refuse(d, "intake.forward", actor("nobody", {}), "{}", ReasonKind::role);
+  refuse(d, "intake.forward", actor("forger", {"Market"}), "{}", ReasonKind::role);
+  refuse(d, "intake.forward", actor("forger", {"market "}), "{}", ReasonKind::role);
+  refuse(d, "intake.forward", actor("forger", {"*"}), "{}", ReasonKind::role);
+  refuse(d, "intake.forward", actor("forger", {"admin", "root"}), "{}", ReasonKind::role);
+  refuse(d, "intake.forward", actor("", {"market\xFF"}), "{}", ReasonKind::role);
   d.advance_to("evaluation.approve");
   const Outcome o = refuse(d, "evaluation.approve", actor("cfo", {std::string("management\0", 11)}),
-                           "{}", "role");
+                           "{}", ReasonKind::role);
   CHECK_THAT(o.reasons.front().message, Catch::Contains("evaluation.approve"));
 }
 
@@ -246,7 +246,8 @@ TEST_CASE("impossible dates in payloads are refused and change nothing", "[hosti
     INFO(date);
     const std::string payload = std::string(R"({"amount": 420000, "delivery_date": ")") + date +
                                 R"(", "payment_terms": "30/70"})";
-    const Outcome o = refuse(d, "contract.draft", kSales, payload.c_str(), "invalid_payload");
+    const Outcome o =
+        refuse(d, "contract.draft", kSales, payload.c_str(), ReasonKind::invalid_payload);
     CHECK_THAT(o.reasons.front().message, Catch::Contains("delivery_date"));
   }
   CHECK_FALSE(parse_iso8601("0000-01-01").has_value());
