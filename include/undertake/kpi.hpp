@@ -202,64 +202,8 @@ struct UNDERTAKE_API BuiltinKpiParameters {
   double issue_max_hours = 72;    ///< quality.issue_timeliness `max_hours`
 };
 
-/// The sums and counts behind the built-in KPIs, for one case or many (they add up).
-struct BuiltinKpiTotals {
-  double revenue = 0;  ///< Σ contract amount of signs in the period
-  std::uint64_t signs = 0;
-  std::uint64_t timely_signs = 0;
-  double profit = 0;  ///< Σ (amount − actual cost) of cases delivered in the period
-  std::uint64_t delivered = 0;
-  std::uint64_t delivered_without_complaint = 0;
-  double satisfaction = 0;  ///< Σ feedback scores in the period
-  std::uint64_t feedbacks = 0;
-  double design_days = 0;  ///< Σ design cycle days of designs completed in the period
-  std::uint64_t designs = 0;
-  std::uint64_t first_tests = 0;
-  std::uint64_t first_tests_passed = 0;
-  double innovations = 0;
-  std::uint64_t design_submits = 0;
-  std::uint64_t completions = 0;
-  std::uint64_t completions_on_plan = 0;
-  double actual_cost = 0;          ///< Σ actual cost of cases completed in the period
-  double budget_cost = 0;          ///< Σ budget of cases completed in the period
-  double first_pass_quantity = 0;  ///< Σ passed quantity at first inspections in the period
-  double first_inspected_quantity = 0;
-  std::uint64_t first_inspections = 0;
-  std::uint64_t inspections = 0;  ///< incoming and in-process inspections in the period
-  std::uint64_t inspections_passed = 0;
-  std::uint64_t complaints_verified = 0;
-  std::uint64_t complaints_verified_in_time = 0;
-
-  BuiltinKpiTotals& operator+=(const BuiltinKpiTotals& other) noexcept;
-  /// The KPI's value from these totals; nothing when it has no data.
-  std::optional<double> value(BuiltinKpi kpi) const noexcept;
-};
-
-/// The single pass that extracts every built-in KPI's facts from a case. Reuses its scratch
-/// space between cases (no allocation per case once warmed up). Not thread-safe: one per thread.
-class UNDERTAKE_API BuiltinKpiExtractor {
- public:
-  explicit BuiltinKpiExtractor(Period period, BuiltinKpiParameters parameters = {});
-  ~BuiltinKpiExtractor();
-  BuiltinKpiExtractor(BuiltinKpiExtractor&&) noexcept;
-  BuiltinKpiExtractor& operator=(BuiltinKpiExtractor&&) noexcept;
-
-  /// Validates the case and returns its totals (throws Error for bad data; see "Bad data").
-  BuiltinKpiTotals extract(const CaseLedger& ledger);
-  /// extract() and add the case's totals to totals() (unchanged when it throws).
-  void add(const CaseLedger& ledger) { totals_ += extract(ledger); }
-  const BuiltinKpiTotals& totals() const noexcept { return totals_; }
-
- private:
-  struct Scratch;
-  Period period_;
-  BuiltinKpiParameters parameters_;
-  BuiltinKpiTotals totals_;
-  std::unique_ptr<Scratch> scratch_;
-};
-
 /// A built-in KPI as a KpiCalculator (compute() runs the single pass over the cases). The report
-/// recognises built-ins and computes all of them in one shared pass.
+/// recognises built-ins and computes all of them in one shared pass (src/kpi/kpi_detail.hpp).
 class UNDERTAKE_API BuiltinKpiCalculator final : public KpiCalculator {
  public:
   explicit BuiltinKpiCalculator(BuiltinKpi kpi, BuiltinKpiParameters parameters = {});

@@ -102,6 +102,9 @@ class UNDERTAKE_API Policy {
 
   /// Departments whose heads must assign tasks before the kickoff completes (policy §二(四)2).
   const std::vector<std::string>& kickoff_departments() const noexcept;
+  /// Departments that receive a copy of the archived contract (policy §二(三)2): process.json
+  /// `contract.copies_to`, or the built-in policy's when a policy does not name them.
+  const std::vector<std::string>& contract_copies_to() const noexcept;
 
   /// A part as loaded (e.g. `risk`, `kpi`), or null when the policy has none.
   const boost::json::value* part(std::string_view name) const noexcept;

@@ -110,6 +110,10 @@ std::string validate_payload(EventId event, const boost::json::object& payload,
                              const boost::json::object& record, const Actor& actor,
                              const Policy& policy);
 
+/// The JSON Schema of event payloads (rules/schema/payloads.schema.json), generated from the field
+/// specs validate_payload checks (tests/schema/payload_schema.cpp writes the file).
+boost::json::value payload_schema();
+
 /// Why a check before acceptance failed: the Reason kind (`invalid_payload`, `limit`) and message.
 struct StorableProblem {
   ReasonKind kind = ReasonKind::invalid_payload;

@@ -171,6 +171,8 @@ std::optional<BuiltinKpi> builtin_kpi_from_id(std::string_view id) noexcept {
   return std::nullopt;
 }
 
+namespace kpi_detail {
+
 BuiltinKpiTotals& BuiltinKpiTotals::operator+=(const BuiltinKpiTotals& o) noexcept {
   revenue += o.revenue;
   signs += o.signs;
@@ -248,267 +250,324 @@ BuiltinKpiExtractor::~BuiltinKpiExtractor() = default;
 BuiltinKpiExtractor::BuiltinKpiExtractor(BuiltinKpiExtractor&&) noexcept = default;
 BuiltinKpiExtractor& BuiltinKpiExtractor::operator=(BuiltinKpiExtractor&&) noexcept = default;
 
-BuiltinKpiTotals BuiltinKpiExtractor::extract(const CaseLedger& c) {
-  BuiltinKpiTotals t;
-  auto& batches = scratch_->batches;
-  auto& complaints = scratch_->complaints;
-  batches.clear();
-  complaints.clear();
-  const Period period = period_;
-  const double max_sign_ms = parameters_.contract_max_days * kMsPerDay;
-  const double max_issue_ms = parameters_.issue_max_hours * kMsPerHour;
+namespace {
 
-  bool design_started = false, design_done = false;
-  Timestamp design_start{};
-  bool have_amount = false, have_sign = false;
-  double amount = 0, signed_amount = 0;
-  bool have_approve = false;
-  Timestamp last_approve{};
-  bool have_plan_date = false, have_budget = false;
-  Timestamp plan_deadline{};
-  double budget = 0;
-  bool tested = false;
-  bool completed = false, completed_in = false;
-  double completion_budget = 0;
-  double actual_cost = 0;
-  const LedgerEntry* delivery = nullptr;
-  bool delivered_in = false;
-  bool any_complaint = false;
+/// One case's pass: what the entries read so far say, and the totals they add up to. Each kind of
+/// event has its own step; finish() adds what needs the whole case (profit, cost control).
+class CasePass {
+ public:
+  CasePass(const CaseLedger& c, Period period, const BuiltinKpiParameters& parameters,
+           std::vector<Batch>& batches, std::vector<Complaint>& complaints)
+      : c_(c),
+        period_(period),
+        max_sign_ms_(parameters.contract_max_days * kMsPerDay),
+        max_issue_ms_(parameters.issue_max_hours * kMsPerHour),
+        batches_(batches),
+        complaints_(complaints) {
+    batches_.clear();
+    complaints_.clear();
+  }
 
-  for (const LedgerEntry& e : c.entries) {
-    if (e.kind != EntryKind::event) continue;
-    const bool in = period.contains(e.at);
-    if (!design_started) {
-      for (const auto& s : e.state)
-        if (is_design_state(s)) {
-          design_started = true;
-          design_start = e.at;
-          break;
-        }
-    }
+  void entry(const LedgerEntry& e) {
+    if (e.kind != EntryKind::event) return;
+    const bool in = period_.contains(e.at);
+    if (!design_started_) note_design_start(e);
     const json::object& p = e.payload;
     switch (e.event) {
       case EventId::contract_draft:
       case EventId::contract_revise:
-        if (const json::value* v = member(p, "amount")) {
-          amount = Fields(c, e).non_negative(*v, "amount");
-          have_amount = true;
-        }
-        break;
+        return draft(e, p);
       case EventId::evaluation_approve:
-        have_approve = true;
-        last_approve = e.at;
-        break;
+        have_approve_ = true;
+        last_approve_ = e.at;
+        return;
       case EventId::contract_sign:
-        if (!have_amount)
-          Fields(c, e).fail(
-              {}, "no contract.draft or contract.revise before this sign carries an amount");
-        have_sign = true;
-        signed_amount = amount;
-        if (in) {
-          t.revenue += amount;
-          ++t.signs;
-          if (have_approve && static_cast<double>((e.at - last_approve).count()) <= max_sign_ms)
-            ++t.timely_signs;
-        }
-        break;
+        return sign(e, in);
       case EventId::kickoff_meeting:
-        if (const json::value* v = member(p, "production_plan")) {
-          const Fields f(c, e);
-          if (!v->is_object())
-            f.fail("production_plan", "must be an object {quantity, completion_date, budget_cost}");
-          const auto [d, b, q] =
-              members<3>(v->get_object(), {"completion_date", "budget_cost", "quantity"});
-          if (d) {
-            plan_deadline = f.deadline(*d, "production_plan.completion_date");
-            have_plan_date = true;
-          }
-          if (b) {
-            budget = f.non_negative(*b, "production_plan.budget_cost");
-            have_budget = true;
-          }
-          if (q) f.non_negative(*q, "production_plan.quantity");
-        }
-        break;
-      case EventId::design_submit: {
-        double n = 0;
-        if (const json::value* v = member(p, "innovations")) {
-          const auto whole = kpi_detail::as_integer(*v);
-          if (!whole || *whole < 0)
-            Fields(c, e).fail("innovations",
-                              "must be a whole number ≥ 0, got " + kpi_detail::describe(*v));
-          n = static_cast<double>(*whole);
-        }
-        if (in) {
-          t.innovations += n;
-          ++t.design_submits;
-        }
-        break;
-      }
-      case EventId::sample_test: {
-        const Fields f(c, e);
-        const bool passed = f.boolean(f.required(member(p, "passed"), "passed"), "passed");
-        if (!tested) {
-          tested = true;
-          if (in) {
-            ++t.first_tests;
-            if (passed) ++t.first_tests_passed;
-          }
-        }
-        break;
-      }
-      case EventId::sample_confirm: {
-        const Fields f(c, e);
-        const bool accepted = f.boolean(f.required(member(p, "accepted"), "accepted"), "accepted");
-        if (accepted && !design_done) {
-          design_done = true;
-          if (!design_started)
-            f.fail({}, "accepted sample.confirm, but no entry up to it is in a Design state");
-          if (in) {
-            t.design_days += days_between(design_start, e.at);
-            ++t.designs;
-          }
-        }
-        break;
-      }
-      case EventId::prep_incoming_inspection: {
-        const Fields f(c, e);
-        const bool passed = f.boolean(f.required(member(p, "passed"), "passed"), "passed");
-        if (in) {
-          ++t.inspections;
-          if (passed) ++t.inspections_passed;
-        }
-        break;
-      }
-      case EventId::production_report: {
-        const Fields f(c, e);
-        const auto [batch, quantity_v, cost] = members<3>(p, {"batch", "quantity", "cost"});
-        const Key key = f.key(f.required(batch, "batch"), "batch");
-        const double quantity = f.non_negative(f.required(quantity_v, "quantity"), "quantity");
-        actual_cost += f.non_negative(f.required(cost, "cost"), "cost");
-        if (Batch* b = find_key(batches, key)) {
-          if (!b->inspected) b->reported += quantity;
-        } else {
-          batches.push_back(Batch{key, quantity, false});
-        }
-        break;
-      }
-      case EventId::production_inspect: {
-        const Fields f(c, e);
-        const auto [batch, passed_v, qp] = members<3>(p, {"batch", "passed", "quantity_passed"});
-        const Key key = f.key(f.required(batch, "batch"), "batch");
-        const bool passed = f.boolean(f.required(passed_v, "passed"), "passed");
-        const double quantity_passed = qp ? f.non_negative(*qp, "quantity_passed") : 0;
-        if (in) {
-          ++t.inspections;
-          if (passed) ++t.inspections_passed;
-        }
-        Batch* b = find_key(batches, key);
-        if (!b) f.fail("batch", "no production.report of batch " + key.show() + " before it");
-        if (!b->inspected) {
-          b->inspected = true;
-          const double ok = qp ? quantity_passed : (passed ? b->reported : 0.0);
-          if (ok > b->reported)
-            f.fail("quantity_passed", "is " + kpi_detail::number_text(ok) +
-                                          ", more than the batch's reported quantity " +
-                                          kpi_detail::number_text(b->reported));
-          if (in) {
-            t.first_pass_quantity += ok;
-            t.first_inspected_quantity += b->reported;
-            ++t.first_inspections;
-          }
-        }
-        break;
-      }
+        return kickoff(e, p);
+      case EventId::design_submit:
+        return design_submit(e, p, in);
+      case EventId::sample_test:
+        return sample_test(e, p, in);
+      case EventId::sample_confirm:
+        return sample_confirm(e, p, in);
+      case EventId::prep_incoming_inspection:
+        return incoming_inspection(e, p, in);
+      case EventId::production_report:
+        return production_report(e, p);
+      case EventId::production_inspect:
+        return production_inspect(e, p, in);
       case EventId::production_rectify:
-        // Rework is part of the actual cost (policy §二(七)2); `cost` is optional: absent or null
-        // (which payload validation lets through) costs 0.
-        if (const json::value* cost = member(p, "cost"); cost && !cost->is_null())
-          actual_cost += Fields(c, e).non_negative(*cost, "cost");
-        break;
+        return production_rectify(e, p);
       case EventId::production_complete:
-        if (!completed) {
-          completed = true;
-          const Fields f(c, e);
-          if (!have_plan_date)
-            f.fail({},
-                   "no kickoff.meeting before this completion gives "
-                   "production_plan.completion_date");
-          if (!have_budget)
-            f.fail({},
-                   "no kickoff.meeting before this completion gives "
-                   "production_plan.budget_cost");
-          if (in) {
-            completed_in = true;
-            completion_budget = budget;
-            ++t.completions;
-            if (e.at <= plan_deadline) ++t.completions_on_plan;
-          }
-        }
-        break;
+        return production_complete(e, in);
       case EventId::delivery_confirm:
-        if (const json::value* v = member(p, "accepted")) Fields(c, e).boolean(*v, "accepted");
-        if (!delivery) {
-          delivery = &e;
-          delivered_in = in;
-        }
-        break;
-      case EventId::service_feedback: {
-        const Fields f(c, e);
-        const json::value& v = f.required(member(p, "score"), "score");
-        double score = 0;
-        if (!kpi_detail::number_of(v, score) || score < 1 || score > 5)
-          f.fail("score", "must be a number 1–5, got " + kpi_detail::describe(v));
-        if (in) {
-          t.satisfaction += score;
-          ++t.feedbacks;
-        }
-        break;
-      }
-      case EventId::service_complaint: {
-        const Fields f(c, e);
-        const Key key = f.key(f.required(member(p, "id"), "id"), "id");
-        any_complaint = true;
-        if (!find_key(complaints, key)) complaints.push_back(Complaint{key, e.at, false});
-        break;
-      }
-      case EventId::service_verify: {
-        const Fields f(c, e);
-        const Key key = f.key(f.required(member(p, "id"), "id"), "id");
-        bool satisfied = true;
-        if (const json::value* s = member(p, "satisfied")) satisfied = f.boolean(*s, "satisfied");
-        Complaint* complaint = find_key(complaints, key);
-        if (!complaint) f.fail("id", "no service.complaint with id " + key.show() + " before it");
-        if (satisfied && !complaint->verified) {
-          complaint->verified = true;
-          if (in) {
-            ++t.complaints_verified;
-            if (static_cast<double>((e.at - complaint->at).count()) <= max_issue_ms)
-              ++t.complaints_verified_in_time;
-          }
-        }
-        break;
-      }
+        return delivery_confirm(e, p, in);
+      case EventId::service_feedback:
+        return service_feedback(e, p, in);
+      case EventId::service_complaint:
+        return service_complaint(e, p);
+      case EventId::service_verify:
+        return service_verify(e, p, in);
       default:
-        break;
+        return;
     }
   }
 
-  if (delivery) {
-    if (!have_sign)
-      kpi_detail::fail_entry(c, *delivery, {}, "the case was delivered but has no contract.sign");
-    if (delivered_in) {
-      t.profit += signed_amount - actual_cost;
-      ++t.delivered;
-      if (!any_complaint) ++t.delivered_without_complaint;
+  BuiltinKpiTotals finish() {
+    if (delivery_) {
+      if (!have_sign_)
+        kpi_detail::fail_entry(c_, *delivery_, {},
+                               "the case was delivered but has no contract.sign");
+      if (delivered_in_) {
+        t_.profit += signed_amount_ - actual_cost_;
+        ++t_.delivered;
+        if (!any_complaint_) ++t_.delivered_without_complaint;
+      }
+    }
+    if (completed_in_) {
+      t_.actual_cost += actual_cost_;
+      t_.budget_cost += completion_budget_;
+    }
+    return t_;
+  }
+
+ private:
+  void note_design_start(const LedgerEntry& e) {
+    for (const auto& s : e.state)
+      if (is_design_state(s)) {
+        design_started_ = true;
+        design_start_ = e.at;
+        return;
+      }
+  }
+
+  void draft(const LedgerEntry& e, const json::object& p) {
+    if (const json::value* v = member(p, "amount")) {
+      amount_ = Fields(c_, e).non_negative(*v, "amount");
+      have_amount_ = true;
     }
   }
-  if (completed_in) {
-    t.actual_cost += actual_cost;
-    t.budget_cost += completion_budget;
+
+  void sign(const LedgerEntry& e, bool in) {
+    if (!have_amount_)
+      Fields(c_, e).fail({},
+                         "no contract.draft or contract.revise before this sign carries an amount");
+    have_sign_ = true;
+    signed_amount_ = amount_;
+    if (!in) return;
+    t_.revenue += amount_;
+    ++t_.signs;
+    if (have_approve_ && static_cast<double>((e.at - last_approve_).count()) <= max_sign_ms_)
+      ++t_.timely_signs;
   }
-  return t;
+
+  void kickoff(const LedgerEntry& e, const json::object& p) {
+    const json::value* v = member(p, "production_plan");
+    if (!v) return;
+    const Fields f(c_, e);
+    if (!v->is_object())
+      f.fail("production_plan", "must be an object {quantity, completion_date, budget_cost}");
+    const auto [d, b, q] =
+        members<3>(v->get_object(), {"completion_date", "budget_cost", "quantity"});
+    if (d) {
+      plan_deadline_ = f.deadline(*d, "production_plan.completion_date");
+      have_plan_date_ = true;
+    }
+    if (b) {
+      budget_ = f.non_negative(*b, "production_plan.budget_cost");
+      have_budget_ = true;
+    }
+    if (q) f.non_negative(*q, "production_plan.quantity");
+  }
+
+  void design_submit(const LedgerEntry& e, const json::object& p, bool in) {
+    double n = 0;
+    if (const json::value* v = member(p, "innovations")) {
+      const auto whole = kpi_detail::as_integer(*v);
+      if (!whole || *whole < 0)
+        Fields(c_, e).fail("innovations",
+                           "must be a whole number ≥ 0, got " + kpi_detail::describe(*v));
+      n = static_cast<double>(*whole);
+    }
+    if (in) {
+      t_.innovations += n;
+      ++t_.design_submits;
+    }
+  }
+
+  void sample_test(const LedgerEntry& e, const json::object& p, bool in) {
+    const Fields f(c_, e);
+    const bool passed = f.boolean(f.required(member(p, "passed"), "passed"), "passed");
+    if (tested_) return;
+    tested_ = true;
+    if (in) {
+      ++t_.first_tests;
+      if (passed) ++t_.first_tests_passed;
+    }
+  }
+
+  void sample_confirm(const LedgerEntry& e, const json::object& p, bool in) {
+    const Fields f(c_, e);
+    const bool accepted = f.boolean(f.required(member(p, "accepted"), "accepted"), "accepted");
+    if (!accepted || design_done_) return;
+    design_done_ = true;
+    if (!design_started_)
+      f.fail({}, "accepted sample.confirm, but no entry up to it is in a Design state");
+    if (in) {
+      t_.design_days += days_between(design_start_, e.at);
+      ++t_.designs;
+    }
+  }
+
+  void count_inspection(bool passed, bool in) {
+    if (!in) return;
+    ++t_.inspections;
+    if (passed) ++t_.inspections_passed;
+  }
+
+  void incoming_inspection(const LedgerEntry& e, const json::object& p, bool in) {
+    const Fields f(c_, e);
+    count_inspection(f.boolean(f.required(member(p, "passed"), "passed"), "passed"), in);
+  }
+
+  void production_report(const LedgerEntry& e, const json::object& p) {
+    const Fields f(c_, e);
+    const auto [batch, quantity_v, cost] = members<3>(p, {"batch", "quantity", "cost"});
+    const Key key = f.key(f.required(batch, "batch"), "batch");
+    const double quantity = f.non_negative(f.required(quantity_v, "quantity"), "quantity");
+    actual_cost_ += f.non_negative(f.required(cost, "cost"), "cost");
+    if (Batch* b = find_key(batches_, key)) {
+      if (!b->inspected) b->reported += quantity;
+    } else {
+      batches_.push_back(Batch{key, quantity, false});
+    }
+  }
+
+  void production_inspect(const LedgerEntry& e, const json::object& p, bool in) {
+    const Fields f(c_, e);
+    const auto [batch, passed_v, qp] = members<3>(p, {"batch", "passed", "quantity_passed"});
+    const Key key = f.key(f.required(batch, "batch"), "batch");
+    const bool passed = f.boolean(f.required(passed_v, "passed"), "passed");
+    const double quantity_passed = qp ? f.non_negative(*qp, "quantity_passed") : 0;
+    count_inspection(passed, in);
+    Batch* b = find_key(batches_, key);
+    if (!b) f.fail("batch", "no production.report of batch " + key.show() + " before it");
+    if (b->inspected) return;
+    b->inspected = true;
+    const double ok = qp ? quantity_passed : (passed ? b->reported : 0.0);
+    if (ok > b->reported)
+      f.fail("quantity_passed", "is " + kpi_detail::number_text(ok) +
+                                    ", more than the batch's reported quantity " +
+                                    kpi_detail::number_text(b->reported));
+    if (in) {
+      t_.first_pass_quantity += ok;
+      t_.first_inspected_quantity += b->reported;
+      ++t_.first_inspections;
+    }
+  }
+
+  // Rework is part of the actual cost (policy §二(七)2); `cost` is optional: absent or null
+  // (which payload validation lets through) costs 0.
+  void production_rectify(const LedgerEntry& e, const json::object& p) {
+    if (const json::value* cost = member(p, "cost"); cost && !cost->is_null())
+      actual_cost_ += Fields(c_, e).non_negative(*cost, "cost");
+  }
+
+  void production_complete(const LedgerEntry& e, bool in) {
+    if (completed_) return;
+    completed_ = true;
+    const Fields f(c_, e);
+    if (!have_plan_date_)
+      f.fail({}, "no kickoff.meeting before this completion gives production_plan.completion_date");
+    if (!have_budget_)
+      f.fail({}, "no kickoff.meeting before this completion gives production_plan.budget_cost");
+    if (in) {
+      completed_in_ = true;
+      completion_budget_ = budget_;
+      ++t_.completions;
+      if (e.at <= plan_deadline_) ++t_.completions_on_plan;
+    }
+  }
+
+  void delivery_confirm(const LedgerEntry& e, const json::object& p, bool in) {
+    if (const json::value* v = member(p, "accepted")) Fields(c_, e).boolean(*v, "accepted");
+    if (!delivery_) {
+      delivery_ = &e;
+      delivered_in_ = in;
+    }
+  }
+
+  void service_feedback(const LedgerEntry& e, const json::object& p, bool in) {
+    const Fields f(c_, e);
+    const json::value& v = f.required(member(p, "score"), "score");
+    double score = 0;
+    if (!kpi_detail::number_of(v, score) || score < 1 || score > 5)
+      f.fail("score", "must be a number 1–5, got " + kpi_detail::describe(v));
+    if (in) {
+      t_.satisfaction += score;
+      ++t_.feedbacks;
+    }
+  }
+
+  void service_complaint(const LedgerEntry& e, const json::object& p) {
+    const Fields f(c_, e);
+    const Key key = f.key(f.required(member(p, "id"), "id"), "id");
+    any_complaint_ = true;
+    if (!find_key(complaints_, key)) complaints_.push_back(Complaint{key, e.at, false});
+  }
+
+  void service_verify(const LedgerEntry& e, const json::object& p, bool in) {
+    const Fields f(c_, e);
+    const Key key = f.key(f.required(member(p, "id"), "id"), "id");
+    bool satisfied = true;
+    if (const json::value* s = member(p, "satisfied")) satisfied = f.boolean(*s, "satisfied");
+    Complaint* complaint = find_key(complaints_, key);
+    if (!complaint) f.fail("id", "no service.complaint with id " + key.show() + " before it");
+    if (!satisfied || complaint->verified) return;
+    complaint->verified = true;
+    if (in) {
+      ++t_.complaints_verified;
+      if (static_cast<double>((e.at - complaint->at).count()) <= max_issue_ms_)
+        ++t_.complaints_verified_in_time;
+    }
+  }
+
+  const CaseLedger& c_;
+  const Period period_;
+  const double max_sign_ms_;
+  const double max_issue_ms_;
+  std::vector<Batch>& batches_;
+  std::vector<Complaint>& complaints_;
+  BuiltinKpiTotals t_;
+
+  bool design_started_ = false, design_done_ = false;
+  Timestamp design_start_{};
+  bool have_amount_ = false, have_sign_ = false;
+  double amount_ = 0, signed_amount_ = 0;
+  bool have_approve_ = false;
+  Timestamp last_approve_{};
+  bool have_plan_date_ = false, have_budget_ = false;
+  Timestamp plan_deadline_{};
+  double budget_ = 0;
+  bool tested_ = false;
+  bool completed_ = false, completed_in_ = false;
+  double completion_budget_ = 0;
+  double actual_cost_ = 0;
+  const LedgerEntry* delivery_ = nullptr;
+  bool delivered_in_ = false;
+  bool any_complaint_ = false;
+};
+
+}  // namespace
+
+BuiltinKpiTotals BuiltinKpiExtractor::extract(const CaseLedger& c) {
+  CasePass pass(c, period_, parameters_, scratch_->batches, scratch_->complaints);
+  for (const LedgerEntry& e : c.entries) pass.entry(e);
+  return pass.finish();
 }
+
+}  // namespace kpi_detail
 
 BuiltinKpiCalculator::BuiltinKpiCalculator(BuiltinKpi kpi, BuiltinKpiParameters parameters)
     : kpi_(kpi), parameters_(parameters) {}
@@ -519,7 +578,7 @@ std::string BuiltinKpiCalculator::id() const {
 
 std::optional<double> BuiltinKpiCalculator::compute(const std::vector<const CaseLedger*>& cases,
                                                     Period period) const {
-  BuiltinKpiExtractor extractor(period, parameters_);
+  kpi_detail::BuiltinKpiExtractor extractor(period, parameters_);
   for (const CaseLedger* c : cases) extractor.add(*c);
   return extractor.totals().value(kpi_);
 }

@@ -233,14 +233,8 @@ void read_builtin_parameters(const Reader& r, BuiltinKpi kpi, const json::object
   }
 }
 
-}  // namespace
-
-KpiCatalogue kpi_catalogue_from_json(const json::value& doc, std::string_view file) {
-  const Reader r(file);
-  const auto& o = r.object(doc, "");
-  r.only(o, "", {"$schema", "scoring", "kpis", "departments", "bonus", "people"});
-  KpiCatalogue cat;
-
+// /scoring: the default method and the score range.
+KpiScoring::Method read_scoring(const Reader& r, const json::object& o, KpiCatalogue& cat) {
   KpiScoring::Method default_method = KpiScoring::Method::ratio;
   double min = 0, max = 120;
   if (const json::value* s = o.if_contains("scoring")) {
@@ -253,147 +247,188 @@ KpiCatalogue kpi_catalogue_from_json(const json::value& doc, std::string_view fi
     if (!(min < max)) r.fail("/scoring/max", "must be above min");
   }
   cat.set_score_range(min, max);
+  return default_method;
+}
 
+KpiDirection read_direction(const Reader& r, const json::value& d, const std::string& pointer) {
+  if (d == "higher") return KpiDirection::higher_is_better;
+  if (d == "lower") return KpiDirection::lower_is_better;
+  r.fail(pointer,
+         "must be \"higher\" or \"lower\" (which is better), got " + kpi_detail::describe(d));
+}
+
+// A KPI's scoring (method, floor) and the target it is scored against, checked together.
+void read_kpi_scoring(const Reader& r, const json::object& k, const std::string& p,
+                      KpiScoring::Method default_method, KpiDefinition& def) {
+  def.scoring.method = default_method;
+  bool floor_given = false;
+  if (const json::value* s = k.if_contains("scoring")) {
+    const auto& sc = r.object(*s, p + "/scoring");
+    r.only(sc, p + "/scoring", {"method", "floor"});
+    if (const json::value* m = sc.if_contains("method"))
+      def.scoring.method = read_method(r, *m, p + "/scoring/method");
+    if (const json::value* f = sc.if_contains("floor")) {
+      def.scoring.floor = r.number(*f, p + "/scoring/floor");
+      floor_given = true;
+    }
+  }
+  if (!def.target) return;
+  if (def.scoring.method == KpiScoring::Method::ratio && !(*def.target > 0))
+    r.fail(p + "/target", "the ratio score needs a target > 0 (or use scoring.method linear)");
+  if (def.scoring.method == KpiScoring::Method::linear) {
+    if (!floor_given)
+      r.fail(p + "/scoring/floor", "missing: the linear score needs the value that scores 0");
+    const bool higher = def.direction == KpiDirection::higher_is_better;
+    if (higher ? !(def.scoring.floor < *def.target) : !(def.scoring.floor > *def.target))
+      r.fail(p + "/scoring/floor", higher ? "must be below the target when higher is better"
+                                          : "must be above the target when lower is better");
+  }
+}
+
+// /kpis/<i> without its calculator: id, title, department, unit, direction, target, scoring.
+KpiDefinition read_definition(const Reader& r, const json::object& k, const std::string& p,
+                              KpiScoring::Method default_method, const KpiCatalogue& cat) {
+  KpiDefinition def;
+  const json::value* id = k.if_contains("id");
+  if (!id || !id->is_string() || id->get_string().empty())
+    r.fail(p + "/id", "must be a non-empty string (e.g. \"sales.revenue\")");
+  def.id = std::string(id->get_string());
+  if (cat.find(def.id)) r.fail(p + "/id", "KPI \"" + def.id + "\" is defined twice");
+  def.title = k.contains("title") ? r.text(k.at("title"), p + "/title") : def.id;
+  def.department = k.contains("department") ? r.text(k.at("department"), p + "/department")
+                                            : def.id.substr(0, def.id.find('.'));
+  if (def.department.empty()) r.fail(p + "/department", "must not be empty");
+  if (k.contains("unit")) def.unit = r.text(k.at("unit"), p + "/unit");
+  if (const json::value* d = k.if_contains("direction"))
+    def.direction = read_direction(r, *d, p + "/direction");
+  if (const json::value* t = k.if_contains("target"); t && !t->is_null())
+    def.target = r.number(*t, p + "/target");
+  read_kpi_scoring(r, k, p, default_method, def);
+  return def;
+}
+
+// The calculator of /kpis/<i>: its `compute` expression, the built-in of its id (with its
+// parameters), or none for a KPI marked external (a host registers it).
+std::shared_ptr<const KpiCalculator> read_calculator(const Reader& r, const json::object& k,
+                                                     const std::string& p,
+                                                     const KpiDefinition& def) {
+  const json::value* external = k.if_contains("external");
+  if (external && !external->is_bool()) r.fail(p + "/external", "must be true or false");
+  if (const json::value* compute = k.if_contains("compute")) {
+    if (k.contains("parameters"))
+      r.fail(p + "/parameters", "a KPI with `compute` takes no parameters");
+    return kpi_detail::make_json_kpi(def.id, *compute, r.file(), p + "/compute");
+  }
+  if (const auto builtin = builtin_kpi_from_id(def.id)) {
+    BuiltinKpiParameters params;
+    if (const json::value* ps = k.if_contains("parameters"))
+      read_builtin_parameters(r, *builtin, r.object(*ps, p + "/parameters"), p + "/parameters",
+                              params);
+    return std::make_shared<BuiltinKpiCalculator>(*builtin, params);
+  }
+  if (!external || !external->get_bool()) {
+    std::string ids;
+    for (std::size_t b = 0; b < kBuiltinKpiCount; ++b)
+      ids += (b ? ", " : "") + std::string(builtin_kpi_id(static_cast<BuiltinKpi>(b)));
+    r.fail(p + "/id", "\"" + def.id + "\" is not a built-in KPI (" + ids +
+                          "); give it a `compute` expression, or `\"external\": true` when a "
+                          "host registers its calculator in C++");
+  }
+  if (k.contains("parameters"))
+    r.fail(p + "/parameters", "an external KPI takes no parameters here");
+  return nullptr;
+}
+
+void read_kpis(const Reader& r, const json::object& o, KpiScoring::Method default_method,
+               KpiCatalogue& cat) {
   const json::value* kpis = o.if_contains("kpis");
   if (!kpis) r.fail("/kpis", "missing: the list of KPIs");
   const auto& list = r.array(*kpis, "/kpis");
-  std::vector<std::pair<std::string, std::shared_ptr<const KpiCalculator>>> calculators;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string p = "/kpis/" + std::to_string(i);
     const auto& k = r.object(list[i], p);
     r.only(k, p,
            {"id", "title", "department", "unit", "direction", "target", "scoring", "parameters",
             "compute", "external"});
-    KpiDefinition def;
-    const json::value* id = k.if_contains("id");
-    if (!id || !id->is_string() || id->get_string().empty())
-      r.fail(p + "/id", "must be a non-empty string (e.g. \"sales.revenue\")");
-    def.id = std::string(id->get_string());
-    if (cat.find(def.id)) r.fail(p + "/id", "KPI \"" + def.id + "\" is defined twice");
-    def.title = k.contains("title") ? r.text(k.at("title"), p + "/title") : def.id;
-    def.department = k.contains("department") ? r.text(k.at("department"), p + "/department")
-                                              : def.id.substr(0, def.id.find('.'));
-    if (def.department.empty()) r.fail(p + "/department", "must not be empty");
-    if (k.contains("unit")) def.unit = r.text(k.at("unit"), p + "/unit");
-    if (const json::value* d = k.if_contains("direction")) {
-      if (*d == "higher")
-        def.direction = KpiDirection::higher_is_better;
-      else if (*d == "lower")
-        def.direction = KpiDirection::lower_is_better;
-      else
-        r.fail(p + "/direction", "must be \"higher\" or \"lower\" (which is better), got " +
-                                     kpi_detail::describe(*d));
-    }
-    if (const json::value* t = k.if_contains("target"); t && !t->is_null())
-      def.target = r.number(*t, p + "/target");
-    def.scoring.method = default_method;
-    bool floor_given = false;
-    if (const json::value* s = k.if_contains("scoring")) {
-      const auto& sc = r.object(*s, p + "/scoring");
-      r.only(sc, p + "/scoring", {"method", "floor"});
-      if (const json::value* m = sc.if_contains("method"))
-        def.scoring.method = read_method(r, *m, p + "/scoring/method");
-      if (const json::value* f = sc.if_contains("floor")) {
-        def.scoring.floor = r.number(*f, p + "/scoring/floor");
-        floor_given = true;
-      }
-    }
-    if (def.target) {
-      if (def.scoring.method == KpiScoring::Method::ratio && !(*def.target > 0))
-        r.fail(p + "/target", "the ratio score needs a target > 0 (or use scoring.method linear)");
-      if (def.scoring.method == KpiScoring::Method::linear) {
-        if (!floor_given)
-          r.fail(p + "/scoring/floor", "missing: the linear score needs the value that scores 0");
-        const bool higher = def.direction == KpiDirection::higher_is_better;
-        if (higher ? !(def.scoring.floor < *def.target) : !(def.scoring.floor > *def.target))
-          r.fail(p + "/scoring/floor", higher ? "must be below the target when higher is better"
-                                              : "must be above the target when lower is better");
-      }
-    }
-
-    std::shared_ptr<const KpiCalculator> calc;
-    const json::value* external = k.if_contains("external");
-    if (external && !external->is_bool()) r.fail(p + "/external", "must be true or false");
-    const auto builtin = builtin_kpi_from_id(def.id);
-    if (const json::value* compute = k.if_contains("compute")) {
-      if (k.contains("parameters"))
-        r.fail(p + "/parameters", "a KPI with `compute` takes no parameters");
-      calc = kpi_detail::make_json_kpi(def.id, *compute, file, p + "/compute");
-    } else if (builtin) {
-      BuiltinKpiParameters params;
-      if (const json::value* ps = k.if_contains("parameters"))
-        read_builtin_parameters(r, *builtin, r.object(*ps, p + "/parameters"), p + "/parameters",
-                                params);
-      calc = std::make_shared<BuiltinKpiCalculator>(*builtin, params);
-    } else if (!external || !external->get_bool()) {
-      std::string ids;
-      for (std::size_t b = 0; b < kBuiltinKpiCount; ++b)
-        ids += (b ? ", " : "") + std::string(builtin_kpi_id(static_cast<BuiltinKpi>(b)));
-      r.fail(p + "/id", "\"" + def.id + "\" is not a built-in KPI (" + ids +
-                            "); give it a `compute` expression, or `\"external\": true` when a "
-                            "host registers its calculator in C++");
-    } else if (k.contains("parameters")) {
-      r.fail(p + "/parameters", "an external KPI takes no parameters here");
-    }
-    cat.define(def);
+    KpiDefinition def = read_definition(r, k, p, default_method, cat);
+    std::shared_ptr<const KpiCalculator> calc = read_calculator(r, k, p, def);
+    cat.define(std::move(def));
     if (calc) cat.add(std::move(calc));
   }
+}
 
-  if (const json::value* d = o.if_contains("departments")) {
-    const auto& deps = r.array(*d, "/departments");
-    std::vector<KpiDepartment> out;
-    for (std::size_t i = 0; i < deps.size(); ++i) {
-      const std::string p = "/departments/" + std::to_string(i);
-      const auto& dep = r.object(deps[i], p);
-      r.only(dep, p, {"id", "title", "weights"});
-      KpiDepartment department;
-      const json::value* id = dep.if_contains("id");
-      if (!id || !id->is_string() || id->get_string().empty())
-        r.fail(p + "/id", "must be a non-empty string (e.g. \"sales\")");
-      department.id = std::string(id->get_string());
-      for (const auto& earlier : out)
-        if (earlier.id == department.id)
-          r.fail(p + "/id", "department \"" + department.id + "\" is listed twice");
-      department.title =
-          dep.contains("title") ? r.text(dep.at("title"), p + "/title") : department.id;
-      const json::value* w = dep.if_contains("weights");
-      if (!w) r.fail(p + "/weights", "missing: {\"<kpi id>\": weight, ...}");
-      const auto& weights = r.object(*w, p + "/weights");
-      for (const auto& kv : weights) {
-        const std::string wp = p + "/weights/" + std::string(kv.key());
-        if (!cat.find(kv.key())) r.fail(wp, "no KPI of that id is defined in /kpis");
-        const double x = r.number(kv.value(), wp);
-        if (!(x > 0)) r.fail(wp, "must be a number > 0");
-        department.weights.emplace_back(std::string(kv.key()), x);
-      }
-      out.push_back(std::move(department));
-    }
-    cat.set_departments(std::move(out));
+KpiDepartment read_department(const Reader& r, const json::value& v, const std::string& p,
+                              const std::vector<KpiDepartment>& earlier, const KpiCatalogue& cat) {
+  const auto& dep = r.object(v, p);
+  r.only(dep, p, {"id", "title", "weights"});
+  KpiDepartment department;
+  const json::value* id = dep.if_contains("id");
+  if (!id || !id->is_string() || id->get_string().empty())
+    r.fail(p + "/id", "must be a non-empty string (e.g. \"sales\")");
+  department.id = std::string(id->get_string());
+  for (const auto& e : earlier)
+    if (e.id == department.id)
+      r.fail(p + "/id", "department \"" + department.id + "\" is listed twice");
+  department.title = dep.contains("title") ? r.text(dep.at("title"), p + "/title") : department.id;
+  const json::value* w = dep.if_contains("weights");
+  if (!w) r.fail(p + "/weights", "missing: {\"<kpi id>\": weight, ...}");
+  for (const auto& kv : r.object(*w, p + "/weights")) {
+    const std::string wp = p + "/weights/" + std::string(kv.key());
+    if (!cat.find(kv.key())) r.fail(wp, "no KPI of that id is defined in /kpis");
+    const double x = r.number(kv.value(), wp);
+    if (!(x > 0)) r.fail(wp, "must be a number > 0");
+    department.weights.emplace_back(std::string(kv.key()), x);
   }
+  return department;
+}
 
-  if (const json::value* b = o.if_contains("bonus")) {
-    const auto& bonus = r.object(*b, "/bonus");
-    r.only(bonus, "/bonus", {"bands"});
-    const json::value* bands = bonus.if_contains("bands");
-    if (!bands) r.fail("/bonus/bands", "missing: [{\"min\": score, \"coefficient\": c}, ...]");
-    const auto& list = r.array(*bands, "/bonus/bands");
-    std::vector<BonusBand> out;
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      const std::string p = "/bonus/bands/" + std::to_string(i);
-      const auto& band = r.object(list[i], p);
-      r.only(band, p, {"min", "coefficient"});
-      if (!band.contains("min")) r.fail(p + "/min", "missing");
-      if (!band.contains("coefficient")) r.fail(p + "/coefficient", "missing");
-      BonusBand bb;
-      bb.min = r.number(band.at("min"), p + "/min");
-      bb.coefficient = r.number(band.at("coefficient"), p + "/coefficient");
-      if (bb.coefficient < 0) r.fail(p + "/coefficient", "must be ≥ 0");
-      if (!out.empty() && !(bb.min > out.back().min))
-        r.fail(p + "/min", "bands must be in ascending order of min");
-      out.push_back(bb);
-    }
-    cat.set_bonus(std::move(out));
+void read_departments(const Reader& r, const json::object& o, KpiCatalogue& cat) {
+  const json::value* d = o.if_contains("departments");
+  if (!d) return;
+  const auto& deps = r.array(*d, "/departments");
+  std::vector<KpiDepartment> out;
+  for (std::size_t i = 0; i < deps.size(); ++i)
+    out.push_back(read_department(r, deps[i], "/departments/" + std::to_string(i), out, cat));
+  cat.set_departments(std::move(out));
+}
+
+void read_bonus(const Reader& r, const json::object& o, KpiCatalogue& cat) {
+  const json::value* b = o.if_contains("bonus");
+  if (!b) return;
+  const auto& bonus = r.object(*b, "/bonus");
+  r.only(bonus, "/bonus", {"bands"});
+  const json::value* bands = bonus.if_contains("bands");
+  if (!bands) r.fail("/bonus/bands", "missing: [{\"min\": score, \"coefficient\": c}, ...]");
+  const auto& list = r.array(*bands, "/bonus/bands");
+  std::vector<BonusBand> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string p = "/bonus/bands/" + std::to_string(i);
+    const auto& band = r.object(list[i], p);
+    r.only(band, p, {"min", "coefficient"});
+    if (!band.contains("min")) r.fail(p + "/min", "missing");
+    if (!band.contains("coefficient")) r.fail(p + "/coefficient", "missing");
+    BonusBand bb;
+    bb.min = r.number(band.at("min"), p + "/min");
+    bb.coefficient = r.number(band.at("coefficient"), p + "/coefficient");
+    if (bb.coefficient < 0) r.fail(p + "/coefficient", "must be ≥ 0");
+    if (!out.empty() && !(bb.min > out.back().min))
+      r.fail(p + "/min", "bands must be in ascending order of min");
+    out.push_back(bb);
   }
+  cat.set_bonus(std::move(out));
+}
+
+}  // namespace
+
+KpiCatalogue kpi_catalogue_from_json(const json::value& doc, std::string_view file) {
+  const Reader r(file);
+  const auto& o = r.object(doc, "");
+  r.only(o, "", {"$schema", "scoring", "kpis", "departments", "bonus", "people"});
+  KpiCatalogue cat;
+  const KpiScoring::Method default_method = read_scoring(r, o, cat);
+  read_kpis(r, o, default_method, cat);
+  read_departments(r, o, cat);
+  read_bonus(r, o, cat);
   return cat;
 }
 

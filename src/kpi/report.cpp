@@ -186,14 +186,177 @@ json::value Period::to_json() const {
 
 namespace {
 
+using kpi_detail::BuiltinKpiExtractor;
+using kpi_detail::BuiltinKpiTotals;
+using kpi_detail::CaseWiseKpi;
+
 enum class Source : std::uint8_t { builtin, case_wise, host };
 
 struct Plan {
   Source source = Source::host;
   BuiltinKpi builtin{};
-  const kpi_detail::CaseWiseKpi* case_wise = nullptr;
+  const CaseWiseKpi* case_wise = nullptr;
   std::size_t slot = 0;  // index into the case-wise sums
 };
+
+/// Which KPI is computed how: built-ins in the shared pass (with the parameters of their own
+/// calculators), kpi.json KPIs from the case views, the rest by their host calculators.
+struct Plans {
+  std::vector<Plan> kpis;  ///< parallel to the catalogue's kpis()
+  std::vector<const CaseWiseKpi*> case_wise;
+  BuiltinKpiParameters parameters;
+  bool need_builtin = false;
+};
+
+Plans plan_kpis(const KpiCatalogue& catalogue) {
+  const auto& defs = catalogue.kpis();
+  Plans plans;
+  plans.kpis.resize(defs.size());
+  for (std::size_t i = 0; i < defs.size(); ++i) {
+    const KpiCalculator* calc = catalogue.calculator(defs[i].id);
+    if (!calc)
+      throw Error(ErrorKind::not_found, "kpi " + defs[i].id,
+                  "no calculator is registered for this KPI (marked external in the policy: a "
+                  "host must register it with KpiCatalogue::add)");
+    Plan& plan = plans.kpis[i];
+    if (const auto* b = dynamic_cast<const BuiltinKpiCalculator*>(calc)) {
+      plan.source = Source::builtin;
+      plan.builtin = b->kpi();
+      plans.need_builtin = true;
+      if (b->kpi() == BuiltinKpi::sales_contract_timeliness)
+        plans.parameters.contract_max_days = b->parameters().contract_max_days;
+      if (b->kpi() == BuiltinKpi::quality_issue_timeliness)
+        plans.parameters.issue_max_hours = b->parameters().issue_max_hours;
+    } else if (const auto* w = dynamic_cast<const CaseWiseKpi*>(calc)) {
+      plan.source = Source::case_wise;
+      plan.case_wise = w;
+      plan.slot = plans.case_wise.size();
+      plans.case_wise.push_back(w);
+    }
+  }
+  return plans;
+}
+
+/// The built-in totals and case-wise sums over the cases, in one pass.
+class CasesPass {
+ public:
+  CasesPass(const Plans& plans, Period period)
+      : plans_(plans),
+        period_(period),
+        extractor_(period, plans.parameters),
+        sums_(plans.case_wise.size()) {
+    if (!plans.case_wise.empty()) arena_ = std::make_unique<kpi_detail::ViewArena>();
+  }
+
+  /// Adds a case; throws Error for bad data. `atomic`: having added nothing of it then (the
+  /// case-wise sums are copied first, which a report that fails on bad data need not do).
+  void add(const CaseLedger& c, bool atomic) {
+    if (!atomic) {
+      if (plans_.need_builtin) totals_ += extractor_.extract(c);
+      accumulate(c, sums_);
+      return;
+    }
+    BuiltinKpiTotals one;
+    if (plans_.need_builtin) one = extractor_.extract(c);
+    if (!plans_.case_wise.empty()) {
+      auto next = sums_;
+      accumulate(c, next);
+      sums_ = std::move(next);
+    }
+    totals_ += one;
+  }
+
+  const BuiltinKpiTotals& totals() const noexcept { return totals_; }
+  const std::vector<CaseWiseKpi::Sums>& sums() const noexcept { return sums_; }
+
+ private:
+  void accumulate(const CaseLedger& c, std::vector<CaseWiseKpi::Sums>& sums) {
+    if (plans_.case_wise.empty()) return;
+    {
+      const json::value view = kpi_detail::case_view(c, period_, arena_->storage());
+      for (std::size_t k = 0; k < plans_.case_wise.size(); ++k)
+        plans_.case_wise[k]->accumulate(view, c.case_id, sums[k]);
+    }
+    arena_->reset();
+  }
+
+  const Plans& plans_;
+  Period period_;
+  BuiltinKpiExtractor extractor_;
+  BuiltinKpiTotals totals_;
+  std::vector<CaseWiseKpi::Sums> sums_;
+  std::unique_ptr<kpi_detail::ViewArena> arena_;
+};
+
+/// Runs the pass over the cases. With `skip`, a case with bad data is listed in report.excluded
+/// and left out, and `kept` gets the others; without, the first bad case fails the report.
+void run_pass(const std::vector<const CaseLedger*>& cases, bool skip, CasesPass& pass,
+              KpiReport& report, std::vector<const CaseLedger*>& kept) {
+  if (skip) kept.reserve(cases.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const CaseLedger* c = cases[i];
+    if (i + 1 < cases.size()) kpi_detail::prefetch_entries(*cases[i + 1]);
+    if (!skip) {
+      pass.add(*c, false);
+      continue;
+    }
+    try {
+      pass.add(*c, true);
+      kept.push_back(c);
+    } catch (const Error& e) {
+      report.excluded.push_back(ExcludedCase{c->case_id, e.where(), e.why()});
+    }
+  }
+}
+
+KpiResult kpi_result(const KpiCatalogue& catalogue, const KpiDefinition& def, const Plan& plan,
+                     const CasesPass& pass, const std::vector<const CaseLedger*>& used,
+                     Period period) {
+  KpiResult r;
+  r.id = def.id;
+  r.title = def.title;
+  r.department = def.department;
+  r.unit = def.unit;
+  r.direction = def.direction;
+  r.target = def.target;
+  switch (plan.source) {
+    case Source::builtin:
+      r.value = pass.totals().value(plan.builtin);
+      break;
+    case Source::case_wise:
+      r.value = plan.case_wise->finish(pass.sums()[plan.slot]);
+      break;
+    case Source::host:
+      r.value = catalogue.calculator(def.id)->compute(used, period);
+      break;
+  }
+  if (r.value && !std::isfinite(*r.value))
+    throw Error(ErrorKind::rule_failed, "kpi " + def.id,
+                "the calculator gave " + kpi_detail::number_text(*r.value) +
+                    "; a KPI without data must be null");
+  if (r.value) r.score = catalogue.score(def, *r.value);
+  return r;
+}
+
+DepartmentResult department_result(const KpiCatalogue& catalogue, const KpiDepartment& dep,
+                                   const KpiReport& report) {
+  DepartmentResult d;
+  d.id = dep.id;
+  d.title = dep.title;
+  d.weights = dep.weights;
+  double weighted = 0, total = 0;
+  for (const auto& [id, weight] : dep.weights) {
+    const KpiResult* r = report.find(id);
+    if (!r || !r->score) continue;
+    weighted += weight * *r->score;
+    total += weight;
+  }
+  if (total > 0) {
+    d.score = weighted / total;
+    d.bonus_coefficient = catalogue.bonus_coefficient(*d.score);
+  }
+  return d;
+}
 
 }  // namespace
 
@@ -202,128 +365,18 @@ KpiReport compute_kpi_report(const KpiCatalogue& catalogue,
                              const KpiOptions& options) {
   KpiReport report;
   report.period = period;
-  const auto& defs = catalogue.kpis();
-
-  // Which KPI is computed how; the built-ins' parameters come from their own calculators.
-  std::vector<Plan> plans(defs.size());
-  std::vector<const kpi_detail::CaseWiseKpi*> case_wise;
-  BuiltinKpiParameters params;
-  bool need_builtin = false;
-  for (std::size_t i = 0; i < defs.size(); ++i) {
-    const KpiCalculator* calc = catalogue.calculator(defs[i].id);
-    if (!calc)
-      throw Error(ErrorKind::not_found, "kpi " + defs[i].id,
-                  "no calculator is registered for this KPI (marked external in the policy: a "
-                  "host must register it with KpiCatalogue::add)");
-    if (const auto* b = dynamic_cast<const BuiltinKpiCalculator*>(calc)) {
-      plans[i].source = Source::builtin;
-      plans[i].builtin = b->kpi();
-      need_builtin = true;
-      if (b->kpi() == BuiltinKpi::sales_contract_timeliness)
-        params.contract_max_days = b->parameters().contract_max_days;
-      if (b->kpi() == BuiltinKpi::quality_issue_timeliness)
-        params.issue_max_hours = b->parameters().issue_max_hours;
-    } else if (const auto* w = dynamic_cast<const kpi_detail::CaseWiseKpi*>(calc)) {
-      plans[i].source = Source::case_wise;
-      plans[i].case_wise = w;
-      plans[i].slot = case_wise.size();
-      case_wise.push_back(w);
-    }
-  }
-
-  // One pass over the cases.
-  BuiltinKpiExtractor extractor(period, params);
-  BuiltinKpiTotals totals;
-  std::vector<kpi_detail::CaseWiseKpi::Sums> sums(case_wise.size());
+  const Plans plans = plan_kpis(catalogue);
+  CasesPass pass(plans, period);
   std::vector<const CaseLedger*> kept;
-  std::unique_ptr<kpi_detail::ViewArena> arena;
-  if (!case_wise.empty()) arena = std::make_unique<kpi_detail::ViewArena>();
-  const bool skip = options.skip_bad_cases;
-  if (skip) kept.reserve(cases.size());
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    const CaseLedger* c = cases[i];
-    if (i + 1 < cases.size()) kpi_detail::prefetch_entries(*cases[i + 1]);
-    if (!skip) {
-      if (need_builtin) totals += extractor.extract(*c);
-      if (!case_wise.empty()) {
-        {
-          const json::value view = kpi_detail::case_view(*c, period, arena->storage());
-          for (std::size_t k = 0; k < case_wise.size(); ++k)
-            case_wise[k]->accumulate(view, c->case_id, sums[k]);
-        }
-        arena->reset();
-      }
-      continue;
-    }
-    try {
-      BuiltinKpiTotals one;
-      if (need_builtin) one = extractor.extract(*c);
-      if (!case_wise.empty()) {
-        auto next = sums;
-        {
-          const json::value view = kpi_detail::case_view(*c, period, arena->storage());
-          for (std::size_t k = 0; k < case_wise.size(); ++k)
-            case_wise[k]->accumulate(view, c->case_id, next[k]);
-        }
-        arena->reset();
-        sums = std::move(next);
-      }
-      totals += one;
-      kept.push_back(c);
-    } catch (const Error& e) {
-      report.excluded.push_back(ExcludedCase{c->case_id, e.where(), e.why()});
-    }
-  }
-  const std::vector<const CaseLedger*>& used = skip ? kept : cases;
+  run_pass(cases, options.skip_bad_cases, pass, report, kept);
+  const std::vector<const CaseLedger*>& used = options.skip_bad_cases ? kept : cases;
   report.cases = used.size();
-
+  const auto& defs = catalogue.kpis();
   report.kpis.reserve(defs.size());
-  for (std::size_t i = 0; i < defs.size(); ++i) {
-    const KpiDefinition& def = defs[i];
-    KpiResult r;
-    r.id = def.id;
-    r.title = def.title;
-    r.department = def.department;
-    r.unit = def.unit;
-    r.direction = def.direction;
-    r.target = def.target;
-    switch (plans[i].source) {
-      case Source::builtin:
-        r.value = totals.value(plans[i].builtin);
-        break;
-      case Source::case_wise:
-        r.value = plans[i].case_wise->finish(sums[plans[i].slot]);
-        break;
-      case Source::host:
-        r.value = catalogue.calculator(def.id)->compute(used, period);
-        break;
-    }
-    if (r.value && !std::isfinite(*r.value))
-      throw Error(ErrorKind::rule_failed, "kpi " + def.id,
-                  "the calculator gave " + kpi_detail::number_text(*r.value) +
-                      "; a KPI without data must be null");
-    if (r.value) r.score = catalogue.score(def, *r.value);
-    report.kpis.push_back(std::move(r));
-  }
-
-  for (const KpiDepartment& dep : catalogue.departments()) {
-    DepartmentResult d;
-    d.id = dep.id;
-    d.title = dep.title;
-    d.weights = dep.weights;
-    double weighted = 0, total = 0;
-    for (const auto& [id, weight] : dep.weights) {
-      const KpiResult* r = report.find(id);
-      if (!r || !r->score) continue;
-      weighted += weight * *r->score;
-      total += weight;
-    }
-    if (total > 0) {
-      d.score = weighted / total;
-      d.bonus_coefficient = catalogue.bonus_coefficient(*d.score);
-    }
-    report.departments.push_back(std::move(d));
-  }
+  for (std::size_t i = 0; i < defs.size(); ++i)
+    report.kpis.push_back(kpi_result(catalogue, defs[i], plans.kpis[i], pass, used, period));
+  for (const KpiDepartment& dep : catalogue.departments())
+    report.departments.push_back(department_result(catalogue, dep, report));
   return report;
 }
 

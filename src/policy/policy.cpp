@@ -9,6 +9,7 @@
 #include "common/json_measure.hpp"
 #include "common/json_numbers.hpp"
 #include "common/json_checker.hpp"
+#include "policy/builtin_policy.hpp"
 #include "policy/message_template.hpp"
 #include "policy/policy_data.hpp"
 #include "rules/decision_table_detail.hpp"
@@ -236,23 +237,54 @@ void load_routes(const json::value& doc, const std::string& where, PolicyData& d
   }
 }
 
+// A list of departments in process.json (`/kickoff/departments`, `/contract/copies_to`): each a
+// role the policy declares.
+std::vector<std::string> department_list(const json::value& v, const std::string& where,
+                                         const std::string& path, const PolicyData& data,
+                                         JsonChecker& check) {
+  std::vector<std::string> list = check.strings(v, where, path);
+  for (std::size_t i = 0; i < list.size(); ++i)
+    if (std::find(data.roles.begin(), data.roles.end(), list[i]) == data.roles.end())
+      check.fail(where, JsonChecker::index(path, i),
+                 "\"" + list[i] + "\" is not a role declared in roles");
+  return list;
+}
+
+// The departments that receive contract copies when a policy does not name them: the built-in
+// policy's (rules/default/process.json), as the engine had them before they were policy data.
+const std::vector<std::string>& builtin_contract_copies() {
+  static const std::vector<std::string> copies = [] {
+    std::vector<std::string> out;
+    for (const auto& f : detail::builtin_policy_files()) {
+      if (f.name != "process.json") continue;
+      const json::value doc = json::parse(f.content);
+      for (const auto& d : doc.at("contract").at("copies_to").as_array())
+        out.emplace_back(d.as_string());
+    }
+    return out;
+  }();
+  return copies;
+}
+
 void load_process(const json::value& doc, const std::string& where, PolicyData& data,
                   JsonChecker& check) {
   const auto* o = check.object(doc, where, "");
   if (!o) return;
-  check.only(*o, {"$schema", "kickoff"}, where, "");
+  check.only(*o, {"$schema", "kickoff", "contract"}, where, "");
   if (const json::value* k = o->if_contains("kickoff")) {
     if (const auto* ko = check.object(*k, where, "/kickoff")) {
       check.only(*ko, {"departments"}, where, "/kickoff");
       if (const json::value* d = ko->if_contains("departments"))
-        data.kickoff_departments = check.strings(*d, where, "/kickoff/departments");
+        data.kickoff_departments = department_list(*d, where, "/kickoff/departments", data, check);
     }
   }
-  for (std::size_t i = 0; i < data.kickoff_departments.size(); ++i)
-    if (std::find(data.roles.begin(), data.roles.end(), data.kickoff_departments[i]) ==
-        data.roles.end())
-      check.fail(where, JsonChecker::index("/kickoff/departments", i),
-                 "\"" + data.kickoff_departments[i] + "\" is not a role declared in roles");
+  if (const json::value* c = o->if_contains("contract")) {
+    if (const auto* co = check.object(*c, where, "/contract")) {
+      check.only(*co, {"copies_to"}, where, "/contract");
+      if (const json::value* d = co->if_contains("copies_to"))
+        data.contract_copies_to = department_list(*d, where, "/contract/copies_to", data, check);
+    }
+  }
 }
 
 // Decision tables (tables.json): each compiled, validated and indexed on load.
@@ -456,6 +488,7 @@ std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions
       if (!data->routes.count(r) && problems.empty())
         check.fail(p->where, JsonChecker::join("/routes", r), "missing: the process asks for it");
   }
+  data->contract_copies_to = builtin_contract_copies();  // unless process.json names them
   if (const auto* p = find("process")) load_process(p->document, p->where, *data, check);
   if (const auto* p = find("deadlines")) {
     std::vector<std::string> routes;
@@ -589,6 +622,10 @@ const std::vector<std::string>& Policy::roles() const noexcept {
 }
 const std::vector<std::string>& Policy::kickoff_departments() const noexcept {
   return data_->kickoff_departments;
+}
+
+const std::vector<std::string>& Policy::contract_copies_to() const noexcept {
+  return data_->contract_copies_to;
 }
 
 const std::vector<std::string>& Policy::roles_for(EventId event) const noexcept {

@@ -44,6 +44,7 @@ struct PolicyData {
   std::array<std::vector<CompiledRule>, kEventCount> gates;
   std::map<std::string, jsonlogic::Rule, std::less<>> routes;
   std::vector<std::string> kickoff_departments;
+  std::vector<std::string> contract_copies_to;  ///< process.json /contract/copies_to
   std::shared_ptr<TableMap> tables = std::make_shared<TableMap>();
   jsonlogic::Operators operators;  ///< what the rules compile with (the host's, dates, `decide`)
   std::map<std::string, boost::json::value, std::less<>> parts;  ///< every part as loaded

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kpi/kpi_detail.hpp"  // the built-in totals and their extractor (internal)
 #include "support/errors.hpp"
 #include "undertake/error.hpp"
 #include "undertake/json_text.hpp"
@@ -19,6 +20,8 @@ namespace kpi_test {
 
 using undertake::CaseLedger;
 using undertake::EventId;
+using undertake::kpi_detail::BuiltinKpiExtractor;
+using undertake::kpi_detail::BuiltinKpiTotals;
 
 inline undertake::Timestamp at(std::string_view iso) {
   const auto t = undertake::parse_iso8601(iso);
@@ -69,10 +72,9 @@ inline std::vector<const CaseLedger*> pointers(const std::vector<CaseLedger>& ca
 }
 
 /// The built-in totals of some cases over a period.
-inline undertake::BuiltinKpiTotals totals(const std::vector<CaseLedger>& cases,
-                                          undertake::Period period,
-                                          undertake::BuiltinKpiParameters params = {}) {
-  undertake::BuiltinKpiExtractor x(period, params);
+inline BuiltinKpiTotals totals(const std::vector<CaseLedger>& cases, undertake::Period period,
+                               undertake::BuiltinKpiParameters params = {}) {
+  BuiltinKpiExtractor x(period, params);
   for (const auto& c : cases) x.add(c);
   return x.totals();
 }
