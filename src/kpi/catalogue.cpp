@@ -235,7 +235,8 @@ void read_builtin_parameters(const Reader& r, BuiltinKpi kpi, const json::object
 
 }  // namespace
 
-KpiCatalogue kpi_catalogue_from_json(const json::value& doc, std::string_view file) {
+KpiCatalogue kpi_catalogue_from_json(const json::value& doc, std::string_view file,
+                                     const jsonlogic::Operators& ops) {
   const Reader r(file);
   const auto& o = r.object(doc, "");
   r.only(o, "", {"$schema", "scoring", "kpis", "departments", "bonus", "people"});
@@ -318,7 +319,7 @@ KpiCatalogue kpi_catalogue_from_json(const json::value& doc, std::string_view fi
     if (const json::value* compute = k.if_contains("compute")) {
       if (k.contains("parameters"))
         r.fail(p + "/parameters", "a KPI with `compute` takes no parameters");
-      calc = kpi_detail::make_json_kpi(def.id, *compute, file, p + "/compute");
+      calc = kpi_detail::make_json_kpi(def.id, *compute, file, p + "/compute", ops);
     } else if (builtin) {
       BuiltinKpiParameters params;
       if (const json::value* ps = k.if_contains("parameters"))
