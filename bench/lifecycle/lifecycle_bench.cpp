@@ -1,5 +1,5 @@
 // Events per second through Case::fire() for full order lifecycles (36 events each, every gate of
-// the default policy evaluated), plus the cost of the pieces: one transition, a refusal, the
+// the default policy evaluated), plus the cost of the pieces: creating a case, a refusal, the
 // available-events query, a snapshot and a restore.
 #include <benchmark/benchmark.h>
 
@@ -42,6 +42,19 @@ void BM_FullLifecycle(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_FullLifecycle)->Unit(benchmark::kMicrosecond);
+
+// Creating a case from the requirement form: the record, the machine, the risk assessment, the
+// genesis seal and the policy's deadline rules. Threads(2): cases created at once on one engine.
+void BM_CreateCase(benchmark::State& state) {
+  static const Engine engine;  // one engine for every thread of the run
+  const boost::json::object form = regular_order();
+  for (auto _ : state) {
+    Case c = engine.create_case("B-1", form);
+    benchmark::DoNotOptimize(c);
+  }
+}
+BENCHMARK(BM_CreateCase)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_CreateCase)->Threads(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 void BM_RefusedEvent(benchmark::State& state) {
   const Engine engine;

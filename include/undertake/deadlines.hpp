@@ -61,10 +61,12 @@
 // entry, not a burst. Escalations are ordinary ledger entries, so replaying a ledger reproduces
 // them exactly and a tick after a replay records nothing twice.
 //
-// Conditions are compiled with the standard and date operators (jsonlogic::Operators::with_dates)
-// and evaluated before the event is accepted: a condition that fails while it runs (an error, a
-// rule limit) refuses the event with a reason of kind `rule_error` naming the deadline (fail
-// closed: a deadline is never silently not started or not satisfied).
+// Conditions are compiled once, when the policy loads (Policy::load), with the operators of the
+// policy's other rules (Policy::operators(): the standard and date operators, the host's operators
+// registered on the engine's Extensions, and `decide` over the policy's decision tables). They are
+// evaluated before the event is accepted: a condition that fails while it runs (an error, a rule
+// limit) refuses the event with a reason of kind `rule_error` naming the deadline (fail closed: a
+// deadline is never silently not started or not satisfied).
 #pragma once
 
 #include "undertake/config.hpp"
@@ -76,6 +78,7 @@
 #include <string_view>
 #include <vector>
 
+#include "undertake/jsonlogic.hpp"
 #include "undertake/timestamp.hpp"
 
 UNDERTAKE_BEGIN_NAMESPACE
@@ -134,10 +137,11 @@ struct UNDERTAKE_API TickResult {
 
 /// Validates a `deadlines` policy part. Returns every problem as `<where>: <JSON pointer>: <why>`
 /// (empty: valid). `roles` (when not empty) are the roles `escalate_to` may name, `routes` (when
-/// not empty) the routes `start.route` may name.
-UNDERTAKE_API std::vector<std::string> check_deadlines(const boost::json::value& part,
-                                                       std::string_view where,
-                                                       const std::vector<std::string>& roles = {},
-                                                       const std::vector<std::string>& routes = {});
+/// not empty) the routes `start.route` may name, `ops` the operators conditions may use (a
+/// policy's: Policy::operators()). Policy::load runs the same checks.
+UNDERTAKE_API std::vector<std::string> check_deadlines(
+    const boost::json::value& part, std::string_view where,
+    const std::vector<std::string>& roles = {}, const std::vector<std::string>& routes = {},
+    const jsonlogic::Operators& ops = jsonlogic::Operators::with_dates());
 
 UNDERTAKE_END_NAMESPACE

@@ -97,7 +97,8 @@
 //   ratio                    Σ `numerator` ÷ Σ `denominator` (numbers or booleans as 1/0, null:
 //                            the case gives nothing); null when Σ denominator is 0.
 // The result is null when no case gave anything. A value of another type is an error naming the
-// KPI and the case. Date operators (`days_between`, `date_before`, ...) are available. Example —
+// KPI and the case. The expressions of a policy's kpi.json use the operators of its other rules
+// (Policy::operators(): date operators such as `days_between`, the host's, `decide`). Example —
 // complaints received in the period, over the cases active in it:
 //   {"id": "quality.complaints", "direction": "lower", "target": null,
 //    "compute": {"aggregate": "sum", "value": {"if": [
@@ -136,6 +137,7 @@
 #include <vector>
 
 #include "undertake/error.hpp"
+#include "undertake/jsonlogic.hpp"
 #include "undertake/ledger.hpp"
 #include "undertake/timestamp.hpp"
 
@@ -298,9 +300,11 @@ class UNDERTAKE_API KpiCatalogue {
 
 /// Reads kpi.json (already parsed); shape in rules/schema/kpi.schema.json. `file` names it in
 /// errors: Error(invalid_policy) with where() `<file>: /kpis/3/target` (a JSON Pointer). JSON
-/// KPI expressions are compiled here (Error(invalid_rule) for a bad one, naming its pointer).
-UNDERTAKE_API KpiCatalogue kpi_catalogue_from_json(const boost::json::value& json,
-                                                   std::string_view file);
+/// KPI expressions are compiled here with `ops` (Error(invalid_rule) for a bad one, naming its
+/// pointer); Policy::load passes the policy's operators (Policy::operators()).
+UNDERTAKE_API KpiCatalogue
+kpi_catalogue_from_json(const boost::json::value& json, std::string_view file,
+                        const jsonlogic::Operators& ops = jsonlogic::Operators::with_dates());
 
 // ---------------------------------------------------------------------------------------------
 // The report

@@ -47,8 +47,10 @@ struct UNDERTAKE_API PolicySource {
 
 class UNDERTAKE_API Policy {
  public:
-  /// Validates and compiles a policy. Throws Error(invalid_policy) naming file, JSON path and
-  /// reason for the first problem; `problems()` style checking of every problem is `check()`.
+  /// Validates and compiles a policy: every part once, here (gates, routes, deadlines, JSON KPIs,
+  /// decision tables), the rules with one operator set (operators()). Throws
+  /// Error(invalid_policy) naming file, JSON path and reason for the first problem;
+  /// `problems()` style checking of every problem is `check()`.
   /// A number beyond double anywhere in a part (1e400, which Boost.JSON reads as infinity) is
   /// such a problem.
   static std::shared_ptr<const Policy> load(const PolicySource& source,
@@ -95,9 +97,10 @@ class UNDERTAKE_API Policy {
   const DecisionTable* find_table(std::string_view name) const noexcept;
   /// The names of the decision tables, sorted.
   std::vector<std::string> table_names() const;
-  /// The operators this policy's rules are compiled with: the standard and date operators, the
-  /// host's (Extensions), and `decide` over this policy's tables. For compiling rules of one's own
-  /// against the policy (tools, tests, benchmarks). Valid as long as the policy.
+  /// The operators every rule of this policy is compiled with (gates, routes, deadlines, JSON
+  /// KPIs): the standard and date operators, the host's (Extensions), and `decide` over this
+  /// policy's tables. For compiling rules of one's own against the policy (tools, tests,
+  /// benchmarks). Valid as long as the policy.
   const jsonlogic::Operators& operators() const noexcept;
 
   /// Departments whose heads must assign tasks before the kickoff completes (policy §二(四)2).

@@ -80,10 +80,7 @@ KpiDefinition definition_from_json(const std::string& id, const json::value& v,
 
 // The catalogue of the engine's current policy with the host's calculators added.
 KpiCatalogue catalogue_of(EngineState& s) {
-  const auto policy = s.engine.policy();
-  KpiCatalogue catalogue = KpiCatalogue::defaults();
-  if (const json::value* part = policy->part("kpi"))
-    catalogue = kpi_catalogue_from_json(*part, "kpi");
+  KpiCatalogue catalogue = s.engine.policy()->kpi_catalogue();  // compiled when it loaded
   std::lock_guard<std::mutex> lock(s.kpi_mutex);
   for (const auto& k : s.kpis) {
     if (k.definition.is_object())

@@ -1,6 +1,6 @@
-// Deadlines inside a case (internal): the compiled rules of a policy's `deadlines` part and the
-// book of pending deadlines a case keeps in step with its ledger. See undertake/deadlines.hpp for
-// the rule language and its semantics.
+// Deadlines inside a case (internal): the book of pending deadlines a case keeps in step with its
+// ledger, by the rules its policy compiled (policy/deadline_rules.hpp). See undertake/deadlines.hpp
+// for the rule language and its semantics.
 #pragma once
 
 #include <boost/container/small_vector.hpp>
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "policy/deadline_rules.hpp"
 #include "undertake/case.hpp"
 #include "undertake/deadlines.hpp"
 #include "undertake/events.hpp"
@@ -23,51 +24,10 @@
 UNDERTAKE_BEGIN_NAMESPACE
 namespace detail {
 
-struct DeadlineSpan {
-  std::chrono::milliseconds length{0};
-  bool set = false;
-};
-
-struct DeadlineTrigger {
-  std::vector<EventId> events;
-  std::optional<jsonlogic::Rule> when;
-  /// A route of the policy (routes.json) that must hold too (empty: none). Lets a deadline apply
-  /// to the cases a route selects without a second copy of its condition.
-  std::string route;
-};
-
-struct DeadlineRule {
-  std::string id;
-  std::string description;
-  DeadlineTrigger start;
-  std::string key;                ///< payload field that keys instances (empty: one instance)
-  DeadlineSpan after;             ///< due after the start (when `date` is empty)
-  std::vector<std::string> date;  ///< record path of the due date, split at dots
-  DeadlineSpan offset;            ///< added to the date
-  DeadlineTrigger satisfied_by;
-  std::vector<EventId> cancelled_by;
-  DeadlineSpan repeat_every;
-  DeadlineSpan warn_before;
-  DeadlineSpan remind_every;
-  std::vector<std::string> escalate_to;
-};
-
-/// The compiled `deadlines` part of one policy (immutable, shared by every case of the policy).
-struct DeadlineRules {
-  std::vector<DeadlineRule> rules;
-  /// Rules each event starts, satisfies or cancels (indexes into `rules`).
-  std::array<std::vector<std::size_t>, kEventCount> touched_by;
-};
-
-/// The compiled deadlines of a policy, built once per policy and cached. A policy without a
-/// `deadlines` part has none. Throws Error(invalid_policy) naming file, JSON pointer and reason.
+/// The deadline rules of a case's policy: compiled once by Policy::load (null when the policy has
+/// no `deadlines` part). Every case of a policy version shares the same rules.
 std::shared_ptr<const DeadlineRules> deadline_rules_for(
-    const std::shared_ptr<const Policy>& policy);
-
-/// Compiles a `deadlines` part (throws Error(invalid_policy) for the first problem).
-std::shared_ptr<const DeadlineRules> compile_deadlines(const boost::json::value& part,
-                                                       std::string_view where,
-                                                       const std::vector<std::string>& roles);
+    const std::shared_ptr<const Policy>& policy) noexcept;
 
 struct DeadlineBook {
   std::shared_ptr<const DeadlineRules> rules;  ///< null: the policy has no deadlines

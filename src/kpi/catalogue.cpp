@@ -310,14 +310,14 @@ KpiDefinition read_definition(const Reader& r, const json::object& k, const std:
 // The calculator of /kpis/<i>: its `compute` expression, the built-in of its id (with its
 // parameters), or none for a KPI marked external (a host registers it).
 std::shared_ptr<const KpiCalculator> read_calculator(const Reader& r, const json::object& k,
-                                                     const std::string& p,
-                                                     const KpiDefinition& def) {
+                                                     const std::string& p, const KpiDefinition& def,
+                                                     const jsonlogic::Operators& ops) {
   const json::value* external = k.if_contains("external");
   if (external && !external->is_bool()) r.fail(p + "/external", "must be true or false");
   if (const json::value* compute = k.if_contains("compute")) {
     if (k.contains("parameters"))
       r.fail(p + "/parameters", "a KPI with `compute` takes no parameters");
-    return kpi_detail::make_json_kpi(def.id, *compute, r.file(), p + "/compute");
+    return kpi_detail::make_json_kpi(def.id, *compute, r.file(), p + "/compute", ops);
   }
   if (const auto builtin = builtin_kpi_from_id(def.id)) {
     BuiltinKpiParameters params;
@@ -340,7 +340,7 @@ std::shared_ptr<const KpiCalculator> read_calculator(const Reader& r, const json
 }
 
 void read_kpis(const Reader& r, const json::object& o, KpiScoring::Method default_method,
-               KpiCatalogue& cat) {
+               const jsonlogic::Operators& ops, KpiCatalogue& cat) {
   const json::value* kpis = o.if_contains("kpis");
   if (!kpis) r.fail("/kpis", "missing: the list of KPIs");
   const auto& list = r.array(*kpis, "/kpis");
@@ -351,7 +351,7 @@ void read_kpis(const Reader& r, const json::object& o, KpiScoring::Method defaul
            {"id", "title", "department", "unit", "direction", "target", "scoring", "parameters",
             "compute", "external"});
     KpiDefinition def = read_definition(r, k, p, default_method, cat);
-    std::shared_ptr<const KpiCalculator> calc = read_calculator(r, k, p, def);
+    std::shared_ptr<const KpiCalculator> calc = read_calculator(r, k, p, def, ops);
     cat.define(std::move(def));
     if (calc) cat.add(std::move(calc));
   }
@@ -420,13 +420,14 @@ void read_bonus(const Reader& r, const json::object& o, KpiCatalogue& cat) {
 
 }  // namespace
 
-KpiCatalogue kpi_catalogue_from_json(const json::value& doc, std::string_view file) {
+KpiCatalogue kpi_catalogue_from_json(const json::value& doc, std::string_view file,
+                                     const jsonlogic::Operators& ops) {
   const Reader r(file);
   const auto& o = r.object(doc, "");
   r.only(o, "", {"$schema", "scoring", "kpis", "departments", "bonus", "people"});
   KpiCatalogue cat;
   const KpiScoring::Method default_method = read_scoring(r, o, cat);
-  read_kpis(r, o, default_method, cat);
+  read_kpis(r, o, default_method, ops, cat);
   read_departments(r, o, cat);
   read_bonus(r, o, cat);
   return cat;

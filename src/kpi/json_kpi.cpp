@@ -122,7 +122,8 @@ class JsonKpi final : public CaseWiseKpi {
 
 std::shared_ptr<const KpiCalculator> make_json_kpi(std::string id, const json::value& compute,
                                                    std::string_view file,
-                                                   const std::string& pointer) {
+                                                   const std::string& pointer,
+                                                   const jsonlogic::Operators& ops) {
   const std::string prefix = file.empty() ? std::string() : std::string(file) + ": ";
   const auto fail = [&](const std::string& at, std::string why) {
     throw Error(ErrorKind::invalid_policy, prefix + at, std::move(why));
@@ -150,8 +151,7 @@ std::shared_ptr<const KpiCalculator> make_json_kpi(std::string id, const json::v
   const auto compile = [&](const char* member) {
     const json::value* logic = o.if_contains(member);
     if (!logic) fail(pointer + "/" + member, "missing: a JsonLogic expression over the case");
-    return jsonlogic::Rule::compile(*logic, jsonlogic::Operators::with_dates(),
-                                    prefix + pointer + "/" + member);
+    return jsonlogic::Rule::compile(*logic, ops, prefix + pointer + "/" + member);
   };
   jsonlogic::Rule value, numerator, denominator;
   if (*aggregate == Aggregate::ratio) {

@@ -159,11 +159,12 @@ class ViewArena {
   boost::json::monotonic_resource resource_;
 };
 
-/// Compiles a kpi.json `compute` member (defined in json_kpi.cpp).
+/// Compiles a kpi.json `compute` member with `ops` (defined in json_kpi.cpp).
 std::shared_ptr<const KpiCalculator> make_json_kpi(std::string id,
                                                    const boost::json::value& compute,
                                                    std::string_view file,
-                                                   const std::string& pointer);
+                                                   const std::string& pointer,
+                                                   const jsonlogic::Operators& ops);
 
 }  // namespace kpi_detail
 UNDERTAKE_END_NAMESPACE

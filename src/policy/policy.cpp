@@ -14,7 +14,6 @@
 #include "policy/policy_data.hpp"
 #include "rules/decision_table_detail.hpp"
 #include "rules/jsonlogic/node.hpp"
-#include "undertake/deadlines.hpp"
 #include "undertake/error.hpp"
 #include "undertake/limits.hpp"
 #include "undertake/people_definition.hpp"
@@ -478,7 +477,7 @@ std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions
     load_tables(p->document, p->where, *data, ext, problems, declared_tables);
   data->operators = policy_operators(ext, data->tables);
   const jsonlogic::Operators& ops = data->operators;
-  for (std::string_view part : {"gates", "routes"})
+  for (std::string_view part : {"gates", "routes", "deadlines", "kpi"})
     if (const auto* p = find(part))
       check_decide_calls(p->document, p->where, "", *data->tables, declared_tables, check);
   if (const auto* p = find("gates")) load_gates(p->document, p->where, *data, ext, ops, check);
@@ -494,13 +493,13 @@ std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions
     std::vector<std::string> routes;
     for (const auto& kv : data->routes) routes.push_back(kv.first);
     if (routes.empty()) routes.emplace_back();  // no route loaded: none may be named
-    for (auto& problem : check_deadlines(p->document, p->where, data->roles, routes))
-      problems.push_back(std::move(problem));
+    data->deadlines =
+        detail::compile_deadline_rules(p->document, p->where, data->roles, routes, ops, problems);
   }
   data->scorers = ext.scorers();
   if (const auto* p = find("kpi")) {
     try {
-      data->kpis = kpi_catalogue_from_json(p->document, p->where);
+      data->kpis = kpi_catalogue_from_json(p->document, p->where, ops);
       if (const auto* people =
               p->document.is_object() ? p->document.get_object().if_contains("people") : nullptr)
         (void)people_definition_from_json(people, p->where);  // a bad scorecard fails the load

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "policy/deadline_rules.hpp"
 #include "undertake/decision_table.hpp"
 #include "undertake/events.hpp"
 #include "undertake/jsonlogic.hpp"
@@ -46,7 +47,10 @@ struct PolicyData {
   std::vector<std::string> kickoff_departments;
   std::vector<std::string> contract_copies_to;  ///< process.json /contract/copies_to
   std::shared_ptr<TableMap> tables = std::make_shared<TableMap>();
-  jsonlogic::Operators operators;  ///< what the rules compile with (the host's, dates, `decide`)
+  jsonlogic::Operators operators;  ///< what every rule compiles with (the host's, dates, `decide`)
+  /// The `deadlines` part, compiled with `operators` (null: the policy has none). Every case of
+  /// this policy shares it.
+  std::shared_ptr<const DeadlineRules> deadlines;
   std::map<std::string, boost::json::value, std::less<>> parts;  ///< every part as loaded
   RiskModel risk_model = RiskModel::defaults();
   ScorerRegistry scorers;  ///< the engine's scorers when the policy was loaded

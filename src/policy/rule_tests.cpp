@@ -5,7 +5,10 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <initializer_list>
 #include <map>
+#include <optional>
+#include <utility>
 
 #include "policy/policy_data.hpp"
 #include "rules/decision_table_detail.hpp"
@@ -131,6 +134,274 @@ std::vector<std::string> ids_of(const json::value* v) {
   return out;
 }
 
+/// A test that cannot run as written (an unknown field, a value of the wrong type): thrown by the
+/// steps of a test, reported by run_test as the test's failure.
+struct MalformedTest {
+  std::string why;
+};
+
+[[noreturn]] void malformed(std::string why) {
+  throw MalformedTest{std::move(why)};
+}
+
+bool known(std::string_view key, std::initializer_list<std::string_view> keys) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+void check_test_fields(const json::object& t) {
+  for (const auto& kv : t)
+    if (!known(kv.key(), {"name", "description", "event", "table", "inputs", "facts", "payload",
+                          "actor", "state", "at", "expect"}))
+      malformed("unknown field \"" + std::string(kv.key()) +
+                "\" (expected name, description, event, table, inputs, facts, payload, actor, "
+                "state, at, expect)");
+}
+
+/// The expectation `key` of a test, an object of `what` (null when the test gives none).
+const json::object* object_expectation(const json::object& expect, std::string_view key,
+                                       std::string_view what) {
+  const json::value* v = expect.if_contains(key);
+  if (!v) return nullptr;
+  if (!v->is_object()) malformed("\"" + std::string(key) + "\" is an object: " + std::string(what));
+  return &v->get_object();
+}
+
+const json::object& expectations_of(const json::object& t) {
+  const json::value* expect = t.if_contains("expect");
+  if (!expect || !expect->is_object()) malformed("\"expect\" is required: what the test expects");
+  return expect->get_object();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table tests: inputs in, output and rows out
+
+/// What a table answered for a test's inputs: its result, or the error it raised.
+struct TableAnswer {
+  TableResult result;
+  std::string error;
+  json::value explanation;  ///< as a gate's trace shows a table call
+};
+
+TableAnswer ask_table(const DecisionTable& table, const json::value& inputs) {
+  TableAnswer a;
+  try {
+    a.result = table.evaluate(inputs);
+  } catch (const Error& e) {
+    a.error = e.why();
+  }
+  a.explanation = a.error.empty() ? table.explain(table.input_object(inputs), a.result)
+                                  : json::value(json::object{{"table", table.name()},
+                                                             {"inputs", table.input_object(inputs)},
+                                                             {"error", a.error}});
+  return a;
+}
+
+void check_table_error(const json::object& expect, const TableAnswer& a,
+                       std::vector<std::string>& mismatches) {
+  if (const json::value* e = expect.if_contains("error")) {
+    const std::string want = e->is_string() ? std::string(e->get_string()) : text(*e);
+    if (a.error.empty())
+      mismatches.push_back("expected an error containing \"" + want + "\", got output " +
+                           text(a.result.output));
+    else if (a.error.find(want) == std::string::npos)
+      mismatches.push_back("expected an error containing \"" + want + "\", got: " + a.error);
+  } else if (!a.error.empty()) {
+    mismatches.push_back("unexpected error: " + a.error);
+  }
+}
+
+void check_table_rows(const DecisionTable& table, const json::value& want_rows,
+                      const TableAnswer& a, std::vector<std::string>& mismatches) {
+  if (!want_rows.is_array()) malformed("\"rows\" is a list of row ids or numbers");
+  std::vector<std::string> want, got;
+  for (const auto& w : want_rows.get_array()) {
+    const std::string spec = w.is_string() ? std::string(w.get_string()) : text(w);
+    const std::size_t row = table.find_row(spec);
+    if (row == DecisionTable::npos) malformed("no row \"" + spec + "\" in the table");
+    want.push_back(table.row_label(row));
+  }
+  for (std::size_t row : a.result.rows) got.push_back(table.row_label(row));
+  if (want != got)
+    mismatches.push_back("expected rows " + list_text(want) + ", got " + list_text(got));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gate tests: facts and an event in, the gate's decision out
+
+/// The case a gate test evaluates: the facts (the file's, the test's over them, then the event's
+/// own) and the event with its actor.
+struct GateCase {
+  json::value facts = json::object{};
+  std::optional<EventId> event;
+  std::string event_name;
+  Actor actor;
+};
+
+void check_gate_expectations(const json::object& expect) {
+  for (const auto& kv : expect)
+    if (!known(kv.key(), {"decision", "failing", "passing", "not_applicable", "overridden",
+                          "messages", "permitted", "routes", "tables"}))
+      malformed("unknown expectation \"" + std::string(kv.key()) +
+                "\" (expected decision, failing, passing, not_applicable, overridden, messages, "
+                "permitted, routes, tables)");
+}
+
+Actor actor_of(const json::object& t, const json::object& file, EventId event, const Policy& policy,
+               const std::string& where) {
+  const json::value* actor_v = t.if_contains("actor");
+  if (!actor_v) actor_v = file.if_contains("actor");
+  try {
+    if (actor_v) return actor_from_json(*actor_v, where + "/actor");
+    Actor actor;
+    actor.id = "tester";
+    actor.roles = policy.roles_for(event);
+    return actor;
+  } catch (const Error& e) {
+    malformed(e.what());
+  }
+}
+
+/// The event's own facts, as the engine adds them: `event`, `actor`, `state` and `payload`.
+void add_event_facts(const json::object& t, GateCase& g) {
+  json::object& fo = g.facts.as_object();
+  const json::value* at = t.if_contains("at");
+  fo["event"] =
+      json::object{{"name", g.event_name}, {"at", at ? *at : json::value("2026-01-01T00:00:00Z")}};
+  fo["actor"] = to_json(g.actor);
+  if (const json::value* s = t.if_contains("state"))
+    fo["state"] = *s;
+  else if (!fo.contains("state"))
+    fo["state"] = json::array{};
+  if (const json::value* p = t.if_contains("payload"))
+    fo["payload"] = *p;
+  else if (!fo.contains("payload"))
+    fo["payload"] = json::object{};
+}
+
+GateCase gate_case(const json::object& t, const json::object& expect, const json::object& file,
+                   const Policy& policy, const std::string& where) {
+  GateCase g;
+  if (const json::value* f = file.if_contains("facts")) g.facts = merged(g.facts, *f);
+  if (const json::value* f = t.if_contains("facts")) {
+    if (!f->is_object()) malformed("\"facts\" is an object");
+    g.facts = merged(g.facts, *f);
+  }
+  if (const json::value* event_v = t.if_contains("event")) {
+    if (!event_v->is_string() || !(g.event = event_from_name(event_v->get_string())))
+      malformed("\"event\" is not an event of the vocabulary (design.md §2)");
+    g.event_name = std::string(event_v->get_string());
+    g.actor = actor_of(t, file, *g.event, policy, where);
+    add_event_facts(t, g);
+  } else if (expect.contains("decision") || expect.contains("failing") ||
+             expect.contains("permitted") || expect.contains("tables")) {
+    malformed("a gate expectation needs the \"event\" to evaluate");
+  } else if (!expect.contains("routes")) {
+    malformed("give an \"event\", a \"table\" or expected \"routes\"");
+  }
+  return g;
+}
+
+void check_verdict(const json::object& expect, const GateDecision& decision,
+                   std::vector<std::string>& mismatches) {
+  const json::value* d = expect.if_contains("decision");
+  if (!d) return;
+  if (!d->is_string() || (*d != "allowed" && *d != "denied" && *d != "needs_approval"))
+    malformed("\"decision\" is \"allowed\", \"denied\" or \"needs_approval\"");
+  if (d->get_string() != verdict_name(decision.verdict))
+    mismatches.push_back("expected decision " + std::string(d->get_string()) + ", got " +
+                         verdict_name(decision.verdict));
+}
+
+/// `failing` (exactly those rules), then `passing`, `not_applicable`, `overridden` (at least).
+void check_rule_outcomes(const json::object& expect, const GateDecision& decision,
+                         std::vector<std::string>& mismatches) {
+  std::vector<std::string> failing, passing, not_applicable, overridden;
+  for (const auto& r : decision.rules) {
+    if (!r.applicable)
+      not_applicable.push_back(r.id);
+    else if (r.passed)
+      passing.push_back(r.id);
+    else
+      failing.push_back(r.id);
+    if (r.overridden) overridden.push_back(r.id);
+  }
+  if (const json::value* f = expect.if_contains("failing")) {
+    std::vector<std::string> want = ids_of(f);
+    std::sort(want.begin(), want.end());
+    std::sort(failing.begin(), failing.end());
+    if (want != failing)
+      mismatches.push_back("expected failing rules " + list_text(want) + ", got " +
+                           list_text(failing));
+  }
+  auto subset = [&](const char* key, const std::vector<std::string>& got, const char* what) {
+    for (const auto& id : ids_of(expect.if_contains(key)))
+      if (std::find(got.begin(), got.end(), id) == got.end())
+        mismatches.push_back("expected rule " + id + " to be " + what);
+  };
+  subset("passing", passing, "passing");
+  subset("not_applicable", not_applicable, "not applicable");
+  subset("overridden", overridden, "overridden");
+}
+
+void check_messages(const json::object& expect, const GateDecision& decision,
+                    std::vector<std::string>& mismatches) {
+  const json::object* messages = object_expectation(expect, "messages", "rule id → text");
+  if (!messages) return;
+  for (const auto& kv : *messages) {
+    const RuleTrace* rt = nullptr;
+    for (const auto& r : decision.rules)
+      if (r.id == kv.key()) rt = &r;
+    const std::string want =
+        kv.value().is_string() ? std::string(kv.value().get_string()) : text(kv.value());
+    if (!rt)
+      mismatches.push_back("expected a message from rule " + std::string(kv.key()) +
+                           ", which the gate does not have");
+    else if (rt->message.find(want) == std::string::npos)
+      mismatches.push_back("expected the message of " + std::string(kv.key()) + " to contain \"" +
+                           want + "\", got \"" + rt->message + "\"");
+  }
+}
+
+void check_permitted(const json::object& expect, const GateCase& g, const Policy& policy,
+                     std::vector<std::string>& mismatches) {
+  const json::value* p = expect.if_contains("permitted");
+  if (!p) return;
+  const bool got = policy.permits(*g.event, g.actor);
+  if (!p->is_bool()) malformed("\"permitted\" is true or false");
+  if (p->get_bool() != got)
+    mismatches.push_back(std::string("expected the actor ") +
+                         (p->get_bool() ? "to be" : "not to be") + " permitted (roles " +
+                         list_text(g.actor.roles) + "; the event permits " +
+                         list_text(policy.roles_for(*g.event)) + ")");
+}
+
+/// What the table named was last seen to answer in the decision's table calls, or null.
+const json::value* table_answer(const GateDecision& decision, std::string_view table) {
+  const json::value* got = nullptr;
+  for (const auto& r : decision.rules)
+    if (r.details.is_object())
+      if (const json::value* calls = r.details.get_object().if_contains("decisions"))
+        for (const auto& call : calls->get_array())
+          if (call.get_object().at("table").get_string() == table)
+            got = call.get_object().if_contains("output");
+  return got;
+}
+
+void check_table_answers(const json::object& expect, const GateDecision& decision,
+                         std::vector<std::string>& mismatches) {
+  const json::object* tables = object_expectation(expect, "tables", "table → output");
+  if (!tables) return;
+  for (const auto& kv : *tables) {
+    const json::value* got = table_answer(decision, kv.key());
+    if (!got)
+      mismatches.push_back("expected table " + std::string(kv.key()) + " to answer " +
+                           text(kv.value()) + ", but no rule consulted it");
+    else if (!same_value(*got, kv.value()))
+      mismatches.push_back("expected table " + std::string(kv.key()) + " to answer " +
+                           text(kv.value()) + ", got " + text(*got));
+  }
+}
+
 }  // namespace
 
 std::string RuleTestCoverage::summary() const {
@@ -176,8 +447,18 @@ struct RuleTestRunner::Impl {
     }
   }
 
+  /// Runs one test of a file (a malformed one fails with a report that says what is wrong).
   RuleTestResult run_test(const json::value& test, std::size_t index, const json::object& file,
                           std::string_view where);
+  void run_table_test(const json::object& t, const json::value& table_name,
+                      const json::object& expect, RuleTestResult& result);
+  /// `where`: the file and the test's JSON pointer.
+  void run_gate_test(const json::object& t, const json::object& expect, const json::object& file,
+                     const std::string& where, RuleTestResult& result);
+  /// Checks the expected routes (recording their coverage); returns the table calls they made,
+  /// one report line each.
+  std::string check_routes(const json::object& expect, const json::value& facts,
+                           std::vector<std::string>& mismatches);
 };
 
 RuleTestRunner::RuleTestRunner(std::shared_ptr<const Policy> policy)
@@ -200,264 +481,108 @@ RuleTestResult RuleTestRunner::Impl::run_test(const json::value& test, std::size
   RuleTestResult result;
   result.file = std::string(where);
   result.name = "test " + std::to_string(index + 1);
-  std::string& report = result.report;
   const std::string path = "/tests/" + std::to_string(index);
-  auto malformed = [&](const std::string& why) {
-    report = "  malformed test (" + std::string(where) + ": " + path + "): " + why + "\n";
-    return result;
-  };
-  if (!test.is_object()) return malformed("expected an object");
-  const auto& t = test.get_object();
-  if (const json::value* n = t.if_contains("name"); n && n->is_string())
-    result.name = std::string(n->get_string());
-  for (const auto& kv : t) {
-    static const std::string_view known[] = {"name",   "description", "event",   "table",
-                                             "inputs", "facts",       "payload", "actor",
-                                             "state",  "at",          "expect"};
-    if (std::find(std::begin(known), std::end(known), kv.key()) == std::end(known))
-      return malformed("unknown field \"" + std::string(kv.key()) +
-                       "\" (expected name, description, event, table, inputs, facts, payload, "
-                       "actor, state, at, expect)");
-  }
-  const json::value* expect_v = t.if_contains("expect");
-  if (!expect_v || !expect_v->is_object())
-    return malformed("\"expect\" is required: what the test expects");
-  const auto& expect = expect_v->get_object();
-  std::vector<std::string> mismatches;
-
-  // A table test: inputs in, output and rows out.
-  if (const json::value* table_name = t.if_contains("table")) {
-    for (const auto& kv : expect)
-      if (kv.key() != "output" && kv.key() != "rows" && kv.key() != "error")
-        return malformed("unknown expectation \"" + std::string(kv.key()) +
-                         "\" for a table test (expected output, rows, error)");
-    if (!table_name->is_string()) return malformed("\"table\" names a decision table");
-    const DecisionTable* table = policy->find_table(table_name->get_string());
-    if (!table)
-      return malformed("no decision table \"" + std::string(table_name->get_string()) + "\"");
-    const json::value* inputs = t.if_contains("inputs");
-    if (!inputs) return malformed("a table test needs \"inputs\"");
-    TableResult r;
-    std::string error;
-    try {
-      r = table->evaluate(*inputs);
-    } catch (const Error& e) {
-      error = e.why();
-    }
-    const json::value explanation =
-        error.empty() ? table->explain(table->input_object(*inputs), r)
-                      : json::value(json::object{{"table", table->name()},
-                                                 {"inputs", table->input_object(*inputs)},
-                                                 {"error", error}});
-    if (error.empty()) see_rows(explanation);
-    if (const json::value* e = expect.if_contains("error")) {
-      const std::string want = e->is_string() ? std::string(e->get_string()) : text(*e);
-      if (error.empty())
-        mismatches.push_back("expected an error containing \"" + want + "\", got output " +
-                             text(r.output));
-      else if (error.find(want) == std::string::npos)
-        mismatches.push_back("expected an error containing \"" + want + "\", got: " + error);
-    } else if (!error.empty()) {
-      mismatches.push_back("unexpected error: " + error);
-    }
-    if (const json::value* out = expect.if_contains("output"); out && error.empty())
-      if (!same_value(*out, r.output))
-        mismatches.push_back("expected output " + text(*out) + ", got " + text(r.output));
-    if (const json::value* want_rows = expect.if_contains("rows"); want_rows && error.empty()) {
-      std::vector<std::string> want, got;
-      std::vector<std::size_t> want_index;
-      if (!want_rows->is_array()) return malformed("\"rows\" is a list of row ids or numbers");
-      for (const auto& w : want_rows->get_array()) {
-        const std::string spec = w.is_string() ? std::string(w.get_string()) : text(w);
-        const std::size_t row = table->find_row(spec);
-        if (row == DecisionTable::npos) return malformed("no row \"" + spec + "\" in the table");
-        want_index.push_back(row);
-        want.push_back(table->row_label(row));
-      }
-      for (std::size_t row : r.rows) got.push_back(table->row_label(row));
-      if (want != got)
-        mismatches.push_back("expected rows " + list_text(want) + ", got " + list_text(got));
-    }
-    if (!mismatches.empty()) {
-      for (const auto& m : mismatches) report += "  " + m + "\n";
-      report += "  " + decision_text(explanation) + "\n";
-    }
-    result.passed = mismatches.empty();
-    return result;
-  }
-
-  for (const auto& kv : expect) {
-    static const std::string_view known[] = {"decision",       "failing",    "passing",
-                                             "not_applicable", "overridden", "messages",
-                                             "permitted",      "routes",     "tables"};
-    if (std::find(std::begin(known), std::end(known), kv.key()) == std::end(known))
-      return malformed("unknown expectation \"" + std::string(kv.key()) +
-                       "\" (expected decision, failing, passing, not_applicable, overridden, "
-                       "messages, permitted, routes, tables)");
-  }
-  // The facts: the file's, the test's over them, then the event's own.
-  json::value facts = json::object{};
-  if (const json::value* f = file.if_contains("facts")) facts = merged(facts, *f);
-  if (const json::value* f = t.if_contains("facts")) {
-    if (!f->is_object()) return malformed("\"facts\" is an object");
-    facts = merged(facts, *f);
-  }
-  json::object& fo = facts.as_object();
-  const json::value* event_v = t.if_contains("event");
-  std::optional<EventId> event;
-  Actor actor;
-  if (event_v) {
-    if (!event_v->is_string() || !(event = event_from_name(event_v->get_string())))
-      return malformed("\"event\" is not an event of the vocabulary (design.md §2)");
-    const json::value* actor_v = t.if_contains("actor");
-    if (!actor_v) actor_v = file.if_contains("actor");
-    try {
-      if (actor_v) {
-        actor = actor_from_json(*actor_v, std::string(where) + ": " + path + "/actor");
-      } else {
-        actor.id = "tester";
-        actor.roles = policy->roles_for(*event);
-      }
-    } catch (const Error& e) {
-      return malformed(e.what());
-    }
-    const json::value* at = t.if_contains("at");
-    fo["event"] = json::object{{"name", event_v->get_string()},
-                               {"at", at ? *at : json::value("2026-01-01T00:00:00Z")}};
-    fo["actor"] = to_json(actor);
-    if (const json::value* s = t.if_contains("state"))
-      fo["state"] = *s;
-    else if (!fo.contains("state"))
-      fo["state"] = json::array{};
-    if (const json::value* p = t.if_contains("payload"))
-      fo["payload"] = *p;
-    else if (!fo.contains("payload"))
-      fo["payload"] = json::object{};
-  } else if (expect.contains("decision") || expect.contains("failing") ||
-             expect.contains("permitted") || expect.contains("tables")) {
-    return malformed("a gate expectation needs the \"event\" to evaluate");
-  } else if (!expect.contains("routes")) {
-    return malformed("give an \"event\", a \"table\" or expected \"routes\"");
-  }
-
-  GateDecision decision;
-  if (event) {
-    decision = policy->decide(*event, facts, actor);
-    see(*event, decision);
-    std::vector<std::string> failing, passing, not_applicable, overridden;
-    for (const auto& r : decision.rules) {
-      if (!r.applicable)
-        not_applicable.push_back(r.id);
-      else if (r.passed)
-        passing.push_back(r.id);
-      else
-        failing.push_back(r.id);
-      if (r.overridden) overridden.push_back(r.id);
-    }
-    if (const json::value* d = expect.if_contains("decision")) {
-      if (!d->is_string() || (*d != "allowed" && *d != "denied" && *d != "needs_approval"))
-        return malformed("\"decision\" is \"allowed\", \"denied\" or \"needs_approval\"");
-      if (d->get_string() != verdict_name(decision.verdict))
-        mismatches.push_back("expected decision " + std::string(d->get_string()) + ", got " +
-                             verdict_name(decision.verdict));
-    }
-    if (const json::value* f = expect.if_contains("failing")) {
-      std::vector<std::string> want = ids_of(f);
-      std::vector<std::string> got = failing;
-      std::sort(want.begin(), want.end());
-      std::sort(got.begin(), got.end());
-      if (want != got)
-        mismatches.push_back("expected failing rules " + list_text(want) + ", got " +
-                             list_text(got));
-    }
-    auto subset = [&](const char* key, const std::vector<std::string>& got, const char* what) {
-      for (const auto& id : ids_of(expect.if_contains(key)))
-        if (std::find(got.begin(), got.end(), id) == got.end())
-          mismatches.push_back("expected rule " + id + " to be " + what);
-    };
-    subset("passing", passing, "passing");
-    subset("not_applicable", not_applicable, "not applicable");
-    subset("overridden", overridden, "overridden");
-    if (const json::value* m = expect.if_contains("messages")) {
-      if (!m->is_object()) return malformed("\"messages\" is an object: rule id → text");
-      for (const auto& kv : m->get_object()) {
-        const RuleTrace* rt = nullptr;
-        for (const auto& r : decision.rules)
-          if (r.id == kv.key()) rt = &r;
-        const std::string want =
-            kv.value().is_string() ? std::string(kv.value().get_string()) : text(kv.value());
-        if (!rt)
-          mismatches.push_back("expected a message from rule " + std::string(kv.key()) +
-                               ", which the gate does not have");
-        else if (rt->message.find(want) == std::string::npos)
-          mismatches.push_back("expected the message of " + std::string(kv.key()) +
-                               " to contain \"" + want + "\", got \"" + rt->message + "\"");
-      }
-    }
-    if (const json::value* p = expect.if_contains("permitted")) {
-      const bool got = policy->permits(*event, actor);
-      if (!p->is_bool()) return malformed("\"permitted\" is true or false");
-      if (p->get_bool() != got)
-        mismatches.push_back(std::string("expected the actor ") +
-                             (p->get_bool() ? "to be" : "not to be") + " permitted (roles " +
-                             list_text(actor.roles) + "; the event permits " +
-                             list_text(policy->roles_for(*event)) + ")");
-    }
-    if (const json::value* tables = expect.if_contains("tables")) {
-      if (!tables->is_object()) return malformed("\"tables\" is an object: table → output");
-      for (const auto& kv : tables->get_object()) {
-        const json::value* got = nullptr;
-        for (const auto& r : decision.rules)
-          if (r.details.is_object())
-            if (const json::value* calls = r.details.get_object().if_contains("decisions"))
-              for (const auto& call : calls->get_array())
-                if (call.get_object().at("table").get_string() == kv.key())
-                  got = call.get_object().if_contains("output");
-        if (!got)
-          mismatches.push_back("expected table " + std::string(kv.key()) + " to answer " +
-                               text(kv.value()) + ", but no rule consulted it");
-        else if (!same_value(*got, kv.value()))
-          mismatches.push_back("expected table " + std::string(kv.key()) + " to answer " +
-                               text(kv.value()) + ", got " + text(*got));
-      }
-    }
-  }
-  std::string route_lines;
-  if (const json::value* routes = expect.if_contains("routes")) {
-    if (!routes->is_object()) return malformed("\"routes\" is an object: route → true/false");
-    for (const auto& kv : routes->get_object()) {
-      if (!kv.value().is_bool()) return malformed("a route is expected true or false");
-      detail::DecisionLog log;
-      bool got = false;
-      try {
-        const detail::DecisionLogScope scope(&log);
-        got = policy->route(kv.key(), facts);
-      } catch (const Error& e) {
-        mismatches.push_back("route " + std::string(kv.key()) + ": " + e.what());
-        continue;
-      }
-      if (auto it = this->routes.find(std::string(kv.key())); it != this->routes.end())
-        (got ? it->second.first : it->second.second) = true;
-      for (const auto& call : log.calls) {
-        see_rows(call);
-        route_lines += "    route " + std::string(kv.key()) + ": " + decision_text(call) + "\n";
-      }
-      if (got != kv.value().get_bool())
-        mismatches.push_back("expected route " + std::string(kv.key()) + " " +
-                             (kv.value().get_bool() ? "true" : "false") + ", got " +
-                             (got ? "true" : "false"));
-    }
-  }
-  result.passed = mismatches.empty();
-  if (!result.passed) {
-    if (event)
-      report += "  event: " + std::string(event_v->get_string()) + " by " + actor.id + " " +
-                list_text(actor.roles) + "\n";
-    for (const auto& m : mismatches) report += "  " + m + "\n";
-    if (event) report += trace_text(decision);
-    report += route_lines;
+  try {
+    if (!test.is_object()) malformed("expected an object");
+    const auto& t = test.get_object();
+    if (const json::value* n = t.if_contains("name"); n && n->is_string())
+      result.name = std::string(n->get_string());
+    check_test_fields(t);
+    const json::object& expect = expectations_of(t);
+    if (const json::value* table = t.if_contains("table"))
+      run_table_test(t, *table, expect, result);
+    else
+      run_gate_test(t, expect, file, std::string(where) + ": " + path, result);
+  } catch (const MalformedTest& m) {
+    result.passed = false;
+    result.report = "  malformed test (" + std::string(where) + ": " + path + "): " + m.why + "\n";
   }
   return result;
+}
+
+void RuleTestRunner::Impl::run_table_test(const json::object& t, const json::value& table_name,
+                                          const json::object& expect, RuleTestResult& result) {
+  for (const auto& kv : expect)
+    if (!known(kv.key(), {"output", "rows", "error"}))
+      malformed("unknown expectation \"" + std::string(kv.key()) +
+                "\" for a table test (expected output, rows, error)");
+  if (!table_name.is_string()) malformed("\"table\" names a decision table");
+  const DecisionTable* table = policy->find_table(table_name.get_string());
+  if (!table) malformed("no decision table \"" + std::string(table_name.get_string()) + "\"");
+  const json::value* inputs = t.if_contains("inputs");
+  if (!inputs) malformed("a table test needs \"inputs\"");
+  const TableAnswer answer = ask_table(*table, *inputs);
+  if (answer.error.empty()) see_rows(answer.explanation);
+  std::vector<std::string> mismatches;
+  check_table_error(expect, answer, mismatches);
+  if (const json::value* out = expect.if_contains("output"); out && answer.error.empty())
+    if (!same_value(*out, answer.result.output))
+      mismatches.push_back("expected output " + text(*out) + ", got " + text(answer.result.output));
+  if (const json::value* rows = expect.if_contains("rows"); rows && answer.error.empty())
+    check_table_rows(*table, *rows, answer, mismatches);
+  if (!mismatches.empty()) {
+    for (const auto& m : mismatches) result.report += "  " + m + "\n";
+    result.report += "  " + decision_text(answer.explanation) + "\n";
+  }
+  result.passed = mismatches.empty();
+}
+
+void RuleTestRunner::Impl::run_gate_test(const json::object& t, const json::object& expect,
+                                         const json::object& file, const std::string& where,
+                                         RuleTestResult& result) {
+  check_gate_expectations(expect);
+  const GateCase g = gate_case(t, expect, file, *policy, where);
+  std::vector<std::string> mismatches;
+  GateDecision decision;
+  if (g.event) {
+    decision = policy->decide(*g.event, g.facts, g.actor);
+    see(*g.event, decision);
+    check_verdict(expect, decision, mismatches);
+    check_rule_outcomes(expect, decision, mismatches);
+    check_messages(expect, decision, mismatches);
+    check_permitted(expect, g, *policy, mismatches);
+    check_table_answers(expect, decision, mismatches);
+  }
+  const std::string route_lines = check_routes(expect, g.facts, mismatches);
+  result.passed = mismatches.empty();
+  if (result.passed) return;
+  std::string& report = result.report;
+  if (g.event)
+    report +=
+        "  event: " + g.event_name + " by " + g.actor.id + " " + list_text(g.actor.roles) + "\n";
+  for (const auto& m : mismatches) report += "  " + m + "\n";
+  if (g.event) report += trace_text(decision);
+  report += route_lines;
+}
+
+std::string RuleTestRunner::Impl::check_routes(const json::object& expect, const json::value& facts,
+                                               std::vector<std::string>& mismatches) {
+  std::string route_lines;
+  const json::object* expected = object_expectation(expect, "routes", "route → true/false");
+  if (!expected) return route_lines;
+  for (const auto& kv : *expected) {
+    if (!kv.value().is_bool()) malformed("a route is expected true or false");
+    detail::DecisionLog log;
+    bool got = false;
+    try {
+      const detail::DecisionLogScope scope(&log);
+      got = policy->route(kv.key(), facts);
+    } catch (const Error& e) {
+      mismatches.push_back("route " + std::string(kv.key()) + ": " + e.what());
+      continue;
+    }
+    if (auto it = routes.find(std::string(kv.key())); it != routes.end())
+      (got ? it->second.first : it->second.second) = true;
+    for (const auto& call : log.calls) {
+      see_rows(call);
+      route_lines += "    route " + std::string(kv.key()) + ": " + decision_text(call) + "\n";
+    }
+    if (got != kv.value().get_bool())
+      mismatches.push_back("expected route " + std::string(kv.key()) + " " +
+                           (kv.value().get_bool() ? "true" : "false") + ", got " +
+                           (got ? "true" : "false"));
+  }
+  return route_lines;
 }
 
 std::vector<RuleTestResult> RuleTestRunner::run(const json::value& document,

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "support/policy_parts.hpp"
+#include "policy/policy_data.hpp"
 #include "replay_support.hpp"
 #include "undertake/deadlines.hpp"
 #include "undertake/engine.hpp"
@@ -370,4 +371,78 @@ TEST_CASE("deadlines: a ledger with a forged or duplicated escalation is refused
   unknown.entries.back().payload["deadline"] = "no-such-deadline";
   e = error_of([&] { engine.replay(unknown); });
   CHECK(std::string(e.what()).find("no deadline \"no-such-deadline\"") != std::string::npos);
+}
+
+TEST_CASE("deadlines: conditions compile with the policy's operators: decide and the host's",
+          "[deadline]") {
+  // Starts for the orders the authority matrix gives one approval (100,000 to 999,999); ends
+  // with the approval only for the customers an operator the host registered watches.
+  const json::value deadline = part(R"({
+      "start": {"event": "intake.confirm", "when": {"==": [
+        {"decide": ["authority-matrix", {"var": "data.estimated_amount"}]}, 1]}},
+      "due": {"after": {"days": 20}},
+      "satisfied_by": {"event": "evaluation.approve",
+                       "when": {"watched_customer": [{"var": "data.customer.name"}]}},
+      "escalate_to": ["management"]})");
+  Engine engine;
+  engine.extensions().operators().add(
+      "watched_customer",
+      [](const std::vector<json::value>& args) {
+        return json::value(args.at(0) == "Hengda Machinery");
+      },
+      1, 1);
+  engine.load_policy(undertake::testing::builtin_with("deadlines", deadline));
+
+  auto run = [&](std::string_view customer, double amount) {
+    json::object data = full_order().data;
+    data["customer"].as_object()["name"] = customer;
+    data["estimated_amount"] = amount;
+    Case c = engine.create_case(full_order().id, std::move(data));
+    fire_steps(c, 0, step_index("evaluation.quote"));  // forward, confirm
+    const auto started = ids(c.deadlines());
+    fire_steps(c, step_index("evaluation.quote"), step_index("contract.draft"));  // ... approve
+    return std::make_pair(started, ids(c.deadlines()));
+  };
+  const std::vector<std::string> d{"d"}, none;
+  CHECK(run("Hengda Machinery", 400000) == std::make_pair(d, none));    // started, satisfied
+  CHECK(run("Bolt Works", 400000) == std::make_pair(d, d));             // not watched: still open
+  CHECK(run("Hengda Machinery", 50000) == std::make_pair(none, none));  // no approval needed
+
+  // The same part without the host's operator: the policy does not load.
+  const Error e =
+      error_of([&] { Policy::load(undertake::testing::builtin_with("deadlines", deadline)); });
+  CHECK(e.kind() == ErrorKind::invalid_policy);
+  CHECK_THAT(e.what(), Catch::Contains("/deadlines/d/satisfied_by/when"));
+  // A table the policy does not have is refused when it loads, as in gates.
+  const Error t = error_of([] {
+    Policy::load(undertake::testing::builtin_with(
+        "deadlines", part(R"({"start": {"event": "intake.confirm", "when": {"decide": ["nope", 1]}},
+                              "due": {"after": {"days": 1}},
+                              "satisfied_by": {"event": "evaluation.approve"},
+                              "escalate_to": ["management"]})")));
+  });
+  CHECK_THAT(t.what(), Catch::Contains("/deadlines/d/start/when/decide/0: no decision table"));
+}
+
+TEST_CASE("deadlines: compiled once when the policy loads, shared by every case of it",
+          "[deadline]") {
+  Engine engine;
+  const auto policy = engine.policy();
+  const auto& rules = policy->data().deadlines;  // compiled by Policy::load
+  REQUIRE(rules);
+  CHECK(rules->rules.size() == policy->part("deadlines")->at("deadlines").as_object().size());
+  const long owners = rules.use_count();
+  {
+    Case a = engine.create_case("D-1", full_order().data);
+    Case b = engine.create_case("D-2", full_order().data);
+    fire_steps(a, 0, step_index("evaluation.quote"));
+    Case restored = engine.restore(a.snapshot());
+    // Each case holds the policy's own rules: no copy, no cache beside the policy.
+    CHECK(rules.use_count() == owners + 3);
+    CHECK(ids(restored.deadlines()) == std::vector<std::string>{"evaluation-decision"});
+  }
+  CHECK(rules.use_count() == owners);
+  // Another load of the same source compiles its own rules, for its own cases.
+  const auto again = Policy::load(PolicySource::builtin());
+  CHECK(again->data().deadlines != rules);
 }

@@ -1,5 +1,8 @@
 // KPIs defined in kpi.json: the documented case view, every aggregation, null handling, errors.
 #include "kpi_support.hpp"
+#include "support/policy_parts.hpp"
+#include "undertake/extensions.hpp"
+#include "undertake/policy.hpp"
 
 using namespace undertake;
 using namespace kpi_test;
@@ -235,4 +238,41 @@ TEST_CASE("kpi json: entry times in the view are written as format_iso8601 write
         cat, std::vector<CaseLedger>{CaseBuilder("T").add(EventId::intake_register, when)}, q1());
     CHECK(r.find("t.at")->value == 1.0);
   }
+}
+
+TEST_CASE("kpi json: a policy's KPIs compile with its operators: decide and the host's",
+          "[kpi][kpi-json]") {
+  // Σ over cases: the approvals the authority matrix asks for the amount, doubled for key
+  // customers by an operator the host registered (issue 14: one operator set per policy).
+  Extensions ext;
+  ext.operators().add(
+      "tier_weight",
+      [](const std::vector<json::value>& args) { return json::value(args.at(0) == "key" ? 2 : 1); },
+      1, 1);
+  const PolicySource source = undertake::testing::builtin_with_text("kpi", R"({"kpis": [
+    {"id": "s.weighted_approvals", "compute": {"aggregate": "sum", "value": {"*": [
+      {"decide": ["authority-matrix", {"var": "data.estimated_amount"}]},
+      {"tier_weight": [{"var": "data.customer.tier"}]}]}}}]})");
+  const auto policy = Policy::load(source, ext);
+  std::vector<CaseLedger> cases;
+  for (const char* data : {R"({"estimated_amount": 2000000, "customer": {"tier": "key"}})",
+                           R"({"estimated_amount": 400000, "customer": {"tier": "regular"}})",
+                           R"({"estimated_amount": 5000, "customer": {"tier": "key"}})"}) {
+    CaseLedger c = CaseBuilder("C").add(EventId::intake_register, "2026-01-02T00:00:00Z");
+    c.data = json::parse(data).as_object();
+    cases.push_back(std::move(c));
+  }
+  const KpiReport r = compute_kpi_report(policy->kpi_catalogue(), cases, q1());
+  CHECK(r.find("s.weighted_approvals")->value == 2.0 * 2 + 1.0 * 1 + 0.0 * 2);
+
+  // Without the host's operator the policy does not load: the KPI named it.
+  const Error e = error_of([&] { Policy::load(source); });
+  CHECK(e.kind() == ErrorKind::invalid_policy);
+  CHECK_THAT(e.what(), Catch::Contains("tier_weight"));
+  // A table the policy does not have is refused when it loads, as in gates.
+  const Error t = error_of([] {
+    Policy::load(undertake::testing::builtin_with_text("kpi", R"({"kpis": [
+      {"id": "s.x", "compute": {"aggregate": "sum", "value": {"decide": ["no-such-table", 1]}}}]})"));
+  });
+  CHECK_THAT(t.what(), Catch::Contains("/kpis/0/compute/value/decide/0: no decision table"));
 }
