@@ -145,6 +145,11 @@ class UNDERTAKE_API Case {
 
   /// The events `actor` may fire now: permitted by role and accepted by the current state.
   std::vector<AvailableEvent> available(const Actor& actor) const;
+  /// True when the current state accepts `event` (a name of the vocabulary): the machine's answer
+  /// alone, before roles, payload and gates; where the machine chooses by a route or a payload
+  /// flag, it counts as accepted. `accepts("case.cancel")` is whether the case may still be
+  /// cancelled (only before delivery).
+  bool accepts(std::string_view event) const;
 
   /// The ledger entries this case holds: the whole ledger, unless it was restored from a snapshot
   /// without its ledger (ledger_complete() false): then the entries added since, their seq

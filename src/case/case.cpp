@@ -23,10 +23,6 @@ namespace json = boost::json;
 UNDERTAKE_BEGIN_NAMESPACE
 namespace {
 
-bool stage_is_cancellable(std::string_view stage) {
-  return stage != "Delivery" && stage != "AfterSales" && !stage.empty();
-}
-
 // What the machine's guards ask while one event is being decided.
 class CaseContext final : public detail::MachineContext {
  public:
@@ -37,12 +33,11 @@ class CaseContext final : public detail::MachineContext {
   // A route that cannot be evaluated (an error, a limit, anything a host operator throws) aborts
   // the dispatch as a RuleFailure: the event is refused naming the route (fail closed).
   bool route(Route r) const override {
-    const char* name =
-        r == Route::strategy_meeting_required ? "strategy_meeting_required" : "design_required";
+    const std::string_view name = detail::route_name(r);
     try {
       return policy_.route(name, facts_, limits_);
     } catch (...) {
-      const std::string rule = std::string("route ") + name;
+      const std::string rule = "route " + std::string(name);
       throw detail::RuleFailure{
           rule, rule + " could not be evaluated: " + detail::current_exception_text()};
     }
@@ -66,10 +61,6 @@ class CaseContext final : public detail::MachineContext {
     const auto& p = facts_.at("preparation").get_object();
     return p.at("materials").as_bool() && p.at("equipment").as_bool() &&
            p.at("training").as_bool() && p.at("instructions").as_bool();
-  }
-  bool suspended_stage_cancellable() const override {
-    const json::value* s = facts_.get_object().if_contains("suspension");
-    return s && s->is_object() && stage_is_cancellable(s->at("stage").get_string());
   }
 
  private:
@@ -539,6 +530,17 @@ Outcome Case::fire(std::string_view event_text, const Actor& actor, json::object
   return outcome;
 }
 
+namespace {
+
+// Whether the case's current state accepts `event`: the machine's structural guards answer, its
+// choices (routes, payload flags) count as possible.
+bool state_accepts(const Case::Impl& c, EventId event, CaseContext& probing) {
+  detail::ProcessMachine probe = c.machine;
+  return probe.dispatch(event, probing);
+}
+
+}  // namespace
+
 std::vector<AvailableEvent> Case::available(const Actor& actor) const {
   const Impl& c = *impl_;
   std::vector<AvailableEvent> events;
@@ -547,11 +549,19 @@ std::vector<AvailableEvent> Case::available(const Actor& actor) const {
   for (std::size_t i = 0; i < kEventCount; ++i) {
     const auto event = static_cast<EventId>(i);
     if (!c.policy->permits(event, actor)) continue;
-    detail::ProcessMachine probe = c.machine;
-    if (probe.dispatch(event, context))
+    if (state_accepts(c, event, context))
       events.push_back(AvailableEvent{std::string(kEventNames[i]), c.policy->has_gate(event)});
   }
   return events;
+}
+
+bool Case::accepts(std::string_view event) const {
+  const auto id = event_from_name(event);
+  if (!id) return false;
+  const Impl& c = *impl_;
+  CaseContext context(*c.policy, c.record, nullptr, c.limits);
+  context.probe = true;
+  return state_accepts(c, *id, context);
 }
 
 UNDERTAKE_END_NAMESPACE

@@ -258,7 +258,7 @@ std::optional<Action> OrderScript::plan(const Case& c, Timestamp t, Chooser& ch)
   // Three refusals of one event: the order is stuck; sales withdraws it when it still may.
   for (const auto& [event, n] : refusals_)
     if (n >= 3) {
-      if (stage == "Delivery" || stage == "AfterSales") return std::nullopt;
+      if (!c.accepts("case.cancel")) return std::nullopt;
       const std::string reason = "blocked: " + event + " refused three times";
       refusals_.clear();
       return act("case.cancel", Staff::sales(), after(t, ch, 4, 48), {{"reason", reason}});

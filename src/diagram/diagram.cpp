@@ -13,182 +13,81 @@ UNDERTAKE_BEGIN_NAMESPACE
 namespace diagram {
 namespace {
 
-struct StageInfo {
-  std::string_view id;
-  std::string_view title;  // the policy's name (§二)
-};
+using Description = detail::ProcessDescription;
+using Kind = Description::Kind;
 
-constexpr StageInfo kStages[] = {
+const Description& machine() {
+  return detail::ProcessMachine::description();
+}
+
+// The policy's names of the stages (§二), for the titles of the DOT clusters.
+struct StageTitle {
+  std::string_view id;
+  std::string_view title;
+};
+constexpr StageTitle kStageTitles[] = {
     {"Intake", "客戶需求溝通 Intake"},      {"Evaluation", "項目評估 Evaluation"},
     {"Contract", "合同簽訂 Contract"},      {"Kickoff", "項目啟動 Kickoff"},
     {"Design", "產品設計與開發 Design"},    {"Preparation", "生產準備 Preparation"},
     {"Production", "產品生產 Production"},  {"Delivery", "產品交付 Delivery"},
     {"AfterSales", "售後服務 After-sales"},
 };
-constexpr std::string_view kOutside[] = {"Suspended", "Closed", "Rejected", "Cancelled"};
 
 using Events = std::vector<std::string>;
 
+// The transitions of the machine as drawn: the initial transition of every composite and
+// region, then every transition of the description, those with the same ends and guard on one
+// edge (the four prep.* events that keep Preparing where it is).
 std::vector<Edge> build_edges() {
-  const Events prep_production{"prep.materials", "prep.equipment", "prep.training",
-                               "prep.instructions"};
-  Events prep_all = prep_production;
-  prep_all.insert(prep_all.end(), {"prep.incoming_inspection", "prep.inspection_plan"});
-  return {
-      // Intake
-      {"[*]Intake", "Intake.Registered", {}, ""},
-      {"Intake.Registered", "Intake.Registered", {"intake.register"}, "update form"},
-      {"Intake.Registered", "Intake.SalesReview", {"intake.forward"}, ""},
-      {"Intake.SalesReview", "Intake.StrategyMeeting", {"intake.confirm"}, "key customer or ≥ 1M"},
-      {"Intake.SalesReview", "Evaluation", {"intake.confirm"}, "requirement complete"},
-      {"Intake.StrategyMeeting", "Evaluation", {"intake.strategy_meeting"}, ""},
-      // Evaluation: four regions, joined by the approval gate
-      {"[*]Evaluation.Commercial", "Evaluation.Commercial.Quoting", {}, ""},
-      {"Evaluation.Commercial.Quoting", "Evaluation.Commercial.Quoted", {"evaluation.quote"}, ""},
-      {"Evaluation.Commercial.Quoted",
-       "Evaluation.Commercial.Quoted",
-       {"evaluation.quote"},
-       "requote"},
-      {"[*]Evaluation.Technical", "Evaluation.Technical.Assessing", {}, ""},
-      {"Evaluation.Technical.Assessing",
-       "Evaluation.Technical.Assessed",
-       {"evaluation.technical"},
-       ""},
-      {"Evaluation.Technical.Assessed",
-       "Evaluation.Technical.Assessed",
-       {"evaluation.technical"},
-       "reassess"},
-      {"[*]Evaluation.Capacity", "Evaluation.Capacity.Checking", {}, ""},
-      {"Evaluation.Capacity.Checking", "Evaluation.Capacity.Checked", {"evaluation.capacity"}, ""},
-      {"Evaluation.Capacity.Checked",
-       "Evaluation.Capacity.Checked",
-       {"evaluation.capacity"},
-       "recheck"},
-      {"[*]Evaluation.QualityRisk", "Evaluation.QualityRisk.Assessing", {}, ""},
-      {"Evaluation.QualityRisk.Assessing",
-       "Evaluation.QualityRisk.Assessed",
-       {"evaluation.quality"},
-       ""},
-      {"Evaluation.QualityRisk.Assessed",
-       "Evaluation.QualityRisk.Assessed",
-       {"evaluation.quality"},
-       "reassess"},
-      {"Evaluation",
-       "Contract",
-       {"evaluation.approve"},
-       "all regions done; feasible, margin, risks"},
-      {"Evaluation", "Rejected", {"evaluation.reject"}, ""},
-      // Contract
-      {"[*]Contract", "Contract.Negotiation", {}, ""},
-      {"Contract.Negotiation", "Contract.Drafting", {"contract.draft"}, ""},
-      {"Contract.Drafting", "Contract.Drafting", {"contract.draft"}, "redraft"},
-      {"Contract.Drafting", "Contract.LegalReview", {"contract.submit"}, ""},
-      {"Contract.LegalReview", "Contract.Revision", {"contract.legal_reject"}, ""},
-      {"Contract.Revision", "Contract.LegalReview", {"contract.revise"}, ""},
-      {"Contract.LegalReview", "Contract.AwaitingSignature", {"contract.legal_approve"}, ""},
-      {"Contract.LegalReview", "Contract.LegalReview", {"contract.approve"}, "management approval"},
-      {"Contract.AwaitingSignature",
-       "Contract.AwaitingSignature",
-       {"contract.approve"},
-       "management approval"},
-      {"Contract.AwaitingSignature", "Contract.LegalReview", {"contract.revise"}, "approvals void"},
-      {"Contract.AwaitingSignature",
-       "Contract.Signed",
-       {"contract.sign"},
-       "legal ok; authority matrix"},
-      {"Contract.Signed", "Kickoff", {"contract.archive"}, "ledger row, copies"},
-      // Kickoff
-      {"[*]Kickoff", "Kickoff.Meeting", {}, ""},
-      {"Kickoff.Meeting", "Kickoff.TaskAssignment", {"kickoff.meeting"}, ""},
-      {"Kickoff.TaskAssignment", "Kickoff.TaskAssignment", {"kickoff.assign"}, "a department"},
-      {"Kickoff.TaskAssignment", "Design", {"kickoff.assign"}, "all assigned; custom product"},
-      {"Kickoff.TaskAssignment",
-       "Preparation",
-       {"kickoff.assign"},
-       "all assigned; standard product"},
-      // Design
-      {"[*]Design", "Design.Designing", {}, ""},
-      {"Design.Designing", "Design.DesignReview", {"design.submit"}, ""},
-      {"Design.DesignReview", "Design.SampleMaking", {"design.review"}, "passed"},
-      {"Design.DesignReview", "Design.Designing", {"design.review"}, "rework"},
-      {"Design.SampleMaking", "Design.SampleTesting", {"sample.build"}, ""},
-      {"Design.SampleTesting", "Design.CustomerConfirmation", {"sample.test"}, "passed"},
-      {"Design.SampleTesting", "Design.SampleMaking", {"sample.test"}, "fix"},
-      {"Design.CustomerConfirmation", "Design.SampleMaking", {"sample.confirm"}, "optimise"},
-      {"Design.CustomerConfirmation", "Preparation", {"sample.confirm"}, "accepted"},
-      // Preparation: production and quality regions, joined when both are ready
-      {"[*]Preparation.Production", "Preparation.Production.Preparing", {}, ""},
-      {"Preparation.Production.Preparing", "Preparation.Production.Preparing", prep_production,
-       "one of four"},
-      {"Preparation.Production.Preparing", "Preparation.Production.Ready", prep_production,
-       "all four done"},
-      {"[*]Preparation.Quality", "Preparation.Quality.IncomingInspection", {}, ""},
-      {"Preparation.Quality.IncomingInspection",
-       "Preparation.Quality.IncomingInspection",
-       {"prep.incoming_inspection"},
-       "failed"},
-      {"Preparation.Quality.IncomingInspection",
-       "Preparation.Quality.InspectionPlanning",
-       {"prep.incoming_inspection"},
-       "passed"},
-      {"Preparation.Quality.InspectionPlanning",
-       "Preparation.Quality.Ready",
-       {"prep.inspection_plan"},
-       ""},
-      {"Preparation", "Production", prep_all, "both regions ready"},
-      // Production
-      {"[*]Production", "Production.Producing", {}, ""},
-      {"Production.Producing", "Production.Inspection", {"production.report"}, "batch"},
-      {"Production.Inspection", "Production.Producing", {"production.inspect"}, "passed"},
-      {"Production.Inspection",
-       "Production.Rectification",
-       {"production.inspect"},
-       "nonconforming"},
-      {"Production.Rectification", "Production.Inspection", {"production.rectify"}, ""},
-      {"Production.Producing", "Delivery", {"production.complete"}, "planned quantity passed"},
-      // Delivery
-      {"[*]Delivery", "Delivery.Packing", {}, ""},
-      {"Delivery.Packing", "Delivery.Packed", {"delivery.pack"}, ""},
-      {"Delivery.Packed", "Delivery.Shipped", {"delivery.ship"}, "contract date and method"},
-      {"Delivery.Shipped", "AfterSales", {"delivery.confirm"}, "customer receipt"},
-      // After-sales with the complaint loop
-      {"[*]AfterSales", "AfterSales.Service", {}, ""},
-      {"AfterSales.Service", "AfterSales.Service", {"service.feedback"}, "revisit"},
-      {"AfterSales.Service", "AfterSales.Complaint", {"service.complaint"}, ""},
-      {"AfterSales.Complaint", "AfterSales.Investigation", {"service.investigate"}, ""},
-      {"AfterSales.Investigation", "AfterSales.Resolution", {"service.resolve"}, ""},
-      {"AfterSales.Resolution", "AfterSales.Service", {"service.verify"}, "satisfied"},
-      {"AfterSales.Resolution", "AfterSales.Investigation", {"service.verify"}, "not satisfied"},
-      {"AfterSales.Service", "Closed", {"case.close"}, "no open complaint"},
-      // Cross-cutting
-      {"[*]Running", "Intake", {}, ""},
-      {"Running", "Running", {"evaluation.risks", "case.handover"}, "risk register, handover"},
-      {"Running", "Running", {"project.progress_meeting"}, "progress meeting: kickoff to delivery"},
-      {"Running", "Running", {"service.customer_meeting"}, "customer meeting: signed to close"},
-      {"Running", "Suspended", {"case.suspend"}, "reason"},
-      {"Suspended", "Running", {"case.resume"}, "history: back to the exact substates"},
-      {"Suspended", "Suspended", {"case.handover"}, "handover"},
-      {"Running", "Cancelled", {"case.cancel"}, "before delivery; reason"},
-      {"Suspended", "Cancelled", {"case.cancel"}, "suspended before delivery"},
-  };
-}
-
-bool is_outside(std::string_view leaf) {
-  return std::find(std::begin(kOutside), std::end(kOutside), leaf) != std::end(kOutside);
-}
-
-// Whether the configuration contains `path` (or a state below it); `Running` stands for any stage.
-bool in(const std::vector<std::string>& config, std::string_view path) {
-  for (const auto& s : config) {
-    if (path == "Running") {
-      if (!is_outside(s)) return true;
-      continue;
-    }
-    if (s == path ||
-        (s.size() > path.size() && s.compare(0, path.size(), path) == 0 && s[path.size()] == '.'))
-      return true;
+  std::vector<Edge> out;
+  for (const auto& s : machine().states)
+    if (s.initial) out.push_back({"[*]" + s.parent, s.path, {}, "", ""});
+  for (const auto& t : machine().transitions) {
+    auto same = std::find_if(out.begin(), out.end(), [&](const Edge& e) {
+      return !t.completion && e.completion.empty() && !e.events.empty() && e.from == t.source &&
+             e.to == t.target && e.guard == t.guard;
+    });
+    if (same != out.end())
+      same->events.push_back(t.event);
+    else if (t.completion)
+      out.push_back({t.source, t.target, {}, t.guard, t.event});
+    else
+      out.push_back({t.source, t.target, {t.event}, t.guard, ""});
   }
+  return out;
+}
+
+const Description::State* state_of(std::string_view path) {
+  static const std::map<std::string, const Description::State*, std::less<>> index = [] {
+    std::map<std::string, const Description::State*, std::less<>> m;
+    for (const auto& s : machine().states) m.emplace(s.path, &s);
+    return m;
+  }();
+  auto it = index.find(path);
+  return it == index.end() ? nullptr : it->second;
+}
+
+std::string_view parent_of(std::string_view path) {
+  const auto* s = state_of(path);
+  return s ? std::string_view(s->parent) : std::string_view();
+}
+
+bool is_terminal(std::string_view path) {
+  const auto* s = state_of(path);
+  return s && s->terminal;
+}
+
+// Whether `leaf` is `path` or lies below it.
+bool within(std::string_view leaf, std::string_view path) {
+  for (std::string_view p = leaf; !p.empty(); p = parent_of(p))
+    if (p == path) return true;
   return false;
+}
+
+// Whether the configuration contains `path` (or a state below it).
+bool in(const std::vector<std::string>& config, std::string_view path) {
+  return std::any_of(config.begin(), config.end(),
+                     [&](const std::string& leaf) { return within(leaf, path); });
 }
 
 std::string node_id(std::string_view path) {
@@ -207,24 +106,33 @@ std::string edge_label(const Edge& e) {
   for (std::size_t i = 0; i < e.events.size(); ++i) label += (i ? " / " : "") + e.events[i];
   if (e.events.size() > 3)
     label = e.events.front() + " … (" + std::to_string(e.events.size()) + " events)";
+  if (!e.completion.empty()) label = "(" + e.completion + ")";
   if (!e.guard.empty()) label += (label.empty() ? "" : " ") + std::string("[") + e.guard + "]";
+  if (const auto* to = state_of(e.to))
+    for (const auto& ev : to->history_events)
+      if (std::find(e.events.begin(), e.events.end(), ev) != e.events.end()) {
+        label += " (history, back to the exact substates)";
+        break;
+      }
   return label;
 }
 
-// The children of a composite path among the drawn states, in declared order.
+// The children of a composite or region ("": the top level), in declared order.
 std::vector<std::string> children(std::string_view parent) {
   std::vector<std::string> out;
-  for (const auto& s : states()) {
-    if (s.size() <= parent.size() + 1 || s.compare(0, parent.size(), parent) != 0 ||
-        s[parent.size()] != '.')
-      continue;
-    if (s.find('.', parent.size() + 1) == std::string::npos) out.push_back(s);
-  }
+  for (const auto& s : machine().states)
+    if (s.parent == parent) out.push_back(s.path);
   return out;
 }
 
 bool is_composite(std::string_view path) {
-  return !children(path).empty();
+  const auto* s = state_of(path);
+  return s && s->kind != Kind::leaf;
+}
+
+bool has_regions(std::string_view path) {
+  const auto kids = children(path);
+  return !kids.empty() && state_of(kids.front())->kind == Kind::region;
 }
 
 // The first leaf below a composite (where DOT anchors edges to and from a cluster).
@@ -238,7 +146,7 @@ std::string anchor(std::string_view path) {
 }
 
 std::string stage_title(std::string_view id) {
-  for (const auto& s : kStages)
+  for (const auto& s : kStageTitles)
     if (s.id == id) return std::string(s.title);
   return std::string(id);
 }
@@ -270,13 +178,10 @@ class MermaidWriter {
     out_ << "stateDiagram-v2\n";
     if (h_ && !h_->title.empty()) out_ << "  %% " << h_->title << "\n";
     out_ << "  direction TB\n";
-    out_ << "  state Running {\n";
-    for (std::size_t i = 0; i < std::size(kStages); ++i) stage(kStages[i].id, "    ");
-    edges_inside("Running", "    ");
-    out_ << "  }\n";
-    for (auto o : kOutside) out_ << "  state \"" << o << "\" as " << o << "\n";
+    for (const auto& top : children("")) node(top, "  ");
     edges_inside("", "  ");
-    out_ << "  Closed --> [*]\n  Rejected --> [*]\n  Cancelled --> [*]\n";
+    for (const auto& top : children(""))
+      if (is_terminal(top)) out_ << "  " << node_id(top) << " --> [*]\n";
     if (h_) {
       out_ << "  classDef current fill:#ffd54f,stroke:#e65100,stroke-width:3px,color:#000\n";
       out_ << "  classDef visited fill:#c8e6c9,stroke:#2e7d32,color:#000\n";
@@ -290,25 +195,20 @@ class MermaidWriter {
   }
 
  private:
-  void stage(std::string_view id, const std::string& indent) {
-    out_ << indent << "state " << node_id(id) << " {\n";
-    const auto kids = children(id);
-    const bool regions = !kids.empty() && is_composite(kids.front());
-    if (regions) {
-      for (std::size_t i = 0; i < kids.size(); ++i) {
-        if (i) out_ << indent << "  --\n";
-        out_ << indent << "  state " << node_id(kids[i]) << " {\n";
-        for (const auto& leaf : children(kids[i]))
-          out_ << indent << "    state \"" << last_segment(leaf) << "\" as " << node_id(leaf)
-               << "\n";
-        edges_inside(kids[i], indent + "    ");
-        out_ << indent << "  }\n";
-      }
-    } else {
-      for (const auto& leaf : kids)
-        out_ << indent << "  state \"" << last_segment(leaf) << "\" as " << node_id(leaf) << "\n";
-      edges_inside(std::string(id), indent + "  ");
+  // A state with what lies in it; the regions of a composite are separated by `--`.
+  void node(const std::string& path, const std::string& indent) {
+    const auto kids = children(path);
+    if (kids.empty()) {
+      out_ << indent << "state \"" << last_segment(path) << "\" as " << node_id(path) << "\n";
+      return;
     }
+    out_ << indent << "state " << node_id(path) << " {\n";
+    const bool regions = has_regions(path);
+    for (std::size_t i = 0; i < kids.size(); ++i) {
+      if (regions && i) out_ << indent << "  --\n";
+      node(kids[i], indent + "  ");
+    }
+    if (!regions) edges_inside(path, indent + "  ");
     out_ << indent << "}\n";
   }
 
@@ -349,11 +249,9 @@ class MermaidWriter {
 
   // A path and its ancestors, outermost first: Running, Evaluation, Evaluation.Technical, ...
   static std::vector<std::string> chain(const std::string& path) {
-    if (path == "Running" || is_outside(path)) return {path};
-    std::vector<std::string> out{"Running"};
-    for (std::size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1))
-      out.push_back(path.substr(0, dot));
-    out.push_back(path);
+    std::vector<std::string> out;
+    for (std::string_view p = path; !p.empty(); p = parent_of(p)) out.emplace_back(p);
+    std::reverse(out.begin(), out.end());
     return out;
   }
 
@@ -380,15 +278,14 @@ class DotWriter {
             "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#607d8b\", "
             "fontcolor=\"#37474f\"];\n";
     out_ << "  start [shape=point, width=0.15, fillcolor=black];\n";
-    out_ << "  subgraph cluster_Running {\n    label=\"Running (stages keep history for "
-            "case.resume)\"; "
-            "style=\"rounded,dashed\"; color=\"#90a4ae\";\n";
-    for (const auto& s : kStages) stage(s.id);
-    out_ << "  }\n";
-    for (auto o : kOutside) {
-      out_ << "  " << o << " [label=\"" << o << "\"";
-      if (o != "Suspended") out_ << ", shape=box, peripheries=2";
-      style_node(std::string(o));
+    for (const auto& top : children("")) {
+      if (is_composite(top)) {
+        cluster(top, "  ");
+        continue;
+      }
+      out_ << "  " << node_id(top) << " [label=\"" << last_segment(top) << "\"";
+      if (is_terminal(top)) out_ << ", shape=box, peripheries=2";
+      style_node(top);
       out_ << "];\n";
     }
     const auto& all = edges();
@@ -399,30 +296,30 @@ class DotWriter {
   }
 
  private:
-  void stage(std::string_view id) {
-    const std::string sid(id);
-    out_ << "    subgraph cluster_" << node_id(sid) << " {\n      label=\""
-         << escape_dot(stage_title(sid)) << "\"; style=\"rounded,filled\"; fillcolor=\""
-         << (h_ && in(h_->current, sid) ? "#fff8e1" : "#f5f7fa") << "\"; color=\"#78909c\";\n";
-    const auto kids = children(sid);
-    const bool regions = !kids.empty() && is_composite(kids.front());
-    if (regions) {
-      for (const auto& region : kids) {
-        out_ << "      subgraph cluster_" << node_id(region) << " {\n        label=\""
-             << last_segment(region) << "\"; style=\"dashed\"; color=\"#b0bec5\";\n";
-        for (const auto& leaf : children(region)) leaf_node(leaf, "        ");
-        out_ << "      }\n";
-      }
+  // A composite as a cluster: the top-level one (Running) dashed, a stage filled (highlighted
+  // when the case is in it), a region dashed inside its stage.
+  void cluster(const std::string& path, const std::string& indent) {
+    const auto* s = state_of(path);
+    out_ << indent << "subgraph cluster_" << node_id(path) << " {\n" << indent << "  label=\"";
+    if (s->kind == Kind::region) {
+      out_ << last_segment(path) << "\"; style=\"dashed\"; color=\"#b0bec5\";\n";
+    } else if (s->parent.empty()) {
+      out_ << escape_dot(path) << " (stages keep history for case.resume)\"; "
+           << "style=\"rounded,dashed\"; color=\"#90a4ae\";\n";
     } else {
-      for (const auto& leaf : kids) leaf_node(leaf, "      ");
+      out_ << escape_dot(stage_title(path)) << "\"; style=\"rounded,filled\"; fillcolor=\""
+           << (h_ && in(h_->current, path) ? "#fff8e1" : "#f5f7fa") << "\"; color=\"#78909c\";\n";
     }
-    out_ << "    }\n";
-  }
-
-  void leaf_node(const std::string& path, const std::string& indent) {
-    out_ << indent << node_id(path) << " [label=\"" << last_segment(path) << "\"";
-    style_node(path);
-    out_ << "];\n";
+    for (const auto& kid : children(path)) {
+      if (is_composite(kid)) {
+        cluster(kid, indent + "  ");
+      } else {
+        out_ << indent << "  " << node_id(kid) << " [label=\"" << last_segment(kid) << "\"";
+        style_node(kid);
+        out_ << "];\n";
+      }
+    }
+    out_ << indent << "}\n";
   }
 
   void style_node(const std::string& path) {
@@ -441,28 +338,50 @@ class DotWriter {
     std::string cluster;  // empty for a leaf
   };
   static End end_of(const std::string& path) {
-    if (path == "Running") return {node_id(anchor("Intake")), "cluster_Running"};
-    if (is_outside(path)) return {path, ""};
     if (is_composite(path)) return {node_id(anchor(path)), "cluster_" + node_id(path)};
     return {node_id(path), ""};
+  }
+
+  // The process starts in the initial state of the initial state of ...: the start point points
+  // at the innermost composite it enters (Intake), as composites start in their first substate.
+  static End start_target() {
+    std::string path = "", composite;
+    for (;;) {
+      const auto kids = children(path);
+      auto initial = std::find_if(kids.begin(), kids.end(),
+                                  [](const std::string& k) { return state_of(k)->initial; });
+      if (initial == kids.end()) break;
+      if (is_composite(path)) composite = path;
+      path = *initial;
+    }
+    return {node_id(path), composite.empty() ? "" : "cluster_" + node_id(composite)};
+  }
+
+  // Leaving the process's flow from a stage or from all of them (rejection, cancellation,
+  // suspension and back) is dashed; ending it from a state of work (closing) is not.
+  static bool dashed(const Edge& e) {
+    const auto outside = [](const std::string& p) {
+      const auto* s = state_of(p);
+      return s && s->parent.empty() && s->kind == Kind::leaf;
+    };
+    return (outside(e.to) && is_composite(e.from)) || outside(e.from);
   }
 
   void edge(std::size_t index, const Edge& e) {
     End to = end_of(e.to);
     End from;
     if (e.from.rfind("[*]", 0) == 0) {
-      const std::string parent = e.from.substr(3);
-      if (parent != "Running") return;  // composites start in their first substate (drawn first)
+      if (e.from != "[*]") return;  // composites start in their first substate (drawn first)
       from = {"start", ""};
-      to = {node_id("Intake.Registered"), "cluster_Intake"};
+      to = start_target();
     } else {
       from = end_of(e.from);
     }
     // A stage with regions is entered in every region at once: invisible edges to each region's
     // first state keep the regions side by side, below the stage they are entered from.
-    if (!to.cluster.empty() && e.to != "Running")
+    if (!to.cluster.empty() && e.from != "[*]" && has_regions(e.to))
       for (const auto& region : children(e.to))
-        if (is_composite(region) && node_id(anchor(region)) != to.node)
+        if (node_id(anchor(region)) != to.node)
           out_ << "  " << from.node << " -> " << node_id(anchor(region)) << " [style=invis];\n";
     out_ << "  " << from.node << " -> " << to.node << " [";
     std::vector<std::string> attrs;
@@ -477,8 +396,7 @@ class DotWriter {
       if (!from.cluster.empty()) attrs.push_back("ltail=" + from.cluster);
       if (!to.cluster.empty()) attrs.push_back("lhead=" + to.cluster);
     }
-    if (e.to == "Suspended" || e.from == "Suspended" || e.to == "Cancelled" || e.to == "Rejected")
-      attrs.push_back("style=dashed");
+    if (dashed(e)) attrs.push_back("style=dashed");
     if (count > 0) attrs.push_back("color=\"#2e7d32\", fontcolor=\"#1b5e20\", penwidth=2.5");
     for (std::size_t i = 0; i < attrs.size(); ++i) out_ << (i ? ", " : "") << attrs[i];
     out_ << "];\n";
@@ -523,8 +441,8 @@ const std::vector<std::string>& states() {
 
 Highlight trace(const CaseLedger& ledger) {
   Highlight h;
-  std::vector<std::string> config{"Intake.Registered"};
-  h.visited["Intake.Registered"] = 1;
+  std::vector<std::string> config = detail::ProcessMachine().configuration();  // where cases start
+  for (const auto& leaf : config) h.visited[leaf] = 1;
   const auto& all = edges();
   for (const auto& entry : ledger.entries) {
     if (entry.kind == EntryKind::escalation) {
@@ -535,7 +453,10 @@ Highlight trace(const CaseLedger& ledger) {
     bool matched = false;
     for (std::size_t i = 0; i < all.size(); ++i) {
       const Edge& e = all[i];
-      if (std::find(e.events.begin(), e.events.end(), name) == e.events.end()) continue;
+      // A completion transition follows whichever event completed the work.
+      if (e.completion.empty() &&
+          std::find(e.events.begin(), e.events.end(), name) == e.events.end())
+        continue;
       if (!in(config, e.from) || !in(entry.state, e.to)) continue;
       // A self-loop is taken only when the configuration did not move away from it.
       ++h.taken[i];

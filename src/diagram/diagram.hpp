@@ -3,9 +3,10 @@
 // For a case, the diagram highlights where it is now and the path it took (states visited and
 // transitions taken, with counts for loops).
 //
-// The graph is a description of the Boost.MSM machine in src/process/process_machine.cpp; the unit
-// test diagram checks (tests/unit/replay_diagram_test.cpp) keep the two in step: every state path
-// of the machine is drawn, and every transition a generated lifecycle takes is found in the graph.
+// The graph is generated from the Boost.MSM machine in src/process/process_machine.cpp (its
+// transition tables, walked at compile time: ProcessMachine::description()); nothing of it is
+// written here. tests/unit/process_description_test.cpp proves the drawing has exactly the
+// machine's states and transitions, and that the machine does what its description says.
 #pragma once
 
 #include <cstddef>
@@ -26,15 +27,19 @@ std::optional<Format> format_from_name(std::string_view name) noexcept;
 
 /// A transition of the drawing. `from`/`to` are state paths (`Contract.LegalReview`), a stage or
 /// region composite (`Evaluation`), `Running` (any of the nine stages), or `[*]` + path for the
-/// initial pseudo-state of a composite (`[*]Intake`).
+/// initial pseudo-state of a composite (`[*]Intake`; `[*]` alone: the process's).
 struct Edge {
   std::string from;
   std::string to;
-  std::vector<std::string> events;  ///< events that take it (empty: an initial transition)
-  std::string guard;                ///< shown as [guard]
+  /// Events that take it (empty: an initial or a completion transition).
+  std::vector<std::string> events;
+  std::string guard;       ///< shown as [guard]
+  std::string completion;  ///< what completes, for a completion transition (any event's settle)
 };
 
-/// Every transition drawn, in a stable order (indexes are used by Highlight).
+/// Every transition drawn, in a stable order (indexes are used by Highlight): generated from the
+/// machine's description (ProcessMachine::description()), transitions with the same ends and
+/// guard on one edge.
 const std::vector<Edge>& edges();
 
 /// The states drawn: every path of ProcessMachine::all_state_paths().

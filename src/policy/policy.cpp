@@ -12,6 +12,7 @@
 #include "policy/builtin_policy.hpp"
 #include "policy/message_template.hpp"
 #include "policy/policy_data.hpp"
+#include "policy/routes.hpp"
 #include "rules/decision_table_detail.hpp"
 #include "rules/jsonlogic/node.hpp"
 #include "undertake/error.hpp"
@@ -30,8 +31,8 @@ using detail::PolicyData;
 // Parts a policy may have; anything else is a misspelt file name, reported rather than ignored.
 constexpr std::string_view kKnownParts[] = {"policy", "roles", "gates",  "routes",   "process",
                                             "risk",   "kpi",   "tables", "deadlines"};
-// Routes the process asks for (process_machine.cpp); a policy must define each.
-constexpr std::string_view kRequiredRoutes[] = {"strategy_meeting_required", "design_required"};
+// Routes the process asks for (policy/routes.hpp); a policy must define each.
+constexpr const auto& kRequiredRoutes = detail::kRouteNames;
 
 void load_manifest(const json::value& doc, const std::string& where, PolicyData& data,
                    JsonChecker& check) {
@@ -219,8 +220,7 @@ void load_routes(const json::value& doc, const std::string& where, PolicyData& d
     const std::string path = JsonChecker::join("/routes", kv.key());
     if (std::find(std::begin(kRequiredRoutes), std::end(kRequiredRoutes), kv.key()) ==
         std::end(kRequiredRoutes)) {
-      check.fail(where, path,
-                 "not a route of the process (strategy_meeting_required, design_required)");
+      check.fail(where, path, "not a route of the process (" + detail::route_names_text() + ")");
       continue;
     }
     const auto* r = check.object(kv.value(), where, path);

@@ -24,7 +24,11 @@
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
 
+#include <boost/mpl/for_each.hpp>
+
 #include <algorithm>
+#include <type_traits>
+#include <utility>
 
 #include "undertake/case.hpp"
 #include "undertake/error.hpp"
@@ -99,14 +103,17 @@ using CaseHandover = Ev<EventId::case_handover>;
 using CaseClose = Ev<EventId::case_close>;
 
 // Completion events: not in the vocabulary, sent by settle() once the case's record shows that
-// a stage's work is done.
+// a stage's work is done. kCompletion says what completed (description(), the diagram).
 struct KickoffDone {
+  static constexpr std::string_view kCompletion = "every department assigned";
   MachineContext* ctx;
 };
 struct PreparationProductionDone {
+  static constexpr std::string_view kCompletion = "materials, equipment, training, instructions";
   MachineContext* ctx;
 };
 struct PreparationDone {
+  static constexpr std::string_view kCompletion = "preparation done";
   MachineContext* ctx;
 };
 
@@ -127,11 +134,13 @@ struct NamedState {
 
 #define UT_LEAF(Type, Path)                                                                \
   struct Type : msmf::state<NamedState> {                                                  \
+    static constexpr std::string_view kPath = Path;                                        \
     void collect(std::vector<std::string>& out) const override { out.emplace_back(Path); } \
     std::string_view path() const override { return Path; }                                \
   }
 #define UT_DONE_LEAF(Type, Path)                                                           \
   struct Type : msmf::state<NamedState> {                                                  \
+    static constexpr std::string_view kPath = Path;                                        \
     bool region_done() const override { return true; }                                     \
     void collect(std::vector<std::string>& out) const override { out.emplace_back(Path); } \
     std::string_view path() const override { return Path; }                                \
@@ -167,8 +176,26 @@ bool active(const Back& back) {
          ids + Back::nr_regions::value;
 }
 
+// A type of an MPL sequence (a row, a state) as a value (mpl::for_each passes values): no nested
+// `type`, which MPL's lambda would take for the result of a metafunction.
+template <class R>
+struct Wrap {
+  using row = R;
+};
+
 // ---------------------------------------------------------------------------------------------
-// Guards.
+// Guards. Each says what it asks (describe()), for description(): a label, the policy route it
+// asks, or the active substate it requires (a stage exit then leaves from that substate).
+
+struct GuardText {
+  std::string label;
+  std::string_view source;
+  std::string_view route;
+  void add(std::string_view text) { label += (label.empty() ? "" : "; ") + std::string(text); }
+  void add_flag(std::string_view name, bool expected) {
+    add(expected ? std::string(name) : "not " + std::string(name));
+  }
+};
 
 // The source submachine is in substate Leaf (a structural guard: real even when probing).
 template <class Leaf>
@@ -177,6 +204,7 @@ struct At {
   bool operator()(const E&, Fsm&, Src& src, Tgt&) const {
     return active<Src, Leaf>(src);
   }
+  static void describe(GuardText& g) { g.source = Leaf::kPath; }
 };
 
 // Every region of the source submachine is in its done state (a join).
@@ -187,6 +215,7 @@ struct AllRegionsDone {
       if (!src.get_state_by_id(src.current_state()[region])->region_done()) return false;
     return true;
   }
+  static void describe(GuardText& g) { g.add("all regions done"); }
 };
 
 template <MachineContext::Route R, bool Expected = true>
@@ -194,6 +223,10 @@ struct Route {
   template <class E, class Fsm, class Src, class Tgt>
   bool operator()(const E& e, Fsm&, Src&, Tgt&) const {
     return e.ctx->probe || e.ctx->route(R) == Expected;
+  }
+  static void describe(GuardText& g) {
+    g.route = route_name(R);
+    g.add_flag(route_name(R), Expected);
   }
 };
 
@@ -213,6 +246,7 @@ struct Payload {
   bool operator()(const E& e, Fsm&, Src&, Tgt&) const {
     return e.ctx->probe || e.ctx->payload_flag(Field::field) == Expected;
   }
+  static void describe(GuardText& g) { g.add_flag(Field::field, Expected); }
 };
 
 template <class G1, class G2>
@@ -220,6 +254,10 @@ struct And {
   template <class E, class Fsm, class Src, class Tgt>
   bool operator()(const E& e, Fsm& fsm, Src& src, Tgt& tgt) const {
     return G1{}(e, fsm, src, tgt) && G2{}(e, fsm, src, tgt);
+  }
+  static void describe(GuardText& g) {
+    G1::describe(g);
+    G2::describe(g);
   }
 };
 
@@ -240,7 +278,8 @@ struct Intake_ : MachineDef<Intake_> {
                     Row<SalesReview, IntakeConfirm, StrategyMeeting, none,
                         Route<MachineContext::Route::strategy_meeting_required>>> {};
   void collect(std::vector<std::string>& out) const override;
-  std::string_view path() const override { return "Intake"; }
+  static constexpr std::string_view kPath = "Intake";
+  std::string_view path() const override { return kPath; }
 };
 using Intake = msm::back::state_machine<Intake_, ResumeHistory>;
 void Intake_::collect(std::vector<std::string>& out) const {
@@ -269,7 +308,8 @@ struct Evaluation_ : MachineDef<Evaluation_> {
                     Row<QualityAssessing, EvaluationQuality, QualityAssessed>,
                     Row<QualityAssessed, EvaluationQuality, none>> {};
   void collect(std::vector<std::string>& out) const override;
-  std::string_view path() const override { return "Evaluation"; }
+  static constexpr std::string_view kPath = "Evaluation";
+  std::string_view path() const override { return kPath; }
 };
 using Evaluation = msm::back::state_machine<Evaluation_, ResumeHistory>;
 void Evaluation_::collect(std::vector<std::string>& out) const {
@@ -297,7 +337,8 @@ struct Contract_ : MachineDef<Contract_> {
                     Row<AwaitingSignature, ContractApprove, none>,
                     Row<AwaitingSignature, ContractSign, Signed>> {};
   void collect(std::vector<std::string>& out) const override;
-  std::string_view path() const override { return "Contract"; }
+  static constexpr std::string_view kPath = "Contract";
+  std::string_view path() const override { return kPath; }
 };
 using Contract = msm::back::state_machine<Contract_, ResumeHistory>;
 void Contract_::collect(std::vector<std::string>& out) const {
@@ -312,7 +353,8 @@ struct Kickoff_ : MachineDef<Kickoff_> {
   struct transition_table : mpl::vector<Row<Meeting, KickoffMeeting, TaskAssignment>,
                                         Row<TaskAssignment, KickoffAssign, none>> {};
   void collect(std::vector<std::string>& out) const override;
-  std::string_view path() const override { return "Kickoff"; }
+  static constexpr std::string_view kPath = "Kickoff";
+  std::string_view path() const override { return kPath; }
 };
 using Kickoff = msm::back::state_machine<Kickoff_, ResumeHistory>;
 void Kickoff_::collect(std::vector<std::string>& out) const {
@@ -338,7 +380,8 @@ struct Design_ : MachineDef<Design_> {
             Row<CustomerConfirmation, SampleConfirm, SampleMaking, none,
                 Payload<Accepted, false>>> {};
   void collect(std::vector<std::string>& out) const override;
-  std::string_view path() const override { return "Design"; }
+  static constexpr std::string_view kPath = "Design";
+  std::string_view path() const override { return kPath; }
 };
 using Design = msm::back::state_machine<Design_, ResumeHistory>;
 void Design_::collect(std::vector<std::string>& out) const {
@@ -363,7 +406,8 @@ struct Preparation_ : MachineDef<Preparation_> {
             Row<IncomingInspection, PrepIncomingInspection, none, none, Payload<Passed, false>>,
             Row<InspectionPlanning, PrepInspectionPlan, QualityReady>> {};
   void collect(std::vector<std::string>& out) const override;
-  std::string_view path() const override { return "Preparation"; }
+  static constexpr std::string_view kPath = "Preparation";
+  std::string_view path() const override { return kPath; }
 };
 using Preparation = msm::back::state_machine<Preparation_, ResumeHistory>;
 void Preparation_::collect(std::vector<std::string>& out) const {
@@ -382,7 +426,8 @@ struct Production_ : MachineDef<Production_> {
                     Row<Inspection, ProductionInspect, Rectification, none, Payload<Passed, false>>,
                     Row<Rectification, ProductionRectify, Inspection>> {};
   void collect(std::vector<std::string>& out) const override;
-  std::string_view path() const override { return "Production"; }
+  static constexpr std::string_view kPath = "Production";
+  std::string_view path() const override { return kPath; }
 };
 using Production = msm::back::state_machine<Production_, ResumeHistory>;
 void Production_::collect(std::vector<std::string>& out) const {
@@ -398,7 +443,8 @@ struct Delivery_ : MachineDef<Delivery_> {
   struct transition_table
       : mpl::vector<Row<Packing, DeliveryPack, Packed>, Row<Packed, DeliveryShip, Shipped>> {};
   void collect(std::vector<std::string>& out) const override;
-  std::string_view path() const override { return "Delivery"; }
+  static constexpr std::string_view kPath = "Delivery";
+  std::string_view path() const override { return kPath; }
 };
 using Delivery = msm::back::state_machine<Delivery_, ResumeHistory>;
 void Delivery_::collect(std::vector<std::string>& out) const {
@@ -420,7 +466,8 @@ struct AfterSales_ : MachineDef<AfterSales_> {
             Row<Resolution, ServiceVerify, Service, none, Payload<Satisfied, true>>,
             Row<Resolution, ServiceVerify, Investigation, none, Payload<Satisfied, false>>> {};
   void collect(std::vector<std::string>& out) const override;
-  std::string_view path() const override { return "AfterSales"; }
+  static constexpr std::string_view kPath = "AfterSales";
+  std::string_view path() const override { return kPath; }
 };
 using AfterSales = msm::back::state_machine<AfterSales_, ResumeHistory>;
 void AfterSales_::collect(std::vector<std::string>& out) const {
@@ -435,6 +482,7 @@ struct StageNotIntake {
   bool operator()(const E&, Fsm&, Src& src, Tgt&) const {
     return !active<Src, Intake>(src);
   }
+  static void describe(GuardText& g) { g.add("after intake"); }
 };
 
 struct Running_ : MachineDef<Running_> {
@@ -456,7 +504,8 @@ struct Running_ : MachineDef<Running_> {
             Row<Delivery, DeliveryConfirm, AfterSales, none, At<Shipped>>,
             Row<AfterSales, ServiceFeedback, none>> {};
   void collect(std::vector<std::string>& out) const override;
-  std::string_view path() const override { return "Running"; }
+  static constexpr std::string_view kPath = "Running";
+  std::string_view path() const override { return kPath; }
 };
 using Running = msm::back::state_machine<Running_, ResumeHistory>;
 void Running_::collect(std::vector<std::string>& out) const {
@@ -471,18 +520,25 @@ UT_LEAF(Closed, "Closed");
 UT_LEAF(Rejected, "Rejected");
 UT_LEAF(Cancelled, "Cancelled");
 
-// Cancellation is allowed only before delivery (design.md §2).
+// Cancellation is allowed only before delivery (design.md §2): the one statement of it, asked of
+// the stage a running case is in and of the stage a suspended one returns to (Case::accepts).
+bool cancellable_stage(int stage_id) {
+  return stage_id != state_id<Running, Delivery>() && stage_id != state_id<Running, AfterSales>();
+}
 struct Cancellable {
   template <class E, class Fsm, class Src, class Tgt>
   bool operator()(const E&, Fsm&, Src& running, Tgt&) const {
-    return !active<Src, Delivery>(running) && !active<Src, AfterSales>(running);
+    return cancellable_stage(running.current_state()[0]);
   }
+  static void describe(GuardText& g) { g.add("before delivery"); }
 };
 struct SuspendedCancellable {
   template <class E, class Fsm, class Src, class Tgt>
-  bool operator()(const E& e, Fsm&, Src&, Tgt&) const {
-    return e.ctx->suspended_stage_cancellable();
+  bool operator()(const E&, Fsm& fsm, Src&, Tgt&) const {
+    auto history = fsm.template get_state<Running&>().get_history();  // history_entry isn't const
+    return cancellable_stage(history.history_entry(CaseResume{nullptr})[0]);
   }
+  static void describe(GuardText& g) { g.add("suspended before delivery"); }
 };
 template <class Stage>
 struct InStage {
@@ -490,6 +546,7 @@ struct InStage {
   bool operator()(const E&, Fsm&, Src& running, Tgt&) const {
     return active<Src, Stage>(running);
   }
+  static void describe(GuardText& g) { g.source = Stage::kPath; }
 };
 struct InService {
   template <class E, class Fsm, class Src, class Tgt>
@@ -497,6 +554,7 @@ struct InService {
     return active<Src, AfterSales>(running) &&
            active<AfterSales, Service>(running.template get_state<AfterSales&>());
   }
+  static void describe(GuardText& g) { g.source = Service::kPath; }
 };
 
 // Progress meetings (policy §五(一)1) are held from kickoff until delivery.
@@ -507,6 +565,7 @@ struct ProjectUnderWay {
            active<Src, Preparation>(running) || active<Src, Production>(running) ||
            active<Src, Delivery>(running);
   }
+  static void describe(GuardText& g) { g.add("kickoff to delivery"); }
 };
 // Customer communication meetings (policy §五(二)3) are held from the contract's signature until
 // the case closes.
@@ -517,6 +576,7 @@ struct ContractSignedOrLater {
       return active<Contract, Signed>(running.template get_state<Contract&>());
     return active<Src, AfterSales>(running) || ProjectUnderWay{}(e, fsm, running, tgt);
   }
+  static void describe(GuardText& g) { g.add("contract signed to close"); }
 };
 
 struct Process_ : MachineDef<Process_> {
@@ -534,7 +594,8 @@ struct Process_ : MachineDef<Process_> {
                     Row<Running, ProjectProgressMeeting, none, none, ProjectUnderWay>,
                     Row<Running, ServiceCustomerMeeting, none, none, ContractSignedOrLater>> {};
   void collect(std::vector<std::string>&) const override {}
-  std::string_view path() const override { return ""; }
+  static constexpr std::string_view kPath = "";
+  std::string_view path() const override { return kPath; }
 };
 using Process = msm::back::state_machine<Process_>;
 
@@ -567,7 +628,6 @@ class RestoreContext final : public MachineContext {
   bool payload_flag(std::string_view) const override { return asked(); }
   bool kickoff_complete() const override { return asked(); }
   bool production_preparation_complete() const override { return asked(); }
-  bool suspended_stage_cancellable() const override { return asked(); }
 
  private:
   static bool asked() { throw std::logic_error("restoring a machine asked a guard of the case"); }
@@ -591,18 +651,23 @@ std::string_view region_of(std::string_view leaf) {
                                           : leaf.substr(first + 1, second - first - 1);
 }
 
-// Running's stages, for the operations that go from a stage's name or id to its type.
-template <class... Stages>
-struct StageList {
+// Running's stages (the states of its table), for the operations that go from a stage's name or
+// id to its type.
+struct Stages {
   // Makes `stage` the stage case.resume returns to, with `leaves` (one per region, in region
   // order; empty: its initial substates) as the substates it resumes in. False: not one of these.
   static bool set_resume_point(Running& running, std::string_view stage,
                                const std::vector<std::string>& leaves) {
-    return (set_resume_point_of<Stages>(running, stage, leaves) || ...);
+    bool found = false;
+    mpl::for_each<Running::state_list, Wrap<mpl::_1>>([&](auto s) {
+      found = found || set_resume_point_of<typename decltype(s)::row>(running, stage, leaves);
+    });
+    return found;
   }
   // The substates the stage with id `stage_id` resumes in, appended to `out`.
   static void resume_leaves(const Running& running, int stage_id, std::vector<std::string>& out) {
-    (void)(resume_leaves_of<Stages>(running, stage_id, out) || ...);
+    mpl::for_each<Running::state_list, Wrap<mpl::_1>>(
+        [&](auto s) { resume_leaves_of<typename decltype(s)::row>(running, stage_id, out); });
   }
 
  private:
@@ -648,8 +713,6 @@ struct StageList {
     return true;
   }
 };
-using Stages = StageList<Intake, Evaluation, Contract, Kickoff, Design, Preparation, Production,
-                         Delivery, AfterSales>;
 
 // Puts a fresh (started) machine in the running configuration `leaves` (all of one stage), or in
 // the initial substates of `stage` when `leaves` is empty.
@@ -671,6 +734,31 @@ void place(Process& machine, const std::vector<std::string>& leaves) {
       unrestorable("\"" + leaf + "\" is not a state of stage " + std::string(stage) +
                    " (a running configuration lies in one stage)");
   place(machine, stage, leaves);
+}
+
+}  // namespace
+
+namespace {
+
+// Puts a fresh machine in the terminal state `terminal` the way a case gets there: by the first
+// transition into it, from where that transition leaves (the initial substates of its stage, or
+// the start when it leaves from every stage).
+void reach_terminal(ProcessMachine& machine, Process& m, std::string_view terminal) {
+  const auto& d = ProcessMachine::description();
+  for (const auto& t : d.transitions) {
+    if (t.target != terminal || t.completion) continue;
+    const auto source = std::find_if(d.states.begin(), d.states.end(),
+                                     [&](const auto& s) { return s.path == t.source; });
+    if (source != d.states.end() && !source->parent.empty()) {
+      const std::string stage = t.source.substr(0, t.source.find('.'));
+      std::vector<std::string> leaves;
+      if (source->kind == ProcessDescription::Kind::leaf) leaves.push_back(t.source);
+      place(m, stage, leaves);
+    }
+    RestoreContext ctx;
+    machine.dispatch(*event_from_name(t.event), ctx);
+    return;
+  }
 }
 
 }  // namespace
@@ -725,21 +813,9 @@ std::vector<std::string> ProcessMachine::configuration() const {
 std::string_view ProcessMachine::stage() const {
   const Process& m = impl_->machine;
   const int top = m.current_state()[0];
-  if (top == state_id<Process, Suspended>()) return "Suspended";
-  if (top == state_id<Process, Closed>()) return "Closed";
-  if (top == state_id<Process, Rejected>()) return "Rejected";
-  if (top == state_id<Process, Cancelled>()) return "Cancelled";
+  if (top != state_id<Process, Running>()) return m.get_state_by_id(top)->path();
   const Running& running = m.get_state<const Running&>();
-  const int stage = running.current_state()[0];
-  if (stage == state_id<Running, Intake>()) return "Intake";
-  if (stage == state_id<Running, Evaluation>()) return "Evaluation";
-  if (stage == state_id<Running, Contract>()) return "Contract";
-  if (stage == state_id<Running, Kickoff>()) return "Kickoff";
-  if (stage == state_id<Running, Design>()) return "Design";
-  if (stage == state_id<Running, Preparation>()) return "Preparation";
-  if (stage == state_id<Running, Production>()) return "Production";
-  if (stage == state_id<Running, Delivery>()) return "Delivery";
-  return "AfterSales";
+  return running.get_state_by_id(running.current_state()[0])->path();
 }
 
 ProcessMachine ProcessMachine::restored(const std::vector<std::string>& configuration,
@@ -749,24 +825,18 @@ ProcessMachine ProcessMachine::restored(const std::vector<std::string>& configur
   RestoreContext ctx;
   const std::string_view top =
       configuration.size() == 1 ? std::string_view(configuration.front()) : std::string_view();
-  if (top == "Suspended") {
+  if (top == Suspended::kPath) {
     place(m, resume_configuration);
     handled<CaseSuspend>(m, ctx);
-  } else if (top == "Closed") {
-    place(m, "AfterSales", {});  // case.close leaves from the service substate, its initial one
-    handled<CaseClose>(m, ctx);
-  } else if (top == "Rejected") {
-    place(m, "Evaluation", {});
-    handled<EvaluationReject>(m, ctx);
-  } else if (top == "Cancelled") {
-    handled<CaseCancel>(m, ctx);  // from the initial configuration, where cancelling is allowed
+  } else if (is_terminal_stage(top)) {
+    reach_terminal(restored, m, top);
   } else {
     place(m, configuration);
   }
   if (restored.configuration() != configuration)
     unrestorable("the states given are not a configuration the process can be in");
   if (restored.resume_configuration() !=
-      (top == "Suspended" ? resume_configuration : std::vector<std::string>{}))
+      (top == Suspended::kPath ? resume_configuration : std::vector<std::string>{}))
     unrestorable("the states case.resume returns to are not a configuration of the process");
   return restored;
 }
@@ -781,83 +851,191 @@ std::vector<std::string> ProcessMachine::resume_configuration() const {
   return out;
 }
 
-}  // namespace detail
-UNDERTAKE_END_NAMESPACE
+// ---------------------------------------------------------------------------------------------
+// The machine as data (description()), walked from the transition tables at compile time, as
+// boost-ext/sml's plant_uml example walks its table: every row gives a transition, its source and
+// target give the states, a submachine among them is walked in turn.
 
-UNDERTAKE_BEGIN_NAMESPACE
-bool is_terminal_stage(std::string_view stage) noexcept {
-  return stage == "Closed" || stage == "Rejected" || stage == "Cancelled";
+namespace {
+
+// A submachine (a back end: it has a history policy and a table of its own).
+template <class T, class = void>
+struct IsMachine : std::false_type {};
+template <class T>
+struct IsMachine<T, std::void_t<typename T::history_policy, typename T::stt>> : std::true_type {};
+
+template <EventId Id>
+std::pair<std::string_view, bool> event_of(const Ev<Id>*) {
+  return {event_name(Id), false};
 }
-UNDERTAKE_END_NAMESPACE
+template <class Completion>
+std::pair<std::string_view, bool> event_of(const Completion*) {
+  return {Completion::kCompletion, true};
+}
 
-UNDERTAKE_BEGIN_NAMESPACE
-namespace detail {
+template <class Guard>
+GuardText guard_text() {
+  GuardText g;
+  if constexpr (!std::is_same_v<Guard, none>) Guard::describe(g);
+  return g;
+}
+
+template <class Policy>
+struct HistoryEvents {
+  static void add(std::vector<std::string>&) {}
+};
+template <class Events>
+struct HistoryEvents<msm::back::ShallowHistory<Events>> {
+  static void add(std::vector<std::string>& out) {
+    mpl::for_each<Events, Wrap<mpl::_1>>([&](auto event) {
+      out.emplace_back(event_of(static_cast<const typename decltype(event)::row*>(nullptr)).first);
+    });
+  }
+};
+
+class Describer {
+ public:
+  explicit Describer(ProcessDescription& out) : out_(out) {}
+
+  // The states and transitions of `Machine` (a back end), whose path is `path`.
+  template <class Machine>
+  void machine(std::string_view path) {
+    constexpr int regions = Machine::nr_regions::value;
+    mpl::for_each<typename Machine::initial_states, Wrap<mpl::_1>>([&](auto initial) {
+      this->template state<typename decltype(initial)::row>(path, regions, true);
+    });
+    mpl::for_each<typename Machine::transition_table, Wrap<mpl::_1>>(
+        [&](auto row) { this->row(row, path, regions); });
+  }
+
+  // What shows only once every table was walked: top-level states no transition leaves are where
+  // the process ends; an unguarded transition beside a guarded one on the same event from the
+  // same state is the outer row MSM tries when the inner one refuses (SalesReview: a strategy
+  // meeting when the route says so, otherwise evaluation).
+  void finish() {
+    for (auto& s : out_.states) {
+      if (!s.parent.empty() || s.kind != ProcessDescription::Kind::leaf) continue;
+      s.terminal = std::none_of(out_.transitions.begin(), out_.transitions.end(),
+                                [&](const auto& t) { return t.source == s.path; });
+    }
+    for (auto& t : out_.transitions)
+      if (t.guard.empty() &&
+          std::any_of(out_.transitions.begin(), out_.transitions.end(), [&](const auto& other) {
+            return &other != &t && other.source == t.source && other.event == t.event &&
+                   !other.guard.empty();
+          }))
+        t.guard = "otherwise";
+  }
+
+ private:
+  bool has(std::string_view path) const {
+    return std::any_of(out_.states.begin(), out_.states.end(),
+                       [&](const auto& s) { return s.path == path; });
+  }
+
+  // Adds State (a state of the machine at `machine_path` with `regions` regions) once; a leaf of
+  // a machine with several regions lies in the region its path names.
+  template <class State>
+  void state(std::string_view machine_path, int regions, bool initial) {
+    const std::string_view path = State::kPath;
+    if (has(path)) return;
+    std::string parent(machine_path);
+    if (regions > 1) {
+      parent = std::string(path.substr(0, path.rfind('.')));
+      if (!has(parent)) {
+        ProcessDescription::State region;
+        region.path = parent;
+        region.parent = std::string(machine_path);
+        region.kind = ProcessDescription::Kind::region;
+        out_.states.push_back(std::move(region));
+      }
+    }
+    ProcessDescription::State s;
+    s.path = std::string(path);
+    s.parent = std::move(parent);
+    s.initial = initial;
+    if constexpr (IsMachine<State>::value) {
+      s.kind = ProcessDescription::Kind::composite;
+      HistoryEvents<typename State::history_policy>::add(s.history_events);
+    }
+    out_.states.push_back(std::move(s));
+    if constexpr (IsMachine<State>::value) machine<State>(path);
+  }
+
+  template <class Source, class Event, class Target, class Action, class Guard>
+  void row(Wrap<msmf::Row<Source, Event, Target, Action, Guard>>, std::string_view machine_path,
+           int regions) {
+    constexpr bool internal = std::is_same_v<Target, none>;
+    state<Source>(machine_path, regions, false);
+    if constexpr (!internal) state<Target>(machine_path, regions, false);
+    const GuardText g = guard_text<Guard>();
+    const auto [event, completion] = event_of(static_cast<const Event*>(nullptr));
+    ProcessDescription::Transition t;
+    t.source = std::string(g.source.empty() ? Source::kPath : g.source);
+    t.event = std::string(event);
+    t.completion = completion;
+    if constexpr (internal) {
+      t.target = t.source;
+    } else {
+      t.target = std::string(Target::kPath);
+    }
+    t.internal = internal;
+    t.guard = g.label;
+    t.route = std::string(g.route);
+    out_.transitions.push_back(std::move(t));
+  }
+
+  ProcessDescription& out_;
+};
+
+// Whether a row of Table leaves State.
+template <class Table, class State>
+bool leaves_from() noexcept {
+  bool found = false;
+  mpl::for_each<Table, Wrap<mpl::_1>>([&](auto row) {
+    found = found || std::is_same_v<typename decltype(row)::row::Source, State>;
+  });
+  return found;
+}
+
+}  // namespace
+
+const ProcessDescription& ProcessMachine::description() {
+  static const ProcessDescription description = [] {
+    ProcessDescription d;
+    Describer describer(d);
+    describer.machine<Process>("");
+    describer.finish();
+    return d;
+  }();
+  return description;
+}
+
+const std::vector<std::string>& ProcessMachine::all_state_paths() {
+  static const std::vector<std::string> paths = [] {
+    std::vector<std::string> out;
+    for (const auto& s : description().states) out.push_back(s.path);
+    return out;
+  }();
+  return paths;
+}
 
 bool ProcessMachine::terminated() const {
   return is_terminal_stage(stage());
 }
 
-const std::vector<std::string>& ProcessMachine::all_state_paths() {
-  static const std::vector<std::string> paths = {"Intake",
-                                                 "Intake.Registered",
-                                                 "Intake.SalesReview",
-                                                 "Intake.StrategyMeeting",
-                                                 "Evaluation",
-                                                 "Evaluation.Commercial",
-                                                 "Evaluation.Commercial.Quoting",
-                                                 "Evaluation.Commercial.Quoted",
-                                                 "Evaluation.Technical",
-                                                 "Evaluation.Technical.Assessing",
-                                                 "Evaluation.Technical.Assessed",
-                                                 "Evaluation.Capacity",
-                                                 "Evaluation.Capacity.Checking",
-                                                 "Evaluation.Capacity.Checked",
-                                                 "Evaluation.QualityRisk",
-                                                 "Evaluation.QualityRisk.Assessing",
-                                                 "Evaluation.QualityRisk.Assessed",
-                                                 "Contract",
-                                                 "Contract.Negotiation",
-                                                 "Contract.Drafting",
-                                                 "Contract.LegalReview",
-                                                 "Contract.Revision",
-                                                 "Contract.AwaitingSignature",
-                                                 "Contract.Signed",
-                                                 "Kickoff",
-                                                 "Kickoff.Meeting",
-                                                 "Kickoff.TaskAssignment",
-                                                 "Design",
-                                                 "Design.Designing",
-                                                 "Design.DesignReview",
-                                                 "Design.SampleMaking",
-                                                 "Design.SampleTesting",
-                                                 "Design.CustomerConfirmation",
-                                                 "Preparation",
-                                                 "Preparation.Production",
-                                                 "Preparation.Production.Preparing",
-                                                 "Preparation.Production.Ready",
-                                                 "Preparation.Quality",
-                                                 "Preparation.Quality.IncomingInspection",
-                                                 "Preparation.Quality.InspectionPlanning",
-                                                 "Preparation.Quality.Ready",
-                                                 "Production",
-                                                 "Production.Producing",
-                                                 "Production.Inspection",
-                                                 "Production.Rectification",
-                                                 "Delivery",
-                                                 "Delivery.Packing",
-                                                 "Delivery.Packed",
-                                                 "Delivery.Shipped",
-                                                 "AfterSales",
-                                                 "AfterSales.Service",
-                                                 "AfterSales.Complaint",
-                                                 "AfterSales.Investigation",
-                                                 "AfterSales.Resolution",
-                                                 "Suspended",
-                                                 "Closed",
-                                                 "Rejected",
-                                                 "Cancelled"};
-  return paths;
+}  // namespace detail
+
+// A top-level state no row of the process leaves (description() says the same, `terminal`).
+// Walked without allocating: it is noexcept.
+bool is_terminal_stage(std::string_view stage) noexcept {
+  using Table = detail::Process::transition_table;
+  bool terminal = false;
+  boost::mpl::for_each<Table, detail::Wrap<boost::mpl::_1>>([&](auto row) {
+    using Target = typename decltype(row)::row::Target;  // the source for an internal row
+    terminal = terminal || (Target::kPath == stage && !detail::leaves_from<Table, Target>());
+  });
+  return terminal;
 }
 
-}  // namespace detail
 UNDERTAKE_END_NAMESPACE

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "policy/routes.hpp"
 #include "undertake/events.hpp"
 
 UNDERTAKE_BEGIN_NAMESPACE
@@ -20,7 +21,7 @@ namespace detail {
 class MachineContext {
  public:
   /// Policy routes (choice points), evaluated from the policy's rules against the case's facts.
-  enum class Route { strategy_meeting_required, design_required };
+  using Route = detail::Route;
 
   virtual ~MachineContext() = default;
   virtual bool route(Route route) const = 0;
@@ -30,12 +31,42 @@ class MachineContext {
   /// Completion conditions checked by settle() after an event was applied to the case's record.
   virtual bool kickoff_complete() const = 0;
   virtual bool production_preparation_complete() const = 0;
-  /// Whether the stage a suspended case was suspended in still allows cancellation.
-  virtual bool suspended_stage_cancellable() const = 0;
 
   /// In probe mode the machine is asked only whether the current state accepts an event: choice
   /// guards (routes, payload flags) answer true, structural guards answer for real.
   bool probe = false;
+};
+
+/// The machine as data, read from its transition tables (ProcessMachine::description()): what the
+/// diagram draws and what the tests hold the machine to. Nothing here is written by hand.
+struct ProcessDescription {
+  enum class Kind { leaf, composite, region };
+  struct State {
+    /// `Evaluation.Commercial.Quoting` (a leaf), `Evaluation.Commercial` (a region),
+    /// `Evaluation` (a stage), `Running` (the composite of the stages), `Closed`.
+    std::string path;
+    std::string parent;  ///< the composite or region it lies in; "" at the top level
+    Kind kind = Kind::leaf;
+    bool initial = false;   ///< entered when its parent is (the initial state of a region)
+    bool terminal = false;  ///< a top-level state no transition leaves: the process ends there
+    /// Events on which a composite returns to the substates it left (shallow history).
+    std::vector<std::string> history_events;
+  };
+  struct Transition {
+    /// The state it leaves. A row of an outer machine guarded by the active substate (the way
+    /// stage exits are written) leaves from that substate: `Intake.SalesReview`.
+    std::string source;
+    /// The event's name (`intake.confirm`), or for a completion transition what completes
+    /// (`kickoff complete`): settle() fires those once the case's record shows the work done.
+    std::string event;
+    bool completion = false;
+    std::string target;     ///< the source itself for an internal transition
+    bool internal = false;  ///< no exit and no entry: the configuration stays as it is
+    std::string guard;      ///< what the guard asks, `design_required; ...` ("" when unguarded)
+    std::string route;      ///< the policy route the guard asks (routes.hpp), "" when none
+  };
+  std::vector<State> states;            ///< parents before children, in declared order
+  std::vector<Transition> transitions;  ///< in the order of the tables
 };
 
 /// The state of one case's process. Copyable: the engine fires an event on a copy and keeps the
@@ -76,8 +107,11 @@ class ProcessMachine {
   std::string_view stage() const;
   bool terminated() const;  ///< Closed, Rejected or Cancelled
 
-  /// Every state path of the process (for diagrams and validation), leaves and composites.
+  /// Every state path of the process, leaves, regions and composites (description()'s states).
   static const std::vector<std::string>& all_state_paths();
+
+  /// The machine's states and transitions, walked from its Boost.MSM transition tables.
+  static const ProcessDescription& description();
 
  private:
   struct Impl;
