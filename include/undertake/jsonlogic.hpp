@@ -67,6 +67,9 @@ class UNDERTAKE_API Operators {
   ~Operators();
   Operators(const Operators&);
   Operators& operator=(const Operators&);
+  /// A moved-from Operators may only be destroyed or assigned to.
+  Operators(Operators&&) noexcept;
+  Operators& operator=(Operators&&) noexcept;
 
   /// Registers (or replaces) `name`. `min_args`/`max_args` are checked when a rule compiles
   /// (max_args = SIZE_MAX: any number).

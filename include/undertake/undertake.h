@@ -197,8 +197,10 @@ UT_API int ut_engine_load_policy(ut_engine* e, const char* policy_path);
 UT_API int ut_engine_load_policy_json(ut_engine* e, const char* policy_json);
 
 /** Reloads the policy from where it was last loaded: the same path read again (rule files edited
- *  by a process owner), the same JSON document, or the built-in policy — e.g. after registering
- *  a custom rule it references. Same errors and guarantees as ut_engine_load_policy.
+ *  by a process owner), the same JSON document, or the built-in policy, with the patches of
+ *  ut_engine_load_policy_patch applied again (each gives the version it gave before). The
+ *  version it loads replaces the one of that name, as ut_engine_load_policy does (registrations
+ *  need no reload: see "Registrations"). Same errors and guarantees as ut_engine_load_policy.
  *  Threads: any. Out: none. */
 UT_API int ut_engine_reload(ut_engine* e);
 
@@ -206,9 +208,15 @@ UT_API int ut_engine_reload(ut_engine* e);
  *  to its document form `{"<part>": <the part's file>, ...}` (ut_policy_builtin_json shows it):
  *  objects merge, anything else (arrays included) replaces, null removes. E.g.
  *  `{"gates": {"gates": {"intake.confirm": {"rules": [...]}}}}` replaces the rules of one gate
- *  (part `gates`, i.e. gates.json, whose key `gates` maps events to gates). The patches become
- *  part of the source of later reloads. Change `{"policy": {"version": ...}}` too when cases
- *  of the unpatched version must stay restorable side by side. Threads: any. Out: none. */
+ *  (part `gates`, i.e. gates.json, whose key `gates` maps events to gates).
+ *  A patch makes a NEW policy version, the engine's current one from then on: the version the
+ *  patch names (`{"policy": {"version": "..."}}`), or else the patched version with `+patch.1`
+ *  added, or its `+patch.N` counted up (`2026.1` -> `2026.1+patch.1` -> `2026.1+patch.2`),
+ *  skipping versions this engine has loaded. The version before stays loaded: cases created
+ *  under it keep it, and their snapshots still restore under it (ut_engine_policy_info shows
+ *  the new version). The patches, with the versions they gave, become part of the source of
+ *  later reloads. Errors: UT_E_INVALID_JSON (not JSON, not an object), UT_E_LIMIT, UT_E_POLICY;
+ *  on error nothing changes. Threads: any. Out: none. */
 UT_API int ut_engine_load_policy_patch(ut_engine* e, const char* merge_patch_json);
 
 /** The current policy: `{"name", "version", "roles": [...], "events": {"<event>":
@@ -306,8 +314,21 @@ UT_API int ut_engine_open_with(const ut_engine_options* options, ut_engine** out
  *
  * A gate in the policy references a named rule instead of a JsonLogic condition:
  *   {"id": "credit-ok", "rule": "credit_check", "message": "customer over credit limit"}
- * The host registers `credit_check` with ut_engine_register_rule, then loads (or reloads) the
- * policy that references it. */
+ * The host registers `credit_check` with ut_engine_register_rule, then loads (or patches) the
+ * policy that references it: a policy that names a rule no one registered does not load.
+ *
+ * Registrations (ut_engine_register_rule, ut_engine_register_kpi) all take effect the same way:
+ * - at once: the engine recompiles its current policy with the new callback, under the same
+ *   version (a version names the policy's data, not the host's code), so no reload is needed;
+ * - cases created, restored or replayed from then on use it (and so do KPI reports, which read
+ *   the current policy); cases already open keep what they were created with, and so do policy
+ *   versions loaded before the current one;
+ * - every policy loaded later (ut_engine_load_policy*, ut_engine_reload, a patch) has it too;
+ * - registering a name again replaces the earlier registration (callback and KPI definition);
+ * - user_data must stay valid until ut_engine_close returns (open cases may still call a rule);
+ * - thread-safe: registrations, policy loads and patches are serialised by one lock, while
+ *   cases go on being created and fired on other threads;
+ * - on error nothing is registered. */
 
 /** What a rule callback answers through: set a message (why it failed) and details (kept in the
  *  outcome's trace). Valid only during the callback; owned by the library. */
@@ -343,10 +364,10 @@ enum {
 typedef int (*ut_rule_fn)(void* user_data, const char* facts_json, const char* event,
                           const char* actor_json, ut_verdict* verdict);
 
-/** Registers (or replaces) a named custom rule for policies loaded from now on (ut_engine_reload
- *  applies it). Policies loaded before keep the callback they were loaded with, so user_data must
- *  stay valid until ut_engine_close returns. `name`: non-empty UTF-8. Thread-safe.
- *  Out: none; user_data stays the caller's. */
+/** Registers (or replaces) a named custom rule; takes effect as "Registrations" above says (at
+ *  once, for the cases opened from then on and every policy loaded later). `name`: non-empty
+ *  UTF-8. Errors: UT_E_INVALID_ARGUMENT (NULL name or callback). Thread-safe.
+ *  Out: none; user_data stays the caller's (valid until ut_engine_close returns). */
 UT_API int ut_engine_register_rule(ut_engine* e, const char* name, ut_rule_fn fn, void* user_data);
 
 /* ---------------------------------------------------------------------------------------------
@@ -567,11 +588,14 @@ typedef int (*ut_kpi_fn)(void* user_data, const char* ledgers_json, const char* 
                          double* value, int* has_value);
 
 /** Registers (or replaces, built-ins included) the calculator of KPI `kpi_id` (e.g.
- *  "sales.repeat_customers"). `definition_json` may be NULL, or `{"title", "department", "unit",
- *  "direction": "higher" | "lower", "target": number}` (a KPI with no target gets no score; one
- *  the policy's kpi.json already defines keeps that definition unless given here; it counts in
- *  its department's score when kpi.json weights it). user_data must stay valid until
- *  ut_engine_close returns. Thread-safe. Out: none; user_data stays the caller's. */
+ *  "sales.repeat_customers"); takes effect as "Registrations" above says (at once: the next
+ *  ut_engine_kpi reports it; every policy loaded later has it too). `definition_json` may be
+ *  NULL, or `{"title", "department", "unit", "direction": "higher" | "lower", "target": number
+ *  | null}` (a KPI with no target gets no score; one the policy's kpi.json already defines keeps
+ *  that definition but for the fields given here; it counts in its department's score when
+ *  kpi.json weights it). Errors: UT_E_INVALID_ARGUMENT (NULL id or callback, a bad field),
+ *  UT_E_INVALID_JSON (a definition that is not a JSON object). Thread-safe.
+ *  Out: none; user_data stays the caller's (valid until ut_engine_close returns). */
 UT_API int ut_engine_register_kpi(ut_engine* e, const char* kpi_id, const char* definition_json,
                                   ut_kpi_fn fn, void* user_data);
 

@@ -1,4 +1,5 @@
 // The C API: cases — create, restore, fire, read.
+#include <memory>
 #include <string>
 
 #include "capi/capi_internal.hpp"
@@ -8,38 +9,26 @@ namespace json = boost::json;
 namespace undertake::capi {
 namespace {
 
-// Reserves a case id among the engine's live cases for the duration of an open; the id is
-// released again unless commit() hands it the new handle.
-class Reservation {
- public:
-  Reservation(EngineState& s, std::string id) : s_(s), id_(std::move(id)) {
-    std::lock_guard<std::mutex> lock(s_.cases_mutex);
-    if (!s_.cases.emplace(id_, nullptr).second)
-      fail(UT_E_CONFLICT, "case " + id_ +
-                              ": already open on this engine (free it first, or use "
-                              "ut_engine_find_case)");
-    reserved_ = true;
-  }
-  ~Reservation() {
-    if (!reserved_ || committed_) return;
-    std::lock_guard<std::mutex> lock(s_.cases_mutex);
-    s_.cases.erase(id_);
-  }
-  Reservation(const Reservation&) = delete;
-  Reservation& operator=(const Reservation&) = delete;
-
-  void commit(ut_case* c) {
-    std::lock_guard<std::mutex> lock(s_.cases_mutex);
-    s_.cases[id_] = c;
-    committed_ = true;
-  }
-
- private:
-  EngineState& s_;
-  std::string id_;
-  bool reserved_ = false;
-  bool committed_ = false;
+// The deleter of ut_case::open: owns nothing (the handle owns its case), names the handle.
+struct HandleOf {
+  ut_case* handle;
+  void operator()(Case*) const noexcept {}
 };
+
+// Refuses an id already open on the engine before any work (a replay runs the host's rules).
+void check_not_open(EngineState& s, const std::string& id) {
+  if (!id.empty() && s.engine.find_case(id))
+    fail(UT_E_CONFLICT, "case " + id +
+                            ": already open on this engine (free it first, or use "
+                            "ut_engine_find_case)");
+}
+
+// Registers the handle's case as open on its engine (Error(conflict) when another thread opened
+// that id meanwhile).
+void open_on_engine(ut_case& h) {
+  h.open = std::shared_ptr<Case>(&h.kase, HandleOf{&h});
+  h.state->engine.open_case(h.open);
+}
 
 // The case id a snapshot or ledger names (empty when it names none: restore reports that).
 std::string named_id(const json::value& doc) {
@@ -53,12 +42,10 @@ std::string named_id(const json::value& doc) {
 // the document names.
 template <class Open>
 int open_case(EngineState& s, ut_engine* e, json::value doc, ut_case** out, Open&& open) {
-  const std::string id = named_id(doc);
-  std::optional<Reservation> reservation;
-  if (!id.empty()) reservation.emplace(s, id);
+  check_not_open(s, named_id(doc));
   CallGuard guard(s);  // replays call the host's rules
   auto handle = std::make_unique<ut_case>(e->state, open(s.engine, doc));
-  if (reservation) reservation->commit(handle.get());
+  open_on_engine(*handle);
   *out = handle.release();
   return UT_OK;
 }
@@ -153,9 +140,9 @@ int ut_case_create(ut_engine* e, const char* case_id, const char* data_json, ut_
     const std::string id(text_arg(case_id, "case_id"));
     if (!out) fail(UT_E_INVALID_ARGUMENT, "out: NULL");
     json::object data = parse_object(data_json, s.limits(), "data");
-    Reservation reservation(s, id);
+    check_not_open(s, id);
     auto handle = std::make_unique<ut_case>(e->state, s.engine.create_case(id, std::move(data)));
-    reservation.commit(handle.get());
+    open_on_engine(*handle);
     *out = handle.release();
     return UT_OK;
   });
@@ -229,25 +216,17 @@ int ut_engine_find_case(ut_engine* e, const char* case_id, ut_case** out) {
     EngineState& s = engine_arg(e);
     const std::string id(text_arg(case_id, "case_id"));
     if (!out) fail(UT_E_INVALID_ARGUMENT, "out: NULL");
-    std::lock_guard<std::mutex> lock(s.cases_mutex);
-    const auto it = s.cases.find(id);
-    if (it == s.cases.end() || !it->second)
-      fail(UT_E_NOT_FOUND, "case " + id + ": no such case is open on this engine");
-    *out = it->second;
+    const std::shared_ptr<Case> open = s.engine.find_case(id);
+    const HandleOf* of = open ? std::get_deleter<HandleOf>(open) : nullptr;
+    if (!of) fail(UT_E_NOT_FOUND, "case " + id + ": no such case is open on this engine");
+    *out = of->handle;
     return UT_OK;
   });
 }
 
 void ut_case_free(ut_case* c) {
   if (!c || c->magic != kCaseMagic) return;
-  try {
-    EngineState& s = *c->state;
-    std::lock_guard<std::mutex> lock(s.cases_mutex);
-    const auto it = s.cases.find(c->kase.id());
-    if (it != s.cases.end() && it->second == c) s.cases.erase(it);
-  } catch (...) {
-    // a failing mutex leaves a stale registry entry, never a crash
-  }
+  if (c->open) c->state->engine.close_case(c->kase);
   c->magic = kDeadMagic;
   delete c;
 }

@@ -40,70 +40,6 @@ class HostRule final : public CustomRule {
   void* user_data_;
 };
 
-// RFC 7386 JSON merge patch. The recursion follows the patch, which was parsed within the
-// engine's max_json_depth; the depth is checked all the same (limits.hpp: no recursion bounded
-// only by its input).
-void merge_patch(json::value& target, const json::value& patch, unsigned depth = 0) {
-  if (!patch.is_object()) {
-    target = patch;
-    return;
-  }
-  if (depth >= InputLimits::kMaxJsonDepthCeiling)
-    fail(UT_E_LIMIT, "patch: nested deeper than " +
-                         std::to_string(InputLimits::kMaxJsonDepthCeiling) + " levels");
-  if (!target.is_object()) target = json::object{};
-  json::object& t = target.get_object();
-  for (const auto& kv : patch.get_object()) {
-    if (kv.value().is_null()) {
-      t.erase(kv.key());
-    } else {
-      merge_patch(t[kv.key()], kv.value(), depth + 1);
-    }
-  }
-}
-
-void apply_patch(PolicySource& source, const json::value& patch) {
-  for (const auto& kv : patch.get_object()) {
-    auto it = source.parts.begin();
-    while (it != source.parts.end() && it->name != kv.key()) ++it;
-    if (kv.value().is_null()) {
-      if (it != source.parts.end()) source.parts.erase(it);
-      continue;
-    }
-    if (it == source.parts.end()) {
-      source.parts.push_back(PolicySource::Part{std::string(kv.key()), "patch", json::value()});
-      it = std::prev(source.parts.end());
-    } else {
-      it->where += " (patched)";
-    }
-    merge_patch(it->document, kv.value());
-  }
-}
-
-PolicySource source_of(const PolicyOrigin& origin) {
-  PolicySource source;
-  switch (origin.kind) {
-    case PolicyOrigin::Kind::builtin:
-      source = PolicySource::builtin();
-      break;
-    case PolicyOrigin::Kind::path:
-      source = policy_source_from_path(origin.path);
-      break;
-    case PolicyOrigin::Kind::document:
-      source = origin.document;
-      break;
-  }
-  for (const auto& patch : origin.patches) apply_patch(source, patch);
-  return source;
-}
-
-// Loads the policy of `origin` (with its patches) and makes it the engine's source.
-void load(EngineState& s, PolicyOrigin origin) {
-  std::lock_guard<std::mutex> lock(s.policy_mutex);
-  s.engine.load_policy(source_of(origin));
-  s.origin = std::move(origin);
-}
-
 }  // namespace
 
 std::string path_arg(const char* path) {
@@ -113,27 +49,22 @@ std::string path_arg(const char* path) {
   return p;
 }
 
-PolicyOrigin document_origin(const char* policy_json, const InputLimits& limits) {
+PolicySource document_source(const char* policy_json, const InputLimits& limits) {
   json::value doc = parse_json(policy_json, limits, "policy");
   if (!doc.is_object())
     fail(UT_E_INVALID_JSON, "policy: expected a JSON object whose keys are the policy's parts");
-  PolicyOrigin origin;
-  origin.kind = PolicyOrigin::Kind::document;
-  origin.document = PolicySource::from_document(doc, "policy");
-  return origin;
+  return PolicySource::from_document(doc, "policy");
 }
 
-int open_engine(PolicyOrigin origin, ut_engine** out) {
+int open_engine(Engine engine, ut_engine** out) {
   if (!out) fail(UT_E_INVALID_ARGUMENT, "out: NULL");
-  auto policy = Policy::load(source_of(origin), Extensions{});
   auto handle = std::make_unique<ut_engine>();
-  handle->state = std::make_shared<EngineState>(std::move(policy), std::move(origin));
+  handle->state = std::make_shared<EngineState>(std::move(engine));
   *out = handle.release();
   return UT_OK;
 }
 
-EngineState::EngineState(std::shared_ptr<const Policy> policy, PolicyOrigin o)
-    : engine(std::move(policy)), origin(std::move(o)) {
+EngineState::EngineState(Engine e) : engine(std::move(e)) {
   engine.set_listener([this](const Case& c, const Outcome& outcome) {
     const auto l = std::atomic_load(&listener);
     if (!l || !l->fn || closed.load()) return;
@@ -154,22 +85,28 @@ extern "C" {
 
 int ut_engine_open_default(ut_engine** out) {
   reset_out(out);
-  return guarded([&] { return open_engine(PolicyOrigin{}, out); });
+  return guarded([&] {
+    if (!out) fail(UT_E_INVALID_ARGUMENT, "out: NULL");
+    return open_engine(Engine(), out);
+  });
 }
 
 int ut_engine_open(const char* policy_path, ut_engine** out) {
   reset_out(out);
   return guarded([&] {
-    PolicyOrigin origin;
-    origin.kind = PolicyOrigin::Kind::path;
-    origin.path = path_arg(policy_path);
-    return open_engine(std::move(origin), out);
+    const std::string path = path_arg(policy_path);
+    if (!out) fail(UT_E_INVALID_ARGUMENT, "out: NULL");
+    return open_engine(Engine(path), out);
   });
 }
 
 int ut_engine_open_json(const char* policy_json, ut_engine** out) {
   reset_out(out);
-  return guarded([&] { return open_engine(document_origin(policy_json, InputLimits{}), out); });
+  return guarded([&] {
+    const PolicySource source = document_source(policy_json, InputLimits{});
+    if (!out) fail(UT_E_INVALID_ARGUMENT, "out: NULL");
+    return open_engine(Engine(source), out);
+  });
 }
 
 void ut_engine_close(ut_engine* e) {
@@ -184,8 +121,6 @@ void ut_engine_close(ut_engine* e) {
       s.closed.store(true);
     }
     std::atomic_store(&s.listener, std::shared_ptr<const Listener>());
-    std::lock_guard<std::mutex> lock(s.kpi_mutex);
-    s.kpis.clear();
   } catch (...) {
     e->state->closed.store(true);
   }
@@ -195,11 +130,7 @@ void ut_engine_close(ut_engine* e) {
 
 int ut_engine_load_policy(ut_engine* e, const char* policy_path) {
   return guarded([&] {
-    EngineState& s = engine_arg(e);
-    PolicyOrigin origin;
-    origin.kind = PolicyOrigin::Kind::path;
-    origin.path = path_arg(policy_path);
-    load(s, std::move(origin));
+    engine_arg(e).engine.load_policy(path_arg(policy_path));
     return UT_OK;
   });
 }
@@ -207,20 +138,14 @@ int ut_engine_load_policy(ut_engine* e, const char* policy_path) {
 int ut_engine_load_policy_json(ut_engine* e, const char* policy_json) {
   return guarded([&] {
     EngineState& s = engine_arg(e);
-    load(s, document_origin(policy_json, s.limits()));
+    s.engine.load_policy(document_source(policy_json, s.limits()));
     return UT_OK;
   });
 }
 
 int ut_engine_reload(ut_engine* e) {
   return guarded([&] {
-    EngineState& s = engine_arg(e);
-    PolicyOrigin origin;
-    {
-      std::lock_guard<std::mutex> lock(s.policy_mutex);
-      origin = s.origin;
-    }
-    load(s, std::move(origin));
+    engine_arg(e).engine.reload_policy();
     return UT_OK;
   });
 }
@@ -228,16 +153,7 @@ int ut_engine_reload(ut_engine* e) {
 int ut_engine_load_policy_patch(ut_engine* e, const char* merge_patch_json) {
   return guarded([&] {
     EngineState& s = engine_arg(e);
-    json::value patch = parse_json(merge_patch_json, s.limits(), "patch");
-    if (!patch.is_object())
-      fail(UT_E_INVALID_JSON, "patch: expected a JSON object whose keys are the policy's parts");
-    PolicyOrigin origin;
-    {
-      std::lock_guard<std::mutex> lock(s.policy_mutex);
-      origin = s.origin;
-    }
-    origin.patches.push_back(std::move(patch));
-    load(s, std::move(origin));
+    s.engine.patch_policy(parse_json(merge_patch_json, s.limits(), "patch"));
     return UT_OK;
   });
 }
@@ -246,7 +162,7 @@ int ut_engine_set_rule_limits(ut_engine* e, size_t max_depth, uint64_t max_steps
                               size_t max_items) {
   return guarded([&] {
     EngineState& s = engine_arg(e);
-    std::lock_guard<std::mutex> lock(s.policy_mutex);  // one read-modify-write at a time
+    std::lock_guard<std::mutex> lock(s.limits_mutex);  // one read-modify-write at a time
     jsonlogic::Limits limits = s.engine.rule_limits();
     if (max_depth) limits.max_depth = max_depth;
     if (max_steps) limits.max_steps = max_steps;
@@ -303,9 +219,7 @@ int ut_engine_register_rule(ut_engine* e, const char* name, ut_rule_fn fn, void*
     EngineState& s = engine_arg(e);
     const std::string_view n = text_arg(name, "rule name");
     if (!fn) fail(UT_E_INVALID_ARGUMENT, "rule " + std::string(n) + ": NULL callback");
-    std::lock_guard<std::mutex> lock(s.policy_mutex);  // Extensions is read by policy loads
-    s.engine.extensions().add_rule(std::string(n),
-                                   std::make_shared<HostRule>(std::string(n), fn, user_data));
+    s.engine.add_rule(std::string(n), std::make_shared<HostRule>(std::string(n), fn, user_data));
     return UT_OK;
   });
 }

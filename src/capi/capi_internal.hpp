@@ -13,7 +13,6 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -111,33 +110,17 @@ struct Listener {
   void* user_data = nullptr;
 };
 
-/// Where the current policy came from, so that ut_engine_reload can read it again.
-struct PolicyOrigin {
-  enum class Kind { builtin, path, document } kind = Kind::builtin;
-  std::string path;                         ///< Kind::path
-  PolicySource document;                    ///< Kind::document
-  std::vector<boost::json::value> patches;  ///< merge patches applied in order
-};
-
 /// A policy path argument: not NULL, not empty (UT_E_INVALID_ARGUMENT).
 std::string path_arg(const char* path);
-/// The origin of a policy given as one JSON document, read with `limits`.
-PolicyOrigin document_origin(const char* policy_json, const InputLimits& limits);
-/// Opens an engine on the policy of `origin` into *out (UT_E_INVALID_ARGUMENT for a NULL out).
-int open_engine(PolicyOrigin origin, ut_engine** out);
-
-/// A KPI calculator registered by the host (ut_engine_register_kpi).
-struct KpiRegistration {
-  std::string id;
-  boost::json::value definition;  ///< null, or the definition object given
-  ut_kpi_fn fn = nullptr;
-  void* user_data = nullptr;
-};
+/// The source of a policy given as one JSON document, read with `limits`.
+PolicySource document_source(const char* policy_json, const InputLimits& limits);
+/// Hands `engine` to a new handle in *out (UT_E_INVALID_ARGUMENT for a NULL out).
+int open_engine(Engine engine, ut_engine** out);
 
 /// What an engine handle and every case it opened share. Lives until the engine is closed and
 /// the last of its cases is freed.
 struct EngineState {
-  explicit EngineState(std::shared_ptr<const Policy> policy, PolicyOrigin origin);
+  explicit EngineState(Engine engine);
   ~EngineState();
 
   Engine engine;
@@ -146,19 +129,14 @@ struct EngineState {
   std::shared_mutex gate;
   std::atomic<bool> closed{false};
 
-  std::mutex policy_mutex;  ///< serialises rule registration and policy loading
-  PolicyOrigin origin;      ///< guarded by policy_mutex
-
-  std::mutex cases_mutex;
-  std::unordered_map<std::string, ut_case*> cases;  ///< live cases (nullptr: being opened)
+  /// One read-modify-write of the limits at a time: the C API sets them one by one
+  /// (ut_engine_limit, ut_engine_set_rule_limits), the engine as a whole.
+  std::mutex limits_mutex;
 
   std::shared_ptr<const Listener> listener;  ///< read and written with std::atomic_load/store
 
   /// What the C API reads with: the engine's own limits (Engine::set_limits).
   InputLimits limits() const noexcept { return engine.limits(); }
-
-  std::mutex kpi_mutex;
-  std::vector<KpiRegistration> kpis;  ///< guarded by kpi_mutex
 };
 
 /// Holds an engine's gate shared for the duration of a call (re-entrant on one thread: a callback
@@ -186,7 +164,7 @@ struct KpiRequest {
   KpiOptions options;
 };
 KpiRequest kpi_request_arg(const char* period_json, const InputLimits& limits);
-/// The KPI report of the engine's current catalogue (kpi.json with the host's calculators) over
+/// The KPI report of the current policy's catalogue (kpi.json with the host's calculators) over
 /// `cases`. Call it with the engine's CallGuard held: host calculators may run.
 boost::json::value kpi_report(EngineState& s, const std::vector<CaseLedger>& cases,
                               const KpiRequest& request);
@@ -207,6 +185,10 @@ struct ut_case {
   std::uint32_t magic = undertake::capi::kCaseMagic;
   std::shared_ptr<undertake::capi::EngineState> state;
   undertake::Case kase;
+  /// `kase` as registered open on the engine (Engine::open_case), for ut_engine_find_case: a
+  /// shared_ptr that owns nothing, whose deleter names this handle. Null when not open (a case
+  /// ut_store_load loaded).
+  std::shared_ptr<undertake::Case> open;
 };
 
 struct ut_store {

@@ -1,4 +1,6 @@
 // The C API: KPI reports and KPI calculators written by the host.
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "capi/capi_internal.hpp"
@@ -41,84 +43,43 @@ class HostKpi final : public KpiCalculator {
   void* user_data_;
 };
 
-KpiDefinition definition_from_json(const std::string& id, const json::value& v,
-                                   const KpiDefinition* current) {
-  KpiDefinition d = current ? *current : KpiDefinition{};
-  d.id = id;
-  if (d.department.empty()) d.department = id.substr(0, id.find('.'));
-  if (d.title.empty()) d.title = id;
+// What a host KPI's definition JSON (ut_engine_register_kpi) changes of the KPI's definition.
+KpiDefinitionChanges changes_from_json(const std::string& id, const json::value& v) {
+  KpiDefinitionChanges changes;
+  if (!v.is_object()) fail(UT_E_INVALID_JSON, "kpi " + id + ": definition: expected a JSON object");
   const json::object& o = v.get_object();
-  const auto text = [&](const char* key, std::string& field) {
+  const auto text = [&](const char* key, std::optional<std::string>& field) {
     if (const json::value* x = o.if_contains(key)) {
       if (!x->is_string())
         fail(UT_E_INVALID_ARGUMENT, "kpi " + id + ": definition." + key + ": expected a string");
       field = std::string(x->get_string());
     }
   };
-  text("title", d.title);
-  text("department", d.department);
-  text("unit", d.unit);
+  text("title", changes.title);
+  text("department", changes.department);
+  text("unit", changes.unit);
   if (const json::value* x = o.if_contains("direction")) {
     if (*x == "higher")
-      d.direction = KpiDirection::higher_is_better;
+      changes.direction = KpiDirection::higher_is_better;
     else if (*x == "lower")
-      d.direction = KpiDirection::lower_is_better;
+      changes.direction = KpiDirection::lower_is_better;
     else
       fail(UT_E_INVALID_ARGUMENT,
            "kpi " + id + ": definition.direction: expected \"higher\" or \"lower\"");
   }
   if (const json::value* x = o.if_contains("target")) {
-    if (x->is_null())
-      d.target.reset();
-    else if (x->is_number())
-      d.target = x->to_number<double>();
-    else
+    if (!x->is_null() && !x->is_number())
       fail(UT_E_INVALID_ARGUMENT, "kpi " + id + ": definition.target: expected a number");
+    changes.set_target = true;
+    if (x->is_number()) changes.target = x->to_number<double>();
   }
-  return d;
-}
-
-// The catalogue of the engine's current policy with the host's calculators added.
-KpiCatalogue catalogue_of(EngineState& s) {
-  KpiCatalogue catalogue = s.engine.policy()->kpi_catalogue();  // compiled when it loaded
-  std::lock_guard<std::mutex> lock(s.kpi_mutex);
-  for (const auto& k : s.kpis) {
-    if (k.definition.is_object())
-      catalogue.define(definition_from_json(k.id, k.definition, catalogue.find(k.id)));
-    catalogue.add(std::make_shared<HostKpi>(k.id, k.fn, k.user_data));
-  }
-  return catalogue;
-}
-
-// Ledgers and snapshots, as an array or {"cases": [...]}, in the CaseLedger JSON form.
-json::value as_ledgers(json::value doc) {
-  json::array* list = doc.if_array();
-  if (!list)
-    if (json::object* o = doc.if_object())
-      if (json::value* cases = o->if_contains("cases")) list = cases->if_array();
-  if (!list) return doc;  // a single ledger: case_ledgers_from_json reads or reports it
-  for (json::value& item : *list) {
-    json::object* o = item.if_object();
-    if (!o) continue;
-    const json::value* format = o->if_contains("format");
-    if (!format || *format != "undertake.snapshot") continue;
-    json::object ledger;
-    if (json::value* id = o->if_contains("case_id")) ledger["case_id"] = std::move(*id);
-    if (const json::value* p = o->if_contains("policy"))
-      if (const json::value* version =
-              p->is_object() ? p->get_object().if_contains("version") : nullptr)
-        ledger["policy_version"] = *version;
-    if (json::value* data = o->if_contains("data")) ledger["data"] = std::move(*data);
-    if (json::value* entries = o->if_contains("ledger")) ledger["ledger"] = std::move(*entries);
-    item = std::move(ledger);
-  }
-  return doc;
+  return changes;
 }
 
 }  // namespace
 
 std::vector<CaseLedger> ledgers_arg(const char* ledgers_json, const InputLimits& limits) {
-  return case_ledgers_from_json(as_ledgers(parse_json(ledgers_json, limits, "ledgers")), "ledgers");
+  return report_ledgers_from_json(parse_json(ledgers_json, limits, "ledgers"), "ledgers");
 }
 
 KpiRequest kpi_request_arg(const char* period_json, const InputLimits& limits) {
@@ -138,8 +99,9 @@ KpiRequest kpi_request_arg(const char* period_json, const InputLimits& limits) {
 
 json::value kpi_report(EngineState& s, const std::vector<CaseLedger>& cases,
                        const KpiRequest& request) {
-  const KpiCatalogue catalogue = catalogue_of(s);
-  return compute_kpi_report(catalogue, cases, request.period, request.options).to_json();
+  return compute_kpi_report(s.engine.policy()->kpi_catalogue(), cases, request.period,
+                            request.options)
+      .to_json();
 }
 
 }  // namespace undertake::capi
@@ -155,21 +117,10 @@ int ut_engine_register_kpi(ut_engine* e, const char* kpi_id, const char* definit
     EngineState& s = engine_arg(e);
     const std::string id(text_arg(kpi_id, "kpi_id"));
     if (!fn) fail(UT_E_INVALID_ARGUMENT, "kpi " + id + ": NULL callback");
-    json::value definition;
-    if (definition_json && *definition_json) {
-      definition = parse_json(definition_json, s.limits(), "definition");
-      if (!definition.is_object())
-        fail(UT_E_INVALID_JSON, "kpi " + id + ": definition: expected a JSON object");
-      (void)definition_from_json(id, definition, nullptr);  // report a bad definition now
-    }
-    std::lock_guard<std::mutex> lock(s.kpi_mutex);
-    for (auto& k : s.kpis) {
-      if (k.id == id) {
-        k = KpiRegistration{id, std::move(definition), fn, user_data};
-        return UT_OK;
-      }
-    }
-    s.kpis.push_back(KpiRegistration{id, std::move(definition), fn, user_data});
+    KpiDefinitionChanges changes;
+    if (definition_json && *definition_json)
+      changes = changes_from_json(id, parse_json(definition_json, s.limits(), "definition"));
+    s.engine.add_kpi_calculator(std::make_shared<HostKpi>(id, fn, user_data), std::move(changes));
     return UT_OK;
   });
 }

@@ -106,7 +106,7 @@ int64_t ut_engine_limit(ut_engine* e, int limit_id, int64_t new_value) {
   const int status = guarded([&] {
     EngineState& s = engine_arg(e);
     check_id(limit_id);
-    std::lock_guard<std::mutex> lock(s.policy_mutex);  // one read-modify-write at a time
+    std::lock_guard<std::mutex> lock(s.limits_mutex);  // one read-modify-write at a time
     LimitValues v = limits_of(s.engine);
     const std::int64_t old = v.get(limit_id);
     if (new_value >= 0) {
@@ -153,15 +153,13 @@ int ut_engine_open_with(const ut_engine_options* options, ut_engine** out) {
       if (o.limits[id] != 0) limits.set(id, o.limits[id]);
     limits.check();
 
-    PolicyOrigin origin;
-    if (o.policy_path) {
-      origin.kind = PolicyOrigin::Kind::path;
-      origin.path = path_arg(o.policy_path);
-    } else if (o.policy_json) {
-      origin = document_origin(o.policy_json, limits.input);
-    }
     ut_engine* opened = nullptr;
-    open_engine(std::move(origin), &opened);
+    if (o.policy_path)
+      open_engine(Engine(path_arg(o.policy_path)), &opened);
+    else if (o.policy_json)
+      open_engine(Engine(document_source(o.policy_json, limits.input)), &opened);
+    else
+      open_engine(Engine(), &opened);
     std::unique_ptr<ut_engine, void (*)(ut_engine*)> engine(opened, ut_engine_close);
     EngineState& s = *engine->state;
     apply(s.engine, limits);

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "case/case_impl.hpp"
+#include "engine/engine_impl.hpp"
 #include "common/json_measure.hpp"
 #include "integrity/seal.hpp"
 #include "undertake/error.hpp"
@@ -98,86 +99,74 @@ PolicySource policy_source_from_path(const std::string& path) {
                                      path);
 }
 
-Engine::Engine() : Engine(Policy::load(PolicySource::builtin(), Extensions{})) {}
+namespace {
+
+// An engine's inside with the policy of `origin` current (no lock: nothing else sees it yet).
+std::unique_ptr<Engine::Impl> opened(detail::PolicyOrigin origin) {
+  auto impl = std::make_unique<Engine::Impl>();
+  impl->load(std::move(origin));
+  return impl;
+}
+
+}  // namespace
+
+Engine::Engine() : impl_(opened(detail::PolicyOrigin{})) {}
 
 Engine::Engine(const std::string& policy_path)
-    : Engine(Policy::load(policy_source_from_path(policy_path), Extensions{})) {}
+    : impl_(opened(detail::PolicyOrigin{detail::PolicyOrigin::Kind::path, policy_path, {}, {}})) {}
 
-Engine::Engine(std::shared_ptr<const Policy> policy)
-    : policy_(std::move(policy)),
-      listener_(std::make_shared<std::shared_ptr<const Listener>>()),
-      seal_(std::make_shared<const detail::Seal>()),
-      limits_(std::make_shared<detail::LimitsSlot>(InputLimits{})) {
-  if (!policy_) throw Error(ErrorKind::invalid_argument, "Engine", "a policy is required");
-  versions_[policy_->version()] = policy_;
+Engine::Engine(const PolicySource& source)
+    : impl_(opened(detail::PolicyOrigin{detail::PolicyOrigin::Kind::source, {}, source, {}})) {}
+
+Engine::Engine(std::shared_ptr<const Policy> policy) : impl_(std::make_unique<Impl>()) {
+  if (!policy) throw Error(ErrorKind::invalid_argument, "Engine", "a policy is required");
+  impl_->origin.kind = detail::PolicyOrigin::Kind::compiled;
+  impl_->install(std::move(policy));
 }
 
-void Engine::load_policy(const PolicySource& source) {
-  auto policy = Policy::load(source, extensions_);  // compile outside the lock
-  std::lock_guard<std::mutex> lock(mutex_);
-  versions_[policy->version()] = policy;
-  policy_ = std::move(policy);
-}
-
-void Engine::load_policy(const std::string& policy_path) {
-  load_policy(policy_source_from_path(policy_path));
-}
-
-std::shared_ptr<const Policy> Engine::policy() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return policy_;
-}
-
-std::shared_ptr<const Policy> Engine::policy_version(std::string_view version) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto it = versions_.find(version);
-  return it == versions_.end() ? nullptr : it->second;
-}
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
 
 void Engine::set_rule_limits(const jsonlogic::Limits& limits) {
   if (limits.max_depth == 0 || limits.max_steps == 0 || limits.max_items == 0)
     throw Error(ErrorKind::invalid_argument, "rule limits",
                 "max_depth, max_steps and max_items must each be at least 1");
-  std::lock_guard<std::mutex> lock(mutex_);
-  rule_limits_ = limits;
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->rule_limits = limits;
 }
 
 jsonlogic::Limits Engine::rule_limits() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return rule_limits_;
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->rule_limits;
 }
 
 void Engine::set_host_key(std::string_view key) {
   auto seal = std::make_shared<const detail::Seal>(key);
-  std::lock_guard<std::mutex> lock(mutex_);
-  seal_ = std::move(seal);
-}
-
-std::shared_ptr<const detail::Seal> Engine::seal() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return seal_;
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->seal = std::move(seal);
 }
 
 void Engine::set_listener(Listener listener) {
   std::shared_ptr<const Listener> fn =
       listener ? std::make_shared<const Listener>(std::move(listener)) : nullptr;
-  std::atomic_store(listener_.get(), std::move(fn));
+  std::atomic_store(impl_->listener.get(), std::move(fn));
 }
 
 InputLimits Engine::limits() const noexcept {
-  return limits_->load();
+  return impl_->limits->load();
 }
 
 void Engine::set_limits(const InputLimits& limits) {
   if (std::string problem = limits_problem(limits); !problem.empty())
     throw Error(ErrorKind::invalid_argument, "limits", problem);
-  limits_->store(limits);
+  impl_->limits->store(limits);
 }
 
 Case Engine::make_case(std::string id, json::object data,
                        std::shared_ptr<const Policy> policy) const {
   auto impl = std::make_unique<Case::Impl>();
-  impl->input_limits = limits_;
+  impl->input_limits = impl_->limits;
   impl->limits = rule_limits();
   impl->id = std::move(id);
   impl->data = std::move(data);
@@ -188,7 +177,7 @@ Case Engine::make_case(std::string id, json::object data,
     throw Error(ErrorKind::invalid_argument, "case " + impl->id, problem);
   impl->record = detail::initial_record(impl->id, impl->data);
   impl->record.get_object()["risk"] = impl->policy->assess_risks(RiskRegister{}).to_json();
-  impl->seal = seal();
+  impl->seal = impl_->current_seal();
   impl->base = detail::genesis_of(*impl);  // the form checked first: the seal reads it
   detail::check_new_case_size(*impl);      // measures the sealed snapshot
   return Case(std::move(impl));
@@ -196,7 +185,7 @@ Case Engine::make_case(std::string id, json::object data,
 
 Case Engine::create_case(std::string id, json::object data) const {
   Case c = make_case(std::move(id), std::move(data), policy());
-  c.impl_->listener = listener_;
+  c.impl_->listener = impl_->listener;
   return c;
 }
 
@@ -234,7 +223,7 @@ Case Engine::replay(const CaseLedger& ledger, std::shared_ptr<const Policy> poli
                   "the entry replayed hashes differently: it was edited, or the ledger was "
                   "sealed under another host key");
   }
-  c.impl_->listener = listener_;
+  c.impl_->listener = impl_->listener;
   return c;
 }
 
@@ -354,14 +343,14 @@ Case Engine::restore_from(const json::value& snapshot, json::object* movable) co
     impl->id = h.case_id;
     impl->policy = h.policy;
     impl->data = *h.data;
-    impl->seal = seal();
-    impl->input_limits = limits_;
+    impl->seal = impl_->current_seal();
+    impl->input_limits = impl_->limits;
     impl->limits = rule_limits();
     impl->deadlines.rules = detail::deadline_rules_for(impl->policy);
     detail::restore_sealed(*impl, o, movable);
     detail::restored_snapshot_bytes(*impl, measure.bytes);
     Case c(std::move(impl));
-    c.impl_->listener = listener_;
+    c.impl_->listener = impl_->listener;
     return c;
   }
 
@@ -388,7 +377,7 @@ Case Engine::restore_from(const json::value& snapshot, json::object* movable) co
 }
 
 void Engine::check_chain(const CaseLedger& ledger) const {
-  const std::shared_ptr<const detail::Seal> seal = this->seal();
+  const std::shared_ptr<const detail::Seal> seal = impl_->current_seal();
   if (ledger.entries.empty() || ledger.entries.front().hash == LedgerHash{}) {
     // A ledger begun before hash chains: its entries since the migration carry hashes that link
     // to hashes only a replay computes (verify does). Once hashed, every later entry is.

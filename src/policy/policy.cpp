@@ -507,7 +507,7 @@ std::unique_ptr<PolicyData> compile(const PolicySource& source, const Extensions
       problems.push_back(e.what());
     }
   }
-  for (const auto& calculator : ext.kpi_calculators()) data->kpis.add(calculator);
+  ext.add_kpis_to(data->kpis);
   if (const auto* p = find("risk")) {
     try {
       data->risk_model = risk_model_from_json(p->document, p->where, &data->scorers);

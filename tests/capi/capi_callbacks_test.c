@@ -345,11 +345,89 @@ static void test_deadlines(void) {
   ut_case_free(c);
 }
 
+/* Rules and KPIs registered take effect the same way: at once (no reload), for the cases opened
+ * from then on, under the current version; a case already open keeps its rule. A patch that names
+ * no version is a new version beside the one it patches. */
+static int always_pass(void* user_data, const char* facts_json, const char* event,
+                       const char* actor_json, ut_verdict* verdict) {
+  (void)user_data;
+  (void)facts_json;
+  (void)event;
+  (void)actor_json;
+  (void)verdict;
+  return UT_RULE_PASS;
+}
+
+static int no_orders(void* user_data, const char* ledgers_json, const char* period_json,
+                     double* value, int* has_value) {
+  (void)user_data;
+  (void)ledgers_json;
+  (void)period_json;
+  *value = 0;
+  *has_value = 1;
+  return 0;
+}
+
+static void test_registration_at_once(void) {
+  ut_engine* e = NULL;
+  ut_case* open = NULL;
+  ut_case* later = NULL;
+  char* out = NULL;
+  char* snapshot = NULL;
+  rule_ctx ctx = {0, UT_RULE_FAIL, 0};
+
+  CHECK_STATUS(ut_engine_open_default(&e), UT_OK);
+  CHECK_STATUS(ut_engine_register_rule(e, "credit_check", credit_check, &ctx), UT_OK);
+  CHECK_STATUS(ut_engine_load_policy_patch(e, credit_patch), UT_OK);
+  CHECK_STATUS(ut_case_create(e, "A-1", full_order_data, &open), UT_OK);
+  CHECK_STATUS(ut_case_fire(open, "intake.forward", market, NULL, "2026-03-02", NULL), UT_OK);
+
+  CHECK_STATUS(ut_engine_register_rule(e, "credit_check", always_pass, NULL), UT_OK);
+  CHECK_STATUS(ut_engine_policy_info(e, &out), UT_OK);
+  CHECK_CONTAINS(out, "\"version\":\"credit-1\""); /* same version: no reload, no new one */
+  ut_free(out);
+  CHECK_STATUS(ut_case_create(e, "A-2", full_order_data, &later), UT_OK);
+  CHECK_STATUS(ut_case_fire(later, "intake.forward", market, NULL, "2026-03-02", NULL), UT_OK);
+  CHECK_STATUS(ut_case_fire(later, "intake.confirm", sales, NULL, "2026-03-03", NULL), UT_OK);
+  CHECK_STATUS(ut_case_fire(open, "intake.confirm", sales, NULL, "2026-03-03", NULL),
+               UT_REFUSED); /* the open case keeps the rule it was created with */
+  CHECK(ctx.calls == 1);
+
+  /* A KPI takes effect the same way: the next report has it. */
+  CHECK_STATUS(ut_engine_register_kpi(e, "sales.none", NULL, no_orders, NULL), UT_OK);
+  CHECK_STATUS(ut_case_ledger(later, &out), UT_OK);
+  {
+    char* report = NULL;
+    CHECK_STATUS(ut_engine_kpi(e, out, "{\"from\":\"2026-01-01\",\"to\":\"2026-12-31\"}", &report),
+                 UT_OK);
+    CHECK_CONTAINS(report, "\"sales.none\"");
+    ut_free(report);
+  }
+  ut_free(out);
+
+  /* A patch without a version: a new version; cases of the one before still restore. */
+  CHECK_STATUS(ut_case_snapshot(later, &snapshot), UT_OK);
+  ut_case_free(later);
+  CHECK_STATUS(ut_engine_load_policy_patch(e, "{\"roles\":{}}"), UT_OK);
+  CHECK_STATUS(ut_engine_policy_info(e, &out), UT_OK);
+  CHECK_CONTAINS(out, "\"version\":\"credit-1+patch.1\"");
+  ut_free(out);
+  CHECK_STATUS(ut_case_restore(e, snapshot, &later), UT_OK);
+  CHECK_STATUS(ut_case_state(later, &out), UT_OK);
+  CHECK_CONTAINS(out, "\"policy_version\":\"credit-1\"");
+  ut_free(out);
+  ut_free(snapshot);
+  ut_case_free(later);
+  ut_case_free(open);
+  ut_engine_close(e);
+}
+
 int main(void) {
   test_rule();
   test_deadlines();
   test_reentrancy();
   test_listener();
   test_kpi();
+  test_registration_at_once();
   return ut_test_summary("capi_callbacks");
 }

@@ -29,6 +29,8 @@ Operators& Operators::operator=(const Operators& other) {
   if (this != &other) impl_ = std::make_unique<Impl>(*other.impl_);
   return *this;
 }
+Operators::Operators(Operators&&) noexcept = default;
+Operators& Operators::operator=(Operators&&) noexcept = default;
 
 void Operators::add(std::string name, OperatorFn fn, std::size_t min_args, std::size_t max_args) {
   if (name.empty()) throw Error(ErrorKind::invalid_argument, "Operators::add", "empty name");
