@@ -397,7 +397,8 @@ class Engine {
     check(this._api.ut_engine_reload(this._h()));
   }
 
-  /** The last policy with an RFC 7386 merge patch applied. */
+  /** The last policy with an RFC 7386 merge patch applied, as a new policy version (the one the
+   *  patch names, or the patched version with `+patch.N`); open cases keep theirs. */
   patchPolicy(patch) {
     check(this._api.ut_engine_load_policy_patch(this._h(), toJson(patch, 'patch')));
   }

@@ -185,12 +185,15 @@ class Engine(_Handle):
             check(self._lib.ut_engine_load_policy_json(self._h(), to_json(policy, "policy")))
 
     def reload(self) -> None:
-        """Reads the policy again from where it was last loaded (e.g. after register_rule)."""
+        """Reads the policy again from where it was last loaded (e.g. after its files changed;
+        registrations take effect at once and need no reload)."""
         check(self._lib.ut_engine_reload(self._h()))
 
     def patch_policy(self, patch: Document) -> None:
         """Loads the last policy with an RFC 7386 merge patch applied, e.g.
-        `{"gates": {"gates": {"intake.confirm": {"rules": [...]}}}}`."""
+        `{"gates": {"gates": {"intake.confirm": {"rules": [...]}}}}`, as a new policy version
+        (the one the patch names, or the patched version with `+patch.N`); open cases keep
+        theirs."""
         check(self._lib.ut_engine_load_policy_patch(self._h(), to_json(patch, "patch")))
 
     @property
