@@ -238,6 +238,7 @@ UNDERTAKE_API PolicySource policy_source_from_path(const std::string& path);
 /// and ledger entries; its state is not read (reports read ledgers; Engine::verify audits a
 /// snapshot). Takes the document's parts instead of copying them. Throws what
 /// case_ledgers_from_json throws (Error(invalid_json) naming `where` and the entry).
-std::vector<CaseLedger> report_ledgers_from_json(boost::json::value doc, std::string_view where);
+UNDERTAKE_API std::vector<CaseLedger> report_ledgers_from_json(boost::json::value doc,
+                                                               std::string_view where);
 
 UNDERTAKE_END_NAMESPACE

@@ -24,7 +24,7 @@ UNDERTAKE_BEGIN_NAMESPACE
 /// What a host's KPI calculator changes in the definition of its KPI: the definition kpi.json
 /// gives it (or, for a KPI it does not define, one titled by the id, in the department the id
 /// starts with, without target), with the fields set here replaced.
-struct KpiDefinitionChanges {
+struct UNDERTAKE_API KpiDefinitionChanges {
   std::optional<std::string> title;
   std::optional<std::string> department;
   std::optional<std::string> unit;
