@@ -25,7 +25,8 @@ UNDERTAKE_BEGIN_NAMESPACE
 
 namespace detail {
 struct PolicyData;
-}
+struct PolicyAccess;
+}  // namespace detail
 
 /// Where a policy comes from: named parts (`roles`, `gates`, `routes`, `process`, `risk`, `kpi`,
 /// ...), each a JSON document with the place it was read from (used in every error message).
@@ -116,9 +117,10 @@ class UNDERTAKE_API Policy {
   Policy(const Policy&) = delete;
   Policy& operator=(const Policy&) = delete;
 
-  const detail::PolicyData& data() const noexcept { return *data_; }
-
  private:
+  // The compiled parts are the library's own (src/policy/policy_data.hpp): the case and the rule
+  // tests read them through detail::PolicyAccess, hosts through the functions above.
+  friend struct detail::PolicyAccess;
   explicit Policy(std::unique_ptr<detail::PolicyData> data);
   std::unique_ptr<detail::PolicyData> data_;
 };

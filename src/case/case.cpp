@@ -174,7 +174,8 @@ void add_gate_reasons(Outcome& outcome, const Policy& policy, EventId event) {
       outcome.reasons.push_back(Reason{kind, rule.message, rule.id});
     } else if (!rule.overridden) {
       std::string who;
-      for (const auto& r : policy.data().gates[static_cast<std::size_t>(event)])
+      for (const auto& r :
+           detail::PolicyAccess::data(policy).gates[static_cast<std::size_t>(event)])
         if (r.id == rule.id) who = join(r.override_roles);
       outcome.reasons.push_back(
           Reason{ReasonKind::approval,

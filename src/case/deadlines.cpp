@@ -305,7 +305,7 @@ namespace detail {
 
 std::shared_ptr<const DeadlineRules> deadline_rules_for(
     const std::shared_ptr<const Policy>& policy) noexcept {
-  return policy ? policy->data().deadlines : nullptr;
+  return policy ? detail::PolicyAccess::data(*policy).deadlines : nullptr;
 }
 
 void plan_deadlines(Case::Impl& c, const LedgerEntry& e, DeadlinePlan& plan) {

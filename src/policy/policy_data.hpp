@@ -13,6 +13,7 @@
 #include "undertake/events.hpp"
 #include "undertake/jsonlogic.hpp"
 #include "undertake/kpi.hpp"
+#include "undertake/policy.hpp"
 #include "undertake/risk.hpp"
 #include "undertake/rules.hpp"
 
@@ -55,6 +56,11 @@ struct PolicyData {
   RiskModel risk_model = RiskModel::defaults();
   ScorerRegistry scorers;  ///< the engine's scorers when the policy was loaded
   KpiCatalogue kpis = KpiCatalogue::defaults();
+};
+
+/// The library's way to a policy's compiled parts (Policy keeps them out of its public API).
+struct PolicyAccess {
+  static const PolicyData& data(const Policy& policy) noexcept { return *policy.data_; }
 };
 
 }  // namespace detail

@@ -465,7 +465,7 @@ RuleTestRunner::RuleTestRunner(std::shared_ptr<const Policy> policy)
     : impl_(std::make_unique<Impl>()) {
   if (!policy) throw Error(ErrorKind::invalid_argument, "RuleTestRunner", "a policy is required");
   impl_->policy = std::move(policy);
-  const auto& data = impl_->policy->data();
+  const auto& data = detail::PolicyAccess::data(*impl_->policy);
   for (std::size_t e = 0; e < kEventCount; ++e)
     for (const auto& rule : data.gates[e])
       impl_->rules.push_back(Impl::RuleSeen{std::string(kEventNames[e]), rule.id});

@@ -428,7 +428,7 @@ TEST_CASE("deadlines: compiled once when the policy loads, shared by every case 
           "[deadline]") {
   Engine engine;
   const auto policy = engine.policy();
-  const auto& rules = policy->data().deadlines;  // compiled by Policy::load
+  const auto& rules = detail::PolicyAccess::data(*policy).deadlines;  // compiled by Policy::load
   REQUIRE(rules);
   CHECK(rules->rules.size() == policy->part("deadlines")->at("deadlines").as_object().size());
   const long owners = rules.use_count();
@@ -444,5 +444,5 @@ TEST_CASE("deadlines: compiled once when the policy loads, shared by every case 
   CHECK(rules.use_count() == owners);
   // Another load of the same source compiles its own rules, for its own cases.
   const auto again = Policy::load(PolicySource::builtin());
-  CHECK(again->data().deadlines != rules);
+  CHECK(detail::PolicyAccess::data(*again).deadlines != rules);
 }
