@@ -8,11 +8,14 @@
 // memory at run time. The C API (undertake.h) has no namespace and keeps its own ABI guarantees.
 #pragma once
 
-/// The ABI version of the C++ API: the name of the inline namespace.
+/// The ABI version of the C++ API; the inline namespace is `v` followed by it.
 #define UNDERTAKE_ABI_VERSION 1
 
+#define UNDERTAKE_ABI_JOIN_(a, b) a##b
+#define UNDERTAKE_ABI_JOIN(a, b) UNDERTAKE_ABI_JOIN_(a, b)
 // clang-format off
-#define UNDERTAKE_BEGIN_NAMESPACE namespace undertake { inline namespace v1 {
+#define UNDERTAKE_BEGIN_NAMESPACE \
+  namespace undertake { inline namespace UNDERTAKE_ABI_JOIN(v, UNDERTAKE_ABI_VERSION) {
 #define UNDERTAKE_END_NAMESPACE } }
 // clang-format on
 
