@@ -81,7 +81,14 @@ try {
   await page.waitForSelector("#fire");
   // The page's diagram is the server's SVG of the case at its revision (drawn into a blob: image).
   const svgOf = async () => (await fetch(base + "/api/v1/cases/WEB-1/diagram.svg", { headers: { Authorization: "Bearer " + tokens.li } })).text();
-  const shown = () => page.$eval("#diagram", (img) => [img.getAttribute("data-revision"), img.src]);
+  // The image's src is set when the SVG arrives, after the page is drawn: wait for it to be shown.
+  const shown = async () => {
+    await page.waitForFunction(() => {
+      const img = document.querySelector("#diagram");
+      return img && img.src && img.complete && img.naturalWidth > 0;
+    });
+    return page.$eval("#diagram", (img) => [img.getAttribute("data-revision"), img.src]);
+  };
   const before = await svgOf();
   const [revBefore, srcBefore] = await shown();
   assert.match(await page.$eval("#state", (e) => e.textContent), /Intake\.SalesReview/);
@@ -94,7 +101,6 @@ try {
   const [revAfter, srcAfter] = await shown();
   assert.equal(Number(revAfter), Number(revBefore) + 1);
   assert.notEqual(srcAfter, srcBefore, "the page shows the new diagram");
-  await page.waitForFunction(() => document.querySelector("#diagram").complete && document.querySelector("#diagram").naturalWidth > 0);
   await page.screenshot({ path: path.join(shots, "case.png"), fullPage: true });
   console.log("ok case: fired intake.confirm, the diagram moved");
 
