@@ -215,6 +215,7 @@ void round_trip_section(const Engine& engine, const RoundTripOptions& options) {
   std::printf("  goal >= 20,000 events/s with OFF on one core: %s (%.0f events/s CPU)\n",
               events / off.cpu_s >= 20000 ? "met" : "NOT met", events / off.cpu_s);
   print_phases(phases);
+  if (options.keep) return;
   remove_store(pool.live);
   remove_store(pool.pristine);
 }

@@ -243,7 +243,7 @@ int main(int argc, char** argv) {
     } else if (a == "--inbox-cases" && has_value) {
       scale.cases = std::stoul(argv[++i]);
     } else if (a == "--keep") {
-      scale.keep = true;
+      scale.keep = round_trip.keep = true;
     } else if (a == "--sections" && has_value) {
       sections.clear();
       std::stringstream list(argv[++i]);

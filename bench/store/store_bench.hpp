@@ -76,6 +76,7 @@ struct RoundTripOptions {
   std::string dir;
   std::size_t pool = 4000;     ///< stored cases the events are spread over
   std::size_t events = 20000;  ///< events per run (synchronous OFF and NORMAL; FULL gets 1/10)
+  bool keep = false;           ///< leave the pool's store and the last run's copy for a look
 };
 void round_trip_section(const Engine& engine, const RoundTripOptions& options);
 
