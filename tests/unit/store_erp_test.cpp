@@ -178,6 +178,54 @@ TEST_CASE("store: the inbox filters by due deadlines", "[store][inbox][deadline]
         }).where() == "q.limit");
 }
 
+// A save writes only the worklist rows that differ from the stored ones (rows inserted and
+// deleted as events come and go, gated and due updated in place, all of a case's rows again when
+// its stage changes): after every step of the full order the rows are exactly those of the case
+// as loaded, and every row carries the case's stage and due (the inbox's filters).
+TEST_CASE("store: after every save the worklist is what the case accepts, with its stage and due",
+          "[store][inbox]") {
+  Engine engine;
+  TestStore store("worklist-steps");
+  const auto& order = full_order();
+  store.create(engine.create_case("W-1", order.data));
+  InboxQuery everyone{Actor{"checker", engine.policy()->roles()}};
+  everyone.limit = 10;
+  std::size_t with_due = 0;
+  for (std::size_t i = 0; i < order.steps.size(); ++i) {
+    const Step& step = order.steps[i];
+    INFO("step " << i << " " << step.event);
+    REQUIRE(fire_stored(store, engine, "W-1", step.event, step.actor, step.payload, step.at)
+                .outcome.accepted);
+    CHECK(check_store(store, engine).empty());
+    const Case c = load_case(store, engine, "W-1");
+    const CaseSummary summary = CaseSummary::of(c);
+    std::size_t rows = 0;
+    for (const WorkItem& w : work_items(c)) rows += w.roles.size();
+    std::size_t stored_rows = 0;
+    for (const WorkItem& w : store.worklist("W-1")) stored_rows += w.roles.size();
+    CHECK(stored_rows == rows);
+    // Every row has the stage and the due: a filter on them lists all of the case's events.
+    const auto listed_events = [&](InboxQuery q) {
+      std::size_t n = 0;
+      for (const auto& item : store.inbox(q).items) n += item.events.size();
+      return n;
+    };
+    const std::size_t events = work_items(c).size();
+    InboxQuery by_stage = everyone;
+    by_stage.stage = summary.stage;
+    CHECK(listed_events(by_stage) == events);
+    if (summary.due) {
+      ++with_due;
+      InboxQuery due = everyone;
+      due.due_by = *summary.due;
+      CHECK(listed_events(due) == events);
+      due.due_by = *summary.due - std::chrono::milliseconds(1);
+      CHECK(listed_events(due) == 0);
+    }
+  }
+  CHECK(with_due > 0);  // the order passes deadlines: the due column was written and changed
+}
+
 TEST_CASE("store: the change feed gives every saved entry once, in commit order",
           "[store][changes]") {
   Engine engine;
