@@ -53,7 +53,8 @@ using detail::rows::state_text;
 struct Prepared {
   Statement stored_row, insert_case, update_case, insert_entry, rehash_entry, insert_change,
       select_head, select_entries, select_worklist, delete_work_row, update_work_row,
-      insert_worklist, select_summary, select_changes, select_request, insert_request;
+      update_work_row_stage, insert_worklist, select_summary, select_changes, select_request,
+      insert_request;
 
   explicit Prepared(const Connection& c)
       : stored_row(c,
@@ -82,6 +83,9 @@ struct Prepared {
         update_work_row(c,
                         "UPDATE worklist SET gated = ?4, due_ms = ?5"
                         " WHERE case_id = ?1 AND role = ?2 AND event = ?3"),
+        update_work_row_stage(c,
+                              "UPDATE worklist SET gated = ?4, due_ms = ?5, stage = ?6"
+                              " WHERE case_id = ?1 AND role = ?2 AND event = ?3"),
         insert_worklist(c,
                         "INSERT INTO worklist (case_id, role, event, gated, stage, customer,"
                         " due_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"),
@@ -223,10 +227,10 @@ struct SqliteCaseStore::Impl : Connection {
 
   // The worklist rows of a case: every event its state accepts, once per permitted role, with
   // the columns the inbox filters on. Only the difference from the stored rows is written: a save
-  // inside a stage changes a few events of a few roles, and a row deleted or inserted costs a
-  // write in each of the worklist's four b-trees (the rows and three indexes), where the gated
-  // flag and the due time, in no index, are updated in the row alone. (Writing every row again
-  // took 60 % of a save: bench/store/run.)
+  // changes a few events of a few roles, and a row deleted or inserted costs a write in each of
+  // the worklist's four b-trees (the rows and three indexes), where the gated flag and the due
+  // time, in no index, are updated in the row alone, and a new stage in the row and
+  // worklist_by_stage. (Writing every row again took 60 % of a save: bench/store/run.)
   void write_worklist(const Case& c, const CaseSummary& s) const {
     std::map<WorkKey, bool> wanted;  // → gated
     for (const WorkItem& item : work_items(c))
@@ -234,7 +238,7 @@ struct SqliteCaseStore::Impl : Connection {
         wanted.emplace(WorkKey{role, item.event}, item.gated);
     for (const auto& [key, row] : stored_worklist(c.id())) {
       const auto w = wanted.find(key);
-      if (w == wanted.end() || row.stage != s.stage || row.customer != s.customer) {
+      if (w == wanted.end() || row.customer != s.customer) {
         auto q = prepared->delete_work_row.use();  // and inserted again below if wanted
         bind_work_key(q, c.id(), key);
         q.step();
@@ -242,7 +246,14 @@ struct SqliteCaseStore::Impl : Connection {
       }
       const bool same_due =
           row.due_ms.has_value() == s.due.has_value() && (!s.due || *row.due_ms == millis(*s.due));
-      if (row.gated != w->second || !same_due) {
+      if (row.stage != s.stage) {  // an update moves the row in worklist_by_stage only
+        auto q = prepared->update_work_row_stage.use();
+        bind_work_key(q, c.id(), key);
+        q.bind(4, static_cast<std::int64_t>(w->second ? 1 : 0));
+        q.bind(5, s.due);
+        q.bind(6, s.stage);
+        q.step();
+      } else if (row.gated != w->second || !same_due) {
         auto q = prepared->update_work_row.use();
         bind_work_key(q, c.id(), key);
         q.bind(4, static_cast<std::int64_t>(w->second ? 1 : 0));
