@@ -187,11 +187,11 @@ void seal_entries(const Case::Impl& c);
 /// The genesis hash of the case (its id, policy and creation data, sealed).
 Digest genesis_of(const Case::Impl& c);
 
-/// Fills `c` (id, policy, data and seal set, everything else fresh) from a format-3 snapshot,
-/// checking its digest and, when its ledger travels with it, the ledger's chain. With `movable`
-/// (the same snapshot, which the caller gives up), the record is moved out of it instead of
-/// copied once the digest is checked. Throws Error(invalid_snapshot) naming the JSON path at
-/// fault.
+/// Fills `c` (id, policy and seal set, everything else fresh) from a format-3 snapshot whose
+/// `data` is an object, checking its digest and, when its ledger travels with it, the ledger's
+/// chain. With `movable` (the same snapshot, which the caller gives up), the form and the record
+/// are moved out of it instead of copied once nothing can fail. Throws Error(invalid_snapshot)
+/// naming the JSON path at fault; then `movable` is untouched.
 void restore_sealed(Case::Impl& c, const boost::json::object& snapshot,
                     boost::json::object* movable = nullptr);
 

@@ -212,7 +212,10 @@ void restore_sealed(Case::Impl& c, const json::object& o, json::object* movable)
   const json::value* ledger = o.if_contains("ledger");
   // What the first held entry links to: the genesis when the chain starts here (an empty ledger,
   // or the ledger travelling with the snapshot); the head when the case is restored without it.
-  c.base = c.head.seq == 0 || ledger ? genesis_of(c) : c.head.hash;
+  const json::object& data = member(o, "data").get_object();
+  c.base = c.head.seq == 0 || ledger
+               ? c.seal->genesis(c.id, c.policy->name(), c.policy->version(), data)
+               : c.head.hash;
   if (ledger) {
     c.ledger = chained_ledger(*ledger, c);
   } else {
@@ -220,7 +223,13 @@ void restore_sealed(Case::Impl& c, const json::object& o, json::object* movable)
   }
   // Last, when nothing can fail any more: a snapshot given up by the caller is taken apart only
   // when the case is restored.
-  c.record = movable ? std::move(movable->at("record")) : record;
+  if (movable) {
+    c.data = std::move(movable->at("data").get_object());
+    c.record = std::move(movable->at("record"));
+  } else {
+    c.data = data;
+    c.record = record;
+  }
 }
 
 }  // namespace detail

@@ -82,16 +82,17 @@ std::string path_of(const Stack& stack, std::size_t frames, std::string_view whe
 }  // namespace
 
 std::size_t json_string_bytes(std::string_view s) noexcept {
-  std::size_t n = 2;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
-      n += 2;
-    else if (c < 0x20)
-      n += 6;  // \u00XX
-    else
-      n += 1;
-  }
+  // What each byte takes in JSON text: 1 as it is, 2 escaped by a letter, 6 as \u00XX.
+  static constexpr struct Widths {
+    unsigned char of[256] = {};
+    constexpr Widths() {
+      for (int c = 0; c < 256; ++c) of[c] = c < 0x20 ? 6 : 1;
+      for (const char c : {'"', '\\', '\b', '\f', '\n', '\r', '\t'})
+        of[static_cast<unsigned char>(c)] = 2;
+    }
+  } kWidths;
+  std::size_t n = 2 + s.size();
+  for (const char ch : s) n += kWidths.of[static_cast<unsigned char>(ch)] - 1u;
   return n;
 }
 

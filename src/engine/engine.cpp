@@ -342,7 +342,6 @@ Case Engine::restore_from(const json::value& snapshot, json::object* movable) co
     auto impl = std::make_unique<Case::Impl>();
     impl->id = h.case_id;
     impl->policy = h.policy;
-    impl->data = *h.data;
     impl->seal = impl_->current_seal();
     impl->input_limits = impl_->limits;
     impl->limits = rule_limits();

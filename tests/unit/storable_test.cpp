@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "common/json_measure.hpp"
 #include "support/order_driver.hpp"
@@ -76,6 +77,34 @@ TEST_CASE("measure_json counts the JSON text exactly (but for doubles) without r
   const detail::JsonMeasure b = detail::measure_json(bad, 64, "payload");
   CHECK(b.problem == detail::JsonMeasure::Problem::invalid_utf8_key);
   CHECK(b.path == "payload.k");
+}
+
+// valid_utf8 skips ASCII eight bytes at a time and json_string_bytes counts by table: both must
+// agree with Boost.JSON (its parser validates UTF-8, its serializer escapes) wherever in a string
+// the interesting bytes fall, across and at the ends of the eight-byte words.
+TEST_CASE("valid_utf8 and json_string_bytes agree with Boost.JSON at every offset", "[storable]") {
+  const std::vector<std::string> tails = {
+      "",         "\xc3\xa9",     "\xe6\x89\xbf", "\xf0\x9f\x98\x80",
+      "\xff",     "\x80",         "\xc3",         "\xe6\x89",
+      "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+      "\"",       "\\",           "\n",           "\x01",
+      "\x1f",     "\x7f",         "\t\b\f\r",     "\xc3\xa9\xff"};
+  for (std::size_t before = 0; before <= 17; ++before)
+    for (const std::string& tail : tails)
+      for (std::size_t after : {0, 1, 7, 8, 9}) {
+        const std::string s = std::string(before, 'a') + tail + std::string(after, 'z');
+        INFO("ASCII " << before << " + tail " << json::serialize(json::string(tail)) << " + "
+                      << after);
+        bool control = false;
+        for (const char ch : s)
+          control |= static_cast<unsigned char>(ch) < 0x20 || ch == '"' || ch == '\\';
+        if (!control) {  // the parser takes these bytes raw in a string: it judges the UTF-8
+          boost::system::error_code ec;
+          json::parse("\"" + s + "\"", ec);
+          CHECK(valid_utf8(s) == !ec);
+        }
+        CHECK(detail::json_string_bytes(s) == json::serialize(json::string(s)).size());
+      }
 }
 
 TEST_CASE("a payload at its depth budget is accepted and read back; one level more is refused",
