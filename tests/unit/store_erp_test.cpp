@@ -181,7 +181,8 @@ TEST_CASE("store: the inbox filters by due deadlines", "[store][inbox][deadline]
 // A save writes only the worklist rows that differ from the stored ones (rows inserted and
 // deleted as events come and go, gated and due updated in place, all of a case's rows again when
 // its stage changes): after every step of the full order the rows are exactly those of the case
-// as loaded, and every row carries the case's stage and due (the inbox's filters).
+// as loaded, and every row carries the case's stage and due (the inbox's filters). So do the
+// cases table's stage, terminated and attention columns, which a save sets only when they change.
 TEST_CASE("store: after every save the worklist is what the case accepts, with its stage and due",
           "[store][inbox]") {
   Engine engine;
@@ -199,6 +200,22 @@ TEST_CASE("store: after every save the worklist is what the case accepts, with i
     CHECK(check_store(store, engine).empty());
     const Case c = load_case(store, engine, "W-1");
     const CaseSummary summary = CaseSummary::of(c);
+    // The cases table's indexed columns (set apart, when they change) are the case's.
+    const std::vector<CaseSummary> listed = store.list();
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].stage == summary.stage);
+    CHECK(listed[0].terminated == summary.terminated);
+    CHECK(listed[0].attention == summary.attention);
+    CaseFilter in_stage;
+    in_stage.stage = summary.stage;
+    CHECK(store.list(in_stage).size() == 1);
+    if (summary.attention) {
+      CaseFilter attention;
+      attention.attention_by = *summary.attention;
+      CHECK(store.list(attention).size() == 1);
+      attention.attention_by = *summary.attention - std::chrono::milliseconds(1);
+      CHECK(store.list(attention).empty());
+    }
     std::size_t rows = 0;
     for (const WorkItem& w : work_items(c)) rows += w.roles.size();
     std::size_t stored_rows = 0;
@@ -224,6 +241,7 @@ TEST_CASE("store: after every save the worklist is what the case accepts, with i
     }
   }
   CHECK(with_due > 0);  // the order passes deadlines: the due column was written and changed
+  CHECK(store.list().at(0).terminated);
 }
 
 TEST_CASE("store: the change feed gives every saved entry once, in commit order",

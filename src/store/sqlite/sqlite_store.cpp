@@ -51,24 +51,31 @@ using detail::rows::state_text;
 
 // The statements every call reuses, prepared once per connection.
 struct Prepared {
-  Statement stored_row, insert_case, update_case, insert_entry, rehash_entry, insert_change,
-      select_head, select_entries, select_worklist, delete_work_row, update_work_row,
-      update_work_row_stage, insert_worklist, select_summary, select_changes, select_request,
-      insert_request;
+  Statement stored_row, stored_head_format, insert_case, update_case, update_case_indexed,
+      insert_entry, rehash_entry, insert_change, select_head, select_entries, select_worklist,
+      delete_work_row, update_work_row, update_work_row_stage, insert_worklist, select_summary,
+      select_changes, select_request, insert_request;
 
   explicit Prepared(const Connection& c)
       : stored_row(c,
-                   "SELECT revision, state, customer, due_ms, worklist_revision,"
-                   " json_extract(head, '$.format_version') FROM cases WHERE id = ?"),
+                   "SELECT revision, state, customer, due_ms, worklist_revision, stage,"
+                   " terminated, attention_ms FROM cases WHERE id = ?"),
+        stored_head_format(c,
+                           "SELECT json_extract(head, '$.format_version') FROM cases WHERE id = ?"),
         insert_case(c,
                     "INSERT INTO cases (id, policy_name, policy_version, revision, stage, state,"
                     " terminated, customer, updated_ms, attention_ms, due_ms, worklist_revision,"
                     " head) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+        // The columns in no index: an UPDATE rewrites the entries of every index whose columns it
+        // sets, changed or not, so stage, terminated and attention_ms (cases_stage,
+        // cases_attention) are set apart, when they change.
         update_case(c,
                     "UPDATE cases SET policy_name = ?2, policy_version = ?3, revision = ?4,"
-                    " stage = ?5, state = ?6, terminated = ?7, customer = ?8, updated_ms = ?9,"
-                    " attention_ms = ?10, due_ms = ?11, worklist_revision = ?12, head = ?13"
-                    " WHERE id = ?1"),
+                    " state = ?6, customer = ?8, updated_ms = ?9, due_ms = ?11,"
+                    " worklist_revision = ?12, head = ?13 WHERE id = ?1"),
+        update_case_indexed(c,
+                            "UPDATE cases SET stage = ?2, terminated = ?3, attention_ms = ?4"
+                            " WHERE id = ?1"),
         insert_entry(c,
                      "INSERT INTO ledger (case_id, seq, at_ms, kind, event, entry)"
                      " VALUES (?, ?, ?, ?, ?, ?)"),
@@ -106,8 +113,14 @@ struct StoredRow {
   std::string state, customer;
   std::optional<std::int64_t> due_ms;
   bool worklist_current = false;  // worklist rows written for the stored revision
-  std::int64_t head_format = 0;   // the snapshot format of the stored head
+  std::string stage;              // and the columns in the cases table's indexes
+  bool terminated = false;
+  std::optional<std::int64_t> attention_ms;
 };
+
+bool same_time(const std::optional<std::int64_t>& ms, const std::optional<Timestamp>& t) {
+  return ms.has_value() == t.has_value() && (!t || *ms == millis(*t));
+}
 
 }  // namespace
 
@@ -138,8 +151,30 @@ struct SqliteCaseStore::Impl : Connection {
     r.customer = std::string(q.text(2));
     if (!q.is_null(3)) r.due_ms = q.integer(3);
     r.worklist_current = !q.is_null(4) && q.integer(4) == r.revision;
-    r.head_format = q.integer(5);
+    r.stage = std::string(q.text(5));
+    r.terminated = q.integer(6) != 0;
+    if (!q.is_null(7)) r.attention_ms = q.integer(7);
     return r;
+  }
+
+  // The snapshot format of a case's stored head (a JSON read of the whole head).
+  std::int64_t stored_head_format(std::string_view id) const {
+    auto q = prepared->stored_head_format.use();
+    q.bind(1, id);
+    return q.step() ? q.integer(0) : 0;
+  }
+
+  // Sets the cases table's indexed columns when they differ from the stored ones.
+  void write_case_indexed(const Case& c, const CaseSummary& s, const StoredRow& stored) const {
+    if (stored.stage == s.stage && stored.terminated == s.terminated &&
+        same_time(stored.attention_ms, s.attention))
+      return;
+    auto q = prepared->update_case_indexed.use();
+    q.bind(1, c.id());
+    q.bind(2, s.stage);
+    q.bind(3, static_cast<std::int64_t>(s.terminated ? 1 : 0));
+    q.bind(4, s.attention);
+    q.step();
   }
 
   // Writes the entries after revision `from` (a case restored without its ledger holds only the
@@ -244,8 +279,6 @@ struct SqliteCaseStore::Impl : Connection {
         q.step();
         continue;
       }
-      const bool same_due =
-          row.due_ms.has_value() == s.due.has_value() && (!s.due || *row.due_ms == millis(*s.due));
       if (row.stage != s.stage) {  // an update moves the row in worklist_by_stage only
         auto q = prepared->update_work_row_stage.use();
         bind_work_key(q, c.id(), key);
@@ -253,7 +286,7 @@ struct SqliteCaseStore::Impl : Connection {
         q.bind(5, s.due);
         q.bind(6, s.stage);
         q.step();
-      } else if (row.gated != w->second || !same_due) {
+      } else if (row.gated != w->second || !same_time(row.due_ms, s.due)) {
         auto q = prepared->update_work_row.use();
         bind_work_key(q, c.id(), key);
         q.bind(4, static_cast<std::int64_t>(w->second ? 1 : 0));
@@ -451,14 +484,16 @@ void SqliteCaseStore::save(const Case& c, std::uint64_t expected_revision,
                     " (someone saved it in between; reload it and try again)");
   if (c.revision() == expected_revision) return;  // nothing new (the transaction rolls back)
   const CaseSummary summary = CaseSummary::of(c);
-  if (stored->head_format < 3) s.chain_old_rows(c, expected_revision);
+  // Only a case that holds its whole ledger can have old rows to chain (one restored from a head
+  // of format 3 holds the entries since): the head's format is read only then.
+  if (c.ledger_complete() && s.stored_head_format(c.id()) < 3)
+    s.chain_old_rows(c, expected_revision);
   s.write_entries(c, expected_revision);
   s.write_case(s.prepared->update_case, c, summary);
+  s.write_case_indexed(c, summary, *stored);
   // The worklist rows follow the state (and carry the customer and due the inbox filters on).
-  const bool same_due = stored->due_ms.has_value() == summary.due.has_value() &&
-                        (!summary.due || *stored->due_ms == millis(*summary.due));
   if (!stored->worklist_current || stored->state != state_text(summary.state) ||
-      stored->customer != summary.customer || !same_due)
+      stored->customer != summary.customer || !same_time(stored->due_ms, summary.due))
     s.write_worklist(c, summary);
   if (request) s.write_request(c.id(), c.revision(), *request);
   tx.commit();
