@@ -105,7 +105,7 @@ class UNDERTAKE_API SqliteCaseStore final : public CaseStore {
 };
 
 /// The schema version this library writes.
-inline constexpr int kSqliteSchemaVersion = 2;
+inline constexpr int kSqliteSchemaVersion = 3;
 
 /// Opens the SQLite store at `path` (see SqliteCaseStore).
 UNDERTAKE_API std::unique_ptr<SqliteCaseStore> open_sqlite_store(const std::string& path,

@@ -317,7 +317,7 @@ class StoreCommands(unittest.TestCase):
         self.assertTrue(report["ok"], report)
         self.assertEqual(report["cases"], 4)
         self.assertEqual(report["entries"], sum(steps for _, _, steps, _ in CASES))
-        self.assertEqual(report["schema_version"], 2)
+        self.assertEqual(report["schema_version"], 3)
         self.assertIn("sound", run(self.db, "store", "check").stdout)
 
     def test_store_check_catches_a_worklist_that_is_not_the_state(self):
@@ -327,7 +327,7 @@ class StoreCommands(unittest.TestCase):
         self.assertIn("contract.legal_approve (legal)", p.stdout)
         self.assertIn("1 problem(s)", p.stdout)
 
-    def test_store_migrate_brings_a_version_1_store_to_version_2(self):
+    def test_store_migrate_brings_a_version_1_store_to_version_3(self):
         with sqlite3.connect(self.path) as con:  # what schema version 1 had
             con.executescript(
                 "DROP TABLE worklist; DROP TABLE changes; DROP TABLE requests;"
@@ -336,10 +336,10 @@ class StoreCommands(unittest.TestCase):
                 "UPDATE meta SET value = '1' WHERE key = 'schema_version';")
         con.close()
         out = run(self.db, "store", "migrate").stdout
-        self.assertIn("schema version 1 → 2 (migrated)", out)
+        self.assertIn("schema version 1 → 3 (migrated)", out)
         self.assertIn("Worklists indexed for 4 case(s)", out)
         again = run_json(self.db, "store", "migrate", "--json")
-        self.assertEqual(again, {"path": self.path, "schema_before": 2, "schema_after": 2,
+        self.assertEqual(again, {"path": self.path, "schema_before": 3, "schema_after": 3,
                                  "migrated": False, "worklists_indexed": 0})
         self.assertTrue(run_json(self.db, "store", "check", "--json")["ok"])
         changes = run(self.db, "changes", "--limit", "1000", "--json").stdout.splitlines()

@@ -506,7 +506,7 @@ TEST_CASE("store: a schema-1 store is migrated on open", "[store][sqlite][migrat
             head_text + "');" + rows);
   }
   SqliteCaseStore store(file.path(), fast());
-  CHECK(store.schema_version() == 2);
+  CHECK(store.schema_version() == 3);
   CHECK(store.check().empty());
   CHECK(store.changes(0, 100).size() == c.revision());  // the old rows entered the feed
   // Its format-2 head restores by replaying its rows; its next save writes a format-3 head.
@@ -524,6 +524,52 @@ TEST_CASE("store: a schema-1 store is migrated on open", "[store][sqlite][migrat
   // Reopening does not migrate twice.
   SqliteCaseStore again(file.path(), fast());
   CHECK(again.changes(0, 100).size() == c.revision() + 1);
+}
+
+// Schema 2 kept a worklist row per case, role and event; schema 3 keeps one per case and role,
+// its events in one column. A schema-2 store is rewritten on open: the same inbox, at once (no
+// refresh needed), and saves go on from there.
+TEST_CASE("store: a schema-2 store's worklist is rewritten on open", "[store][sqlite][migration]") {
+  TempFile file("schema2");
+  Engine engine;
+  InboxQuery everyone{Actor{"checker", engine.policy()->roles()}};
+  everyone.limit = 100;
+  std::string before;
+  {
+    SqliteCaseStore store(file.path(), fast());
+    seed_store(store, engine, {0, 5, step_index("contract.legal_approve"), 20, 36});
+    before = json::serialize(store.inbox(everyone).to_json());
+    // Back to what the library of schema 2 wrote, from the rows this one keeps.
+    std::string rows;
+    for (const CaseSummary& c : store.list())
+      for (const WorkItem& w : store.worklist(c.case_id))
+        for (const std::string& role : w.roles)
+          rows += "INSERT INTO worklist VALUES ('" + c.case_id + "', '" + role + "', '" + w.event +
+                  "', " + (w.gated ? "1" : "0") + ", '" + c.stage + "', '" + c.customer + "', " +
+                  (c.due ? std::to_string(c.due->time_since_epoch().count()) : "NULL") + ");";
+    REQUIRE(!rows.empty());
+    sql(file.path(),
+        "DROP TABLE worklist;"
+        "CREATE TABLE worklist (case_id TEXT NOT NULL, role TEXT NOT NULL, event TEXT NOT NULL,"
+        " gated INTEGER NOT NULL, stage TEXT NOT NULL, customer TEXT NOT NULL, due_ms INTEGER,"
+        " PRIMARY KEY (case_id, role, event)) WITHOUT ROWID;"
+        "CREATE INDEX worklist_by_role ON worklist (role, case_id, event);"
+        "CREATE INDEX worklist_by_customer ON worklist (role, customer, case_id, event);"
+        "CREATE INDEX worklist_by_stage ON worklist (role, stage, case_id, event);" +
+            rows + "UPDATE meta SET value = '2' WHERE key = 'schema_version';");
+  }
+  SqliteCaseStore store(file.path(), fast());
+  CHECK(store.opened_schema_version() == 2);
+  CHECK(store.schema_version() == 3);
+  CHECK(store.check().empty());
+  CHECK(check_store(store, engine).empty());
+  CHECK(json::serialize(store.inbox(everyone).to_json()) == before);
+  CHECK(store.refresh_worklists(engine) == 0);  // nothing left to index
+  const auto& s = full_order().steps[5];
+  REQUIRE(fire_stored(store, engine, "P-01", s.event, s.actor, s.payload, s.at).outcome.accepted);
+  CHECK(check_store(store, engine).empty());
+  SqliteCaseStore again(file.path(), fast());  // reopening does not migrate twice
+  CHECK(again.opened_schema_version() == 3);
 }
 
 TEST_CASE("store: missing, junk, newer and read-only stores fail clearly and change nothing",
@@ -562,7 +608,7 @@ TEST_CASE("store: missing, junk, newer and read-only stores fail clearly and cha
   e = error_of([&] { SqliteCaseStore store(file.path(), fast()); });
   CHECK(e.kind() == ErrorKind::io);
   CHECK_THAT(e.what(), Catch::Contains("schema version 9") && Catch::Contains("newer"));
-  sql(file.path(), "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+  sql(file.path(), "UPDATE meta SET value = '3' WHERE key = 'schema_version'");
 
   TempFile junk("junk");
   std::ofstream(junk.path()) << "not a database, just text that is long enough to be looked at";

@@ -22,13 +22,25 @@ constexpr const char* kCreateVersion2 =
     "CREATE INDEX IF NOT EXISTS cases_attention ON cases (attention_ms) WHERE terminated = 0;"
     "CREATE INDEX IF NOT EXISTS cases_stage ON cases (stage);";
 
-// What version 2 adds to version 1 (and a new file gets after kCreateVersion2).
-constexpr const char* kAddVersion2 =
-    "CREATE TABLE IF NOT EXISTS worklist ("
-    "  case_id TEXT NOT NULL, role TEXT NOT NULL, event TEXT NOT NULL, gated INTEGER NOT NULL,"
+// The worklist of version 3: one row per case and permitted role, its events in one column (see
+// schema.hpp). Version 2 had a row per case, role and event, so a save that changed a role's
+// events deleted and inserted rows in four b-trees; now it updates one row's events column, in no
+// index. The indexes serve the inbox: a role's cases in case-id order, for one customer, in one
+// stage (without the last two a filter that matches few of a role's rows scans them all: 300 ms
+// for a customer with no case among 100,000).
+constexpr const char* kCreateWorklist3 =
+    "CREATE TABLE worklist ("
+    "  case_id TEXT NOT NULL, role TEXT NOT NULL, events TEXT NOT NULL,"
     "  stage TEXT NOT NULL, customer TEXT NOT NULL, due_ms INTEGER,"
-    "  PRIMARY KEY (case_id, role, event)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS worklist_by_role ON worklist (role, case_id, event);"
+    "  PRIMARY KEY (case_id, role)) WITHOUT ROWID;";
+constexpr const char* kWorklistIndexes3 =
+    "CREATE INDEX worklist_by_role ON worklist (role, case_id);"
+    "CREATE INDEX worklist_by_customer ON worklist (role, customer, case_id);"
+    "CREATE INDEX worklist_by_stage ON worklist (role, stage, case_id);";
+
+// What version 2 added to version 1 besides the worklist (and a new file gets after
+// kCreateVersion2).
+constexpr const char* kAddVersion2 =
     "CREATE TABLE IF NOT EXISTS changes ("
     "  position INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL, seq INTEGER NOT NULL);"
     "CREATE UNIQUE INDEX IF NOT EXISTS changes_entry ON changes (case_id, seq);"
@@ -36,23 +48,29 @@ constexpr const char* kAddVersion2 =
     "  case_id TEXT NOT NULL, request_id TEXT NOT NULL, seq INTEGER NOT NULL,"
     "  outcome TEXT NOT NULL, PRIMARY KEY (case_id, request_id)) WITHOUT ROWID;";
 
-// The worklist's filters (the inbox of a role for one customer, or in one stage) in case-id order:
-// without them a filter that matches few of a role's rows scans them all (300 ms for a customer
-// with no case among 100,000). Indexes only, so version 2 stores made before them get them at
-// their next writable open, and a store without them still reads.
-constexpr const char* kWorklistFilters =
-    "CREATE INDEX IF NOT EXISTS worklist_by_customer ON worklist (role, customer, case_id, event);"
-    "CREATE INDEX IF NOT EXISTS worklist_by_stage ON worklist (role, stage, case_id, event);";
-
 // Version 1 → 2: the new columns and tables; every existing ledger row enters the change feed (in
-// the order the entries happened), and the worklist rows are written at each case's next save
-// (worklist_revision NULL until then: computing them needs the policy, which a store opened
-// without an engine does not have).
+// the order the entries happened), and the worklist rows are written at each case's next save or
+// refresh_worklists (worklist_revision NULL until then: computing them needs the policy, which a
+// store opened without an engine does not have). A version-1 store gets version 3's worklist.
 constexpr const char* kMigrate1To2 =
     "ALTER TABLE cases ADD COLUMN due_ms INTEGER;"
     "ALTER TABLE cases ADD COLUMN worklist_revision INTEGER;"
     "INSERT INTO changes (case_id, seq) SELECT case_id, seq FROM ledger ORDER BY at_ms, case_id,"
     "  seq;";
+
+// Version 2 → 3: a role's worklist rows of a case become one row with the events in name order,
+// gated ones marked; stage, customer and due are the case's, the same in each of its rows.
+constexpr const char* kMigrate2To3 =
+    "CREATE TABLE worklist_v3 ("
+    "  case_id TEXT NOT NULL, role TEXT NOT NULL, events TEXT NOT NULL,"
+    "  stage TEXT NOT NULL, customer TEXT NOT NULL, due_ms INTEGER,"
+    "  PRIMARY KEY (case_id, role)) WITHOUT ROWID;"
+    "INSERT INTO worklist_v3 (case_id, role, events, stage, customer, due_ms)"
+    "  SELECT case_id, role, group_concat(event || CASE WHEN gated THEN '*' ELSE '' END, ' '),"
+    "    max(stage), max(customer), max(due_ms)"
+    "  FROM (SELECT * FROM worklist ORDER BY case_id, role, event) GROUP BY case_id, role;"
+    "DROP TABLE worklist;"
+    "ALTER TABLE worklist_v3 RENAME TO worklist;";
 
 bool has_table(const Connection& c, const char* name) {
   bool found = false;
@@ -128,15 +146,24 @@ int open_schema(Connection& c, const SqliteOptions& options) {
   c.exec(kCreateVersion2);  // IF NOT EXISTS: a no-op on an existing store
   if (fresh) {
     c.exec(kAddVersion2);
-    c.exec("INSERT INTO meta (key, value) VALUES ('schema_version', '2')");
+    c.exec(kCreateWorklist3);
+    c.exec(kWorklistIndexes3);
+    c.exec("INSERT INTO meta (key, value) VALUES ('schema_version', '3')");
   } else if (version == 1) {
     c.exec(kAddVersion2);
     c.exec(kMigrate1To2);
+    c.exec(kCreateWorklist3);
+    c.exec(kWorklistIndexes3);
     c.exec(
-        "UPDATE meta SET value = '2' WHERE key = 'schema_version';"
-        "INSERT INTO migrations (from_version, to_version) VALUES (1, 2);");
+        "UPDATE meta SET value = '3' WHERE key = 'schema_version';"
+        "INSERT INTO migrations (from_version, to_version) VALUES (1, 3);");
+  } else if (version == 2) {
+    c.exec(kMigrate2To3);
+    c.exec(kWorklistIndexes3);
+    c.exec(
+        "UPDATE meta SET value = '3' WHERE key = 'schema_version';"
+        "INSERT INTO migrations (from_version, to_version) VALUES (2, 3);");
   }
-  c.exec(kWorklistFilters);
   tx.commit();
   return fresh ? 0 : version;
 }

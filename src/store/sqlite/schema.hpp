@@ -1,17 +1,22 @@
 // The SQLite store's schema (internal): creating it, migrating older versions on open, and the
 // invariants SqliteCaseStore::check() verifies.
 //
-// Version 2 (every table keyed by case id first, design.md §9):
+// Version 3 (every table keyed by case id first, design.md §9):
 //   meta(key PRIMARY KEY, value)                      schema_version
 //   migrations(from_version, to_version, applied_at)  one row per migration applied on open
 //   cases(id PRIMARY KEY, policy_name, policy_version, revision, stage, state (JSON array),
 //         terminated, customer, updated_ms, attention_ms, due_ms, worklist_revision, head)
 //   ledger(case_id, seq, at_ms, kind, event, entry (JSON))   PRIMARY KEY (case_id, seq)
-//   worklist(case_id, role, event, gated, stage, customer, due_ms)
-//         PRIMARY KEY (case_id, role, event); index worklist_by_role (role, case_id, event)
+//   worklist(case_id, role, events, stage, customer, due_ms)  PRIMARY KEY (case_id, role);
+//         indexes worklist_by_role (role, case_id), worklist_by_customer (role, customer,
+//         case_id), worklist_by_stage (role, stage, case_id). `events`: the events the role may
+//         fire in the case now, in name order, separated by one space, a gated one followed by
+//         `*` (event names are identifiers: neither can occur in them), e.g.
+//         "case.cancel case.suspend contract.sign*"
 //   changes(position INTEGER PRIMARY KEY AUTOINCREMENT, case_id, seq)   UNIQUE (case_id, seq)
 //   requests(case_id, request_id, seq, outcome (JSON))        PRIMARY KEY (case_id, request_id)
-// Version 1 had meta, cases (without due_ms and worklist_revision) and ledger.
+// Version 2 had a worklist row per case, role and event (columns event, gated). Version 1 had
+// meta, cases (without due_ms and worklist_revision) and ledger.
 #pragma once
 
 #include <string>

@@ -84,18 +84,18 @@ struct Prepared {
         select_head(c, "SELECT head FROM cases WHERE id = ?"),
         select_entries(c, "SELECT seq, entry FROM ledger WHERE case_id = ? ORDER BY seq"),
         select_worklist(c,
-                        "SELECT role, event, gated, stage, customer, due_ms FROM worklist"
+                        "SELECT role, events, stage, customer, due_ms FROM worklist"
                         " WHERE case_id = ?"),
-        delete_work_row(c, "DELETE FROM worklist WHERE case_id = ? AND role = ? AND event = ?"),
+        delete_work_row(c, "DELETE FROM worklist WHERE case_id = ?1 AND role = ?2"),
         update_work_row(c,
-                        "UPDATE worklist SET gated = ?4, due_ms = ?5"
-                        " WHERE case_id = ?1 AND role = ?2 AND event = ?3"),
+                        "UPDATE worklist SET events = ?3, due_ms = ?4"
+                        " WHERE case_id = ?1 AND role = ?2"),
         update_work_row_stage(c,
-                              "UPDATE worklist SET gated = ?4, due_ms = ?5, stage = ?6"
-                              " WHERE case_id = ?1 AND role = ?2 AND event = ?3"),
+                              "UPDATE worklist SET events = ?3, due_ms = ?4, stage = ?5"
+                              " WHERE case_id = ?1 AND role = ?2"),
         insert_worklist(c,
-                        "INSERT INTO worklist (case_id, role, event, gated, stage, customer,"
-                        " due_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                        "INSERT INTO worklist (case_id, role, events, due_ms, stage, customer)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
         select_summary(c, "SELECT " + std::string(kSummaryColumns) + " FROM cases WHERE id = ?"),
         select_changes(c,
                        "SELECT c.position, c.case_id, l.entry FROM changes c"
@@ -120,6 +120,33 @@ struct StoredRow {
 
 bool same_time(const std::optional<std::int64_t>& ms, const std::optional<Timestamp>& t) {
   return ms.has_value() == t.has_value() && (!t || *ms == millis(*t));
+}
+
+// The events column of a worklist row (schema.hpp): the role's events in name order, separated by
+// a space, a gated one followed by '*'.
+using RoleEvents = std::map<std::string, bool>;  // event → gated
+
+std::string events_text(const RoleEvents& events) {
+  std::string text;
+  for (const auto& [event, gated] : events) {
+    if (!text.empty()) text += ' ';
+    text += event;
+    if (gated) text += '*';
+  }
+  return text;
+}
+
+// Calls `fn(event, gated)` for each event of an events column.
+template <class Fn>
+void each_event(std::string_view text, Fn&& fn) {
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find(' '), text.size());
+    std::string_view event = text.substr(0, end);
+    const bool gated = !event.empty() && event.back() == '*';
+    if (gated) event.remove_suffix(1);
+    if (!event.empty()) fn(event, gated);
+    text.remove_prefix(std::min(end + 1, text.size()));
+  }
 }
 
 }  // namespace
@@ -238,79 +265,78 @@ struct SqliteCaseStore::Impl : Connection {
     q.step();
   }
 
-  // A worklist row's key, (role, event), and what the inbox reads of it besides.
-  using WorkKey = std::pair<std::string, std::string>;
+  // A case's worklist row of one role, as stored.
   struct WorkRow {
-    bool gated = false;
-    std::string stage, customer;
+    std::string events, stage, customer;
     std::optional<std::int64_t> due_ms;
   };
 
-  std::map<WorkKey, WorkRow> stored_worklist(std::string_view id) const {
-    std::map<WorkKey, WorkRow> rows;
+  std::map<std::string, WorkRow> stored_worklist(std::string_view id) const {
+    std::map<std::string, WorkRow> rows;  // role → row
     auto q = prepared->select_worklist.use();
     q.bind(1, id);
     while (q.step()) {
-      WorkRow& r = rows[{std::string(q.text(0)), std::string(q.text(1))}];
-      r.gated = q.integer(2) != 0;
-      r.stage = std::string(q.text(3));
-      r.customer = std::string(q.text(4));
-      if (!q.is_null(5)) r.due_ms = q.integer(5);
+      WorkRow& r = rows[std::string(q.text(0))];
+      r.events = std::string(q.text(1));
+      r.stage = std::string(q.text(2));
+      r.customer = std::string(q.text(3));
+      if (!q.is_null(4)) r.due_ms = q.integer(4);
     }
     return rows;
   }
 
-  // The worklist rows of a case: every event its state accepts, once per permitted role, with
-  // the columns the inbox filters on. Only the difference from the stored rows is written: a save
-  // changes a few events of a few roles, and a row deleted or inserted costs a write in each of
-  // the worklist's four b-trees (the rows and three indexes), where the gated flag and the due
-  // time, in no index, are updated in the row alone, and a new stage in the row and
-  // worklist_by_stage. (Writing every row again took 60 % of a save: bench/store/run.)
+  // The worklist rows of a case: one per role permitted an event its state accepts, with the
+  // role's events and the columns the inbox filters on. Only what differs from the stored rows is
+  // written: a save that changes a role's events or the due time updates its row, in no index; a
+  // new stage updates it in worklist_by_stage too; a role that gains or loses all its events
+  // inserts or deletes a row. (Writing a row per event again at every save took 60 % of a save:
+  // bench/store/run.)
   void write_worklist(const Case& c, const CaseSummary& s) const {
-    std::map<WorkKey, bool> wanted;  // → gated
+    std::map<std::string, RoleEvents> by_role;
     for (const WorkItem& item : work_items(c))
-      for (const std::string& role : item.roles)
-        wanted.emplace(WorkKey{role, item.event}, item.gated);
-    for (const auto& [key, row] : stored_worklist(c.id())) {
-      const auto w = wanted.find(key);
+      for (const std::string& role : item.roles) by_role[role][item.event] = item.gated;
+    std::map<std::string, std::string> wanted;  // role → events column
+    for (const auto& [role, events] : by_role) wanted.emplace(role, events_text(events));
+    for (const auto& [role, row] : stored_worklist(c.id())) {
+      const auto w = wanted.find(role);
       if (w == wanted.end() || row.customer != s.customer) {
         auto q = prepared->delete_work_row.use();  // and inserted again below if wanted
-        bind_work_key(q, c.id(), key);
+        bind_work_key(q, c.id(), role);
         q.step();
         continue;
       }
-      if (row.stage != s.stage) {  // an update moves the row in worklist_by_stage only
+      if (row.stage != s.stage) {
         auto q = prepared->update_work_row_stage.use();
-        bind_work_key(q, c.id(), key);
-        q.bind(4, static_cast<std::int64_t>(w->second ? 1 : 0));
-        q.bind(5, s.due);
-        q.bind(6, s.stage);
+        bind_work_row(q, c.id(), role, w->second, s);
+        q.bind(5, s.stage);
         q.step();
-      } else if (row.gated != w->second || !same_time(row.due_ms, s.due)) {
+      } else if (row.events != w->second || !same_time(row.due_ms, s.due)) {
         auto q = prepared->update_work_row.use();
-        bind_work_key(q, c.id(), key);
-        q.bind(4, static_cast<std::int64_t>(w->second ? 1 : 0));
-        q.bind(5, s.due);
+        bind_work_row(q, c.id(), role, w->second, s);
         q.step();
       }
       wanted.erase(w);
     }
-    for (const auto& [key, gated] : wanted) {
+    for (const auto& [role, events] : wanted) {
       auto q = prepared->insert_worklist.use();
-      bind_work_key(q, c.id(), key);
-      q.bind(4, static_cast<std::int64_t>(gated ? 1 : 0));
+      bind_work_row(q, c.id(), role, events, s);
       q.bind(5, s.stage);
       q.bind(6, s.customer);
-      q.bind(7, s.due);
       q.step();
     }
   }
 
-  // Binds a worklist row's key: ?1 the case, ?2 the role, ?3 the event.
-  static void bind_work_key(Statement::Use& q, std::string_view id, const WorkKey& key) {
+  // Binds a worklist row's key: ?1 the case, ?2 the role.
+  static void bind_work_key(Statement::Use& q, std::string_view id, std::string_view role) {
     q.bind(1, id);
-    q.bind(2, key.first);
-    q.bind(3, key.second);
+    q.bind(2, role);
+  }
+  // Binds the key and what a written row holds besides: ?3 the role's events, ?4 the case's due.
+  static void bind_work_row(Statement::Use& q, std::string_view id, std::string_view role,
+                            std::string_view events, const CaseSummary& s) {
+    bind_work_key(q, id, role);
+    q.bind(3, events);
+    q.bind(4, s.due);
   }
 
   void write_request(std::string_view id, std::uint64_t seq, const RememberedRequest& r) const {
@@ -557,15 +583,16 @@ InboxPage SqliteCaseStore::inbox(const InboxQuery& query) const {
   Impl& s = *impl_;
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
   Tx tx(s, Tx::read);
-  // One index-ordered scan per role (worklist_by_role: role, case_id, event), merged by case id:
-  // each scan stops after the page's cases, so a page costs its own size, not the store's.
-  std::string sql = "SELECT case_id, event, gated FROM worklist WHERE role = ?1 AND case_id > ?2";
+  // One index-ordered scan per role (worklist_by_role: role, case_id; or by customer or stage),
+  // merged by case id: each scan stops after the page's cases, so a page costs its own size, not
+  // the store's.
+  std::string sql = "SELECT case_id, events FROM worklist WHERE role = ?1 AND case_id > ?2";
   if (query.stage) sql += " AND stage = ?3";
   if (query.customer) sql += " AND customer = ?4";
   if (query.due_by) sql += " AND due_ms IS NOT NULL AND due_ms <= ?5";
-  sql += " ORDER BY case_id, event";
-  std::map<std::string, std::map<std::string, bool>> found;  // case id → event → gated
-  const std::size_t wanted = query.limit + 1;                // one more: is there a next page?
+  sql += " ORDER BY case_id";
+  std::map<std::string, RoleEvents> found;     // case id → event → gated
+  const std::size_t wanted = query.limit + 1;  // one more: is there a next page?
   std::set<std::string> roles(query.actor.roles.begin(), query.actor.roles.end());
   Statement st(s, sql);
   for (const std::string& role : roles) {
@@ -575,16 +602,14 @@ InboxPage SqliteCaseStore::inbox(const InboxQuery& query) const {
     if (query.stage) q.bind(3, *query.stage);
     if (query.customer) q.bind(4, *query.customer);
     if (query.due_by) q.bind(5, millis(*query.due_by));
-    std::size_t cases_seen = 0;
-    std::string last;
+    std::size_t cases_seen = 0;  // a role has one row per case
     while (q.step()) {
       std::string id(q.text(0));
-      if (id != last) {
-        // Past what the page can hold: the cases further on cannot be in it.
-        if (++cases_seen > wanted || (found.size() >= wanted && id > found.rbegin()->first)) break;
-        last = id;
-      }
-      found[id][std::string(q.text(1))] |= q.integer(2) != 0;
+      // Past what the page can hold: the cases further on cannot be in it.
+      if (++cases_seen > wanted || (found.size() >= wanted && id > found.rbegin()->first)) break;
+      RoleEvents& events = found[id];
+      each_event(q.text(1),
+                 [&](std::string_view event, bool gated) { events[std::string(event)] |= gated; });
     }
   }
   InboxPage page;
@@ -697,16 +722,18 @@ std::vector<std::string> SqliteCaseStore::check() const {
 std::vector<WorkItem> SqliteCaseStore::worklist(std::string_view case_id) const {
   Impl& s = *impl_;
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
-  std::vector<WorkItem> items;
-  Statement st(s, "SELECT event, gated, role FROM worklist WHERE case_id = ? ORDER BY event, role");
-  auto q = st.use();
-  q.bind(1, case_id);
-  while (q.step()) {
-    if (items.empty() || items.back().event != q.text(0))
-      items.push_back(WorkItem{std::string(q.text(0)), q.integer(1) != 0, {}});
-    items.back().roles.emplace_back(q.text(2));
-  }
-  return items;
+  std::map<std::string, WorkItem> items;                      // by event, in name order
+  for (const auto& [role, row] : s.stored_worklist(case_id))  // in role name order
+    each_event(row.events, [&, &role = role](std::string_view event, bool gated) {
+      WorkItem& item = items[std::string(event)];
+      item.event = std::string(event);
+      item.gated |= gated;
+      item.roles.push_back(role);
+    });
+  std::vector<WorkItem> out;
+  out.reserve(items.size());
+  for (auto& [event, item] : items) out.push_back(std::move(item));
+  return out;
 }
 
 std::uint64_t SqliteCaseStore::case_count() const {
