@@ -263,8 +263,14 @@ class ApiTest(unittest.TestCase):
 
     def test_access_log_names_the_actor(self):
         self.s.request("GET", "/api/v1/whoami", as_="zhao")
-        time.sleep(0.2)
-        entries = [e for e in self.s.access_log() if e["target"] == "/api/v1/whoami"]
+        # The server writes its log line after the response, and a thread reads it from the pipe:
+        # wait for it (a fixed pause was too short on a loaded machine).
+        deadline = time.time() + 15
+        while True:
+            entries = [e for e in self.s.access_log() if e["target"] == "/api/v1/whoami"]
+            if any(e["actor"] == "zhao" and e["status"] == 200 for e in entries) or time.time() > deadline:
+                break
+            time.sleep(0.05)
         self.assertTrue(any(e["actor"] == "zhao" and e["status"] == 200 for e in entries))
         for e in entries:
             for key in ("time", "remote", "method", "status", "bytes", "ms"):
