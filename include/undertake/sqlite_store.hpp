@@ -2,10 +2,11 @@
 // undertake::store_sqlite.
 //
 // One file, WAL journal. Tables: `cases` (one row per case: summary columns and the head),
-// `ledger` (one row per entry, keyed by case id and seq), `worklist` (the events each case accepts
-// now, per permitted role), `changes` (the change feed: a global position per ledger row),
-// `requests` (request ids of idempotent fires), `meta` (schema version). Stores written by schema
-// version 1 are migrated on open, in one transaction; a file written by a newer version is refused
+// `ledger` (one row per entry, keyed by case id and seq), `worklist` (one row per case and
+// permitted role: the events that role may fire in the case now), `changes` (the change feed: a
+// global position per ledger row), `requests` (request ids of idempotent fires), `meta` (schema
+// version). Stores written by schema versions 1 and 2 are migrated on open, in one transaction
+// (version 2 kept a worklist row per event); a file written by a newer version is refused
 // (Error(io)). Every table is keyed by case id first (design.md §9: partitioning by case).
 //
 // Thread safety: a store serialises its own calls (one connection, one mutex) and may be shared
