@@ -61,6 +61,8 @@ class Params {
     return *this;
   }
   Params& integer(const std::optional<std::int64_t>& v);  ///< nothing: NULL
+  /// A text[] parameter: the items as an array literal, each quoted and escaped.
+  Params& text_array(const std::vector<std::string>& items);
   int size() const noexcept { return static_cast<int>(values_.size()); }
   std::vector<const char*> pointers() const;
 

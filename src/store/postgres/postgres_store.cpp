@@ -114,22 +114,30 @@ struct PostgresCaseStore::Impl {
     return p;
   }
 
+  // The worklist rows of a case, in two statements however many rows it has (a statement per row
+  // cost a round trip to the server each: 18 for a case in Evaluation).
   void write_worklist(const Case& cs, const CaseSummary& s) const {
     c.run("DELETE FROM ut_worklist WHERE case_id = $1", Params().text(cs.id()));
-    const std::optional<std::int64_t> due =
-        s.due ? std::optional<std::int64_t>(rows::millis(*s.due)) : std::nullopt;
-    for (const rows::WorklistRow& w : rows::worklist_rows(cs))
-      c.run(
-          "INSERT INTO ut_worklist (case_id, role, event, gated, stage, customer, due_ms)"
-          " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-          Params()
-              .text(cs.id())
-              .text(w.role)
-              .text(w.event)
-              .integer(std::int64_t{w.gated ? 1 : 0})
-              .text(s.stage)
-              .text(s.customer)
-              .integer(due));
+    std::vector<std::string> roles, events, gated;
+    for (const rows::WorklistRow& w : rows::worklist_rows(cs)) {
+      roles.push_back(w.role);
+      events.push_back(w.event);
+      gated.emplace_back(w.gated ? "1" : "0");
+    }
+    if (roles.empty()) return;
+    c.run(
+        "INSERT INTO ut_worklist (case_id, role, event, gated, stage, customer, due_ms)"
+        " SELECT $1, w.role, w.event, w.gated, $5, $6, $7"
+        " FROM unnest($2::text[], $3::text[], $4::integer[]) AS w(role, event, gated)"
+        " ON CONFLICT DO NOTHING",
+        Params()
+            .text(cs.id())
+            .text_array(roles)
+            .text_array(events)
+            .text_array(gated)
+            .text(s.stage)
+            .text(s.customer)
+            .integer(s.due ? std::optional<std::int64_t>(rows::millis(*s.due)) : std::nullopt));
   }
 
   void write_request(std::string_view id, std::uint64_t seq, const RememberedRequest& r) const {
