@@ -38,7 +38,9 @@
  *   concurrently with any other, and with functions on the engine's cases.
  * - A case is used by one thread at a time (the host serialises calls on one `ut_case*`).
  *   Different cases may be used from different threads at once, also cases of one engine.
- * - `ut_last_error()` is per thread.
+ * - `ut_last_error()` is per thread. The functions that return nothing (`ut_free`, `ut_case_free`,
+ *   `ut_engine_close`, `ut_store_close`) never change it: what a failed call left can be freed
+ *   before its error is read.
  * - Callbacks (custom rules, KPI calculators, the listener) run on the thread that made the call
  *   that needs them (`ut_case_fire`, `ut_case_restore`, `ut_engine_kpi`, ...). Callbacks of an
  *   engine shared by threads may run concurrently and must be thread-safe.

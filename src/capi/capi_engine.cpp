@@ -111,7 +111,7 @@ int ut_engine_open_json(const char* policy_json, ut_engine** out) {
 
 void ut_engine_close(ut_engine* e) {
   if (!e || e->magic != kEngineMagic) return;
-  clear_error();
+  // The thread's last error is left as it was (undertake.h: functions returning nothing).
   try {
     EngineState& s = *e->state;
     if (CallGuard::held(s)) {

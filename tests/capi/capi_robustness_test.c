@@ -2,6 +2,7 @@
  * case ids, wrong handles, damaged snapshots, and calls after ut_engine_close. Every case must
  * give a documented status and a message, never a crash. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -344,6 +345,37 @@ static void test_close_with_live_cases(void) {
   ut_case_free(c2);
 }
 
+/* The functions that return nothing leave the thread's last error as it was: a host may free
+ * what a failed call left behind and read the error afterwards. */
+static void test_frees_keep_the_last_error(void) {
+  ut_engine* e = NULL;
+  ut_engine* other = NULL;
+  ut_case* c = NULL;
+  ut_store* store = NULL;
+  char* out = NULL;
+  char* message = NULL;
+  CHECK_STATUS(ut_engine_open_default(&e), UT_OK);
+  CHECK_STATUS(ut_engine_open_default(&other), UT_OK);
+  remove("capi_robustness_frees.db");
+  CHECK_STATUS(ut_store_open("capi_robustness_frees.db", &store), UT_OK);
+  CHECK_STATUS(ut_case_create(e, "K-1", full_order_data, &c), UT_OK);
+  CHECK_STATUS(ut_case_state(c, &out), UT_OK);
+  CHECK_FAILS(ut_case_fire(c, "no.such_event", sales, NULL, t0, NULL), UT_REFUSED);
+  message = (char*)malloc(strlen(ut_last_error()) + 1);
+  CHECK(message != NULL);
+  if (!message) return;
+  strcpy(message, ut_last_error());
+  ut_free(out);
+  ut_case_free(c);
+  ut_store_close(store);
+  ut_engine_close(other);
+  ut_engine_close(e);
+  CHECK(strcmp(ut_last_error(), message) == 0);
+  CHECK(ut_last_error_status() == UT_REFUSED);
+  free(message);
+  remove("capi_robustness_frees.db");
+}
+
 int main(void) {
   test_nulls();
   test_invalid_utf8();
@@ -352,5 +384,6 @@ int main(void) {
   test_unknown_ids_and_handles();
   test_bad_snapshots();
   test_close_with_live_cases();
+  test_frees_keep_the_last_error();
   return ut_test_summary("capi_robustness");
 }
