@@ -25,6 +25,7 @@
 #include "cli/simulate.hpp"
 #include "common/display_width.hpp"
 #include "diagram/diagram.hpp"
+#include "process/stages.hpp"
 #include "undertake/engine.hpp"
 #include "undertake/error.hpp"
 #include "undertake/kpi.hpp"
@@ -44,10 +45,14 @@ namespace {
 using ms = std::chrono::milliseconds;
 constexpr ms kDay{24LL * 3600 * 1000};
 
+// The funnel's rows: the stages in process order (process/stages.hpp), then the end.
 const std::vector<std::string>& stage_order() {
-  static const std::vector<std::string> s{"Intake",     "Evaluation",  "Contract",   "Kickoff",
-                                          "Design",     "Preparation", "Production", "Delivery",
-                                          "AfterSales", "Closed"};
+  static const std::vector<std::string> s = [] {
+    std::vector<std::string> order;
+    for (const auto& stage : detail::kProcessStages) order.emplace_back(stage.id);
+    order.emplace_back("Closed");
+    return order;
+  }();
   return s;
 }
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "process/process_machine.hpp"
+#include "process/stages.hpp"
 
 UNDERTAKE_BEGIN_NAMESPACE
 namespace diagram {
@@ -19,19 +20,6 @@ using Kind = Description::Kind;
 const Description& machine() {
   return detail::ProcessMachine::description();
 }
-
-// The policy's names of the stages (§二), for the titles of the DOT clusters.
-struct StageTitle {
-  std::string_view id;
-  std::string_view title;
-};
-constexpr StageTitle kStageTitles[] = {
-    {"Intake", "客戶需求溝通 Intake"},      {"Evaluation", "項目評估 Evaluation"},
-    {"Contract", "合同簽訂 Contract"},      {"Kickoff", "項目啟動 Kickoff"},
-    {"Design", "產品設計與開發 Design"},    {"Preparation", "生產準備 Preparation"},
-    {"Production", "產品生產 Production"},  {"Delivery", "產品交付 Delivery"},
-    {"AfterSales", "售後服務 After-sales"},
-};
 
 using Events = std::vector<std::string>;
 
@@ -145,8 +133,9 @@ std::string anchor(std::string_view path) {
   }
 }
 
+// The policy's name of a stage, for the title of its DOT cluster.
 std::string stage_title(std::string_view id) {
-  for (const auto& s : kStageTitles)
+  for (const auto& s : detail::kProcessStages)
     if (s.id == id) return std::string(s.title);
   return std::string(id);
 }

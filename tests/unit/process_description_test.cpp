@@ -14,6 +14,8 @@
 #include "diagram/diagram.hpp"
 #include "policy/routes.hpp"
 #include "process/process_machine.hpp"
+#include "process/stages.hpp"
+#include "support/full_order.hpp"
 #include "undertake/engine.hpp"
 
 using namespace undertake;
@@ -97,6 +99,28 @@ TEST_CASE("description: states lie in their parents, in declared order", "[proce
   CHECK(is_terminal_stage("Closed"));
   CHECK_FALSE(is_terminal_stage("Suspended"));
   CHECK_FALSE(is_terminal_stage("Running"));
+}
+
+TEST_CASE("stages.hpp: the machine's stages, in the order the full order visits them",
+          "[process][diagram]") {
+  std::set<std::string> machine_stages;
+  for (const auto& st : described().states)
+    if (st.parent == "Running") machine_stages.insert(st.path);
+  std::vector<std::string> listed;
+  for (const auto& stage : detail::kProcessStages) listed.emplace_back(stage.id);
+  CHECK(std::set<std::string>(listed.begin(), listed.end()) == machine_stages);
+  CHECK(machine_stages.size() == listed.size());
+  const Engine engine;
+  const auto& order = testing::full_order();
+  Case c = engine.create_case(order.id, order.data);
+  std::vector<std::string> visited{c.stage()};
+  for (const auto& step : order.steps) {
+    REQUIRE(c.fire(step.event, step.actor, step.payload, step.at).accepted);
+    if (c.stage() != visited.back()) visited.push_back(c.stage());
+  }
+  REQUIRE(visited.back() == "Closed");
+  visited.pop_back();
+  CHECK(visited == listed);
 }
 
 TEST_CASE("description: the routes the machine asks are the routes of routes.hpp",
