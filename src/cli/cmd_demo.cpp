@@ -6,8 +6,6 @@
 // report per department with bonus coefficients. Seeded and reproducible.
 #include <boost/json.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -22,8 +20,9 @@
 
 #include "cli/case_cli.hpp"
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
+#include "cli/report_table.hpp"
 #include "cli/simulate.hpp"
-#include "common/display_width.hpp"
 #include "diagram/diagram.hpp"
 #include "process/stages.hpp"
 #include "undertake/engine.hpp"
@@ -84,104 +83,6 @@ std::string shown(const std::optional<double>& v, int digits = 2) {
   if (std::fabs(*v) >= 1000) return grouped(*v);
   return fixed(*v, digits);
 }
-
-// A table rendered as text (stdout), Markdown and HTML.
-struct Table {
-  std::string title;
-  std::vector<std::string> head;
-  std::vector<std::vector<std::string>> rows;
-  std::vector<bool> right;  // right-aligned columns
-  std::string note;
-
-  std::string text() const {
-    using detail::display_width;
-    std::vector<std::size_t> w(head.size(), 0);
-    for (std::size_t i = 0; i < head.size(); ++i) w[i] = display_width(head[i]);
-    for (const auto& r : rows)
-      for (std::size_t i = 0; i < r.size() && i < w.size(); ++i)
-        w[i] = std::max(w[i], display_width(r[i]));
-    auto line = [&](const std::vector<std::string>& cells) {
-      std::string s = " ";
-      for (std::size_t i = 0; i < cells.size() && i < w.size(); ++i) {
-        const bool r = i < right.size() && right[i];
-        const bool last = i + 1 == cells.size();
-        s += "  " + (r      ? detail::pad(cells[i], w[i], detail::Align::right)
-                     : last ? cells[i]
-                            : detail::pad(cells[i], w[i]));
-      }
-      return s + "\n";
-    };
-    std::string out = title + "\n" + line(head);
-    std::size_t total = 2;
-    for (auto x : w) total += x + 2;
-    out += " " + std::string(total - 1, '-') + "\n";
-    for (const auto& r : rows) out += line(r);
-    if (!note.empty()) out += "  " + note + "\n";
-    return out;
-  }
-  std::string markdown() const {
-    std::string out = "### " + title + "\n\n|";
-    for (const auto& h : head) out += " " + h + " |";
-    out += "\n|";
-    for (std::size_t i = 0; i < head.size(); ++i)
-      out += (i < right.size() && right[i]) ? "---:|" : "---|";
-    out += "\n";
-    for (const auto& r : rows) {
-      out += "|";
-      for (const auto& c : r) out += " " + c + " |";
-      out += "\n";
-    }
-    if (!note.empty()) out += "\n" + note + "\n";
-    return out + "\n";
-  }
-  static std::string esc(const std::string& s) {
-    std::string o;
-    for (char c : s)
-      o += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
-    return o;
-  }
-  std::string html() const {
-    std::string out = "<h3>" + esc(title) + "</h3>\n<table>\n<tr>";
-    for (const auto& h : head) out += "<th>" + esc(h) + "</th>";
-    out += "</tr>\n";
-    for (const auto& r : rows) {
-      out += "<tr>";
-      for (std::size_t i = 0; i < r.size(); ++i)
-        out += (i < right.size() && right[i] ? "<td class=r>" : "<td>") + esc(r[i]) + "</td>";
-      out += "</tr>\n";
-    }
-    out += "</table>\n";
-    if (!note.empty()) out += "<p class=note>" + esc(note) + "</p>\n";
-    return out;
-  }
-};
-
-class Progress {
- public:
-  explicit Progress(bool enabled) : enabled_(enabled && ::isatty(2)) {}
-  void show(double fraction, const std::string& label) {
-    if (!enabled_) return;
-    const int width = 36;
-    const int filled = static_cast<int>(fraction * width + 0.5);
-    const int pct = static_cast<int>(fraction * 100 + 0.5);
-    if (pct == last_ && label == label_) return;
-    last_ = pct;
-    label_ = label;
-    std::fprintf(stderr, "\r  [%s%s] %3d%%  %s",
-                 std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                 std::string(static_cast<std::size_t>(width - filled), '.').c_str(), pct,
-                 detail::pad(label, 28).c_str());
-    std::fflush(stderr);
-  }
-  void done() {
-    if (enabled_) std::fprintf(stderr, "\r%80s\r", "");
-  }
-
- private:
-  bool enabled_;
-  int last_ = -1;
-  std::string label_;
-};
 
 struct DemoOptions {
   std::uint64_t seed = 2026;
