@@ -59,6 +59,10 @@ struct UNDERTAKE_API Trace {
 /// RuleError (to be catchable by `try`) or Error.
 using OperatorFn = std::function<boost::json::value(const std::vector<boost::json::value>& args)>;
 
+namespace detail {
+struct OperatorsAccess;
+}
+
 /// The operators a rule may use beyond the built-in ones. Register before compiling; a rule that
 /// names an operator that is neither built in nor registered is refused at compile time.
 class UNDERTAKE_API Operators {
@@ -86,10 +90,11 @@ class UNDERTAKE_API Operators {
   static const Operators& with_dates();
 
   struct Impl;
-  const Impl& impl() const noexcept { return *impl_; }
-  Impl& impl() noexcept { return *impl_; }  ///< for the library's own native operators
 
  private:
+  // The compiler and the library's native operators reach the entries through
+  // detail::OperatorsAccess (src/rules/jsonlogic/node.hpp); hosts only add().
+  friend struct detail::OperatorsAccess;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -79,7 +79,7 @@ struct Builtin {
 class Compiler {
  public:
   Compiler(const Operators& ops, std::string_view where, const Limits& limits)
-      : ops_(ops.impl()), where_(where), limits_(limits) {}
+      : ops_(OperatorsAccess::impl(ops)), where_(where), limits_(limits) {}
 
   std::unique_ptr<Node> compile(const json::value& v, std::size_t depth) {
     if (depth > limits_.max_depth)

@@ -345,5 +345,13 @@ struct Operators::Impl {
   void put(std::shared_ptr<const detail::OperatorEntry> entry);
 };
 
+namespace detail {
+/// The library's own way to an operator set's entries (hosts register with Operators::add).
+struct OperatorsAccess {
+  static const Operators::Impl& impl(const Operators& ops) noexcept { return *ops.impl_; }
+  static Operators::Impl& impl(Operators& ops) noexcept { return *ops.impl_; }
+};
+}  // namespace detail
+
 }  // namespace jsonlogic
 UNDERTAKE_END_NAMESPACE

@@ -50,7 +50,7 @@ void Operators::add(std::string name, OperatorFn fn, std::size_t min_args, std::
 
 namespace detail {
 void add_native_operator(Operators& ops, std::shared_ptr<OperatorEntry> entry) {
-  ops.impl().put(std::move(entry));
+  OperatorsAccess::impl(ops).put(std::move(entry));
 }
 }  // namespace detail
 
