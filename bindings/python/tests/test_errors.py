@@ -119,20 +119,26 @@ class ErrorReadFirstTest(unittest.TestCase):
 
 
 class LastErrorTest(unittest.TestCase):
-    def test_closing_an_engine_replaces_the_last_error(self):
-        # Why the binding reads the error first: a call in between, here the ut_engine_close a
-        # garbage-collected Engine makes, leaves the thread's last error empty.
+    def test_a_call_in_between_replaces_the_last_error(self):
+        # Why the binding reads the error first: every call that returns a status replaces the
+        # thread's last error (a success clears it). The functions that return nothing, like the
+        # ut_engine_close a garbage-collected Engine makes, leave it as it was.
         lib = _native.lib()
         spare = ctypes.c_void_p()
         self.assertEqual(lib.ut_engine_open_default(ctypes.byref(spare)), _native.UT_OK)
         out = ctypes.c_void_p()
         status = lib.ut_case_create(spare, b"", b"{}", ctypes.byref(out))
         self.assertEqual(status, _native.UT_E_INVALID_ARGUMENT)
-        self.assertNotEqual(lib.ut_last_error(), b"")
+        message = lib.ut_last_error()
+        self.assertNotEqual(message, b"")
         self.assertEqual(lib.ut_last_error_status(), status)
         lib.ut_engine_close(spare)
+        self.assertEqual((lib.ut_last_error(), lib.ut_last_error_status()), (message, status))
+        other = ctypes.c_void_p()
+        self.assertEqual(lib.ut_engine_open_default(ctypes.byref(other)), _native.UT_OK)
         self.assertEqual((lib.ut_last_error(), lib.ut_last_error_kind(),
                           lib.ut_last_error_status()), (b"", b"", _native.UT_OK))
+        lib.ut_engine_close(other)
 
 
 class StatusNameTest(unittest.TestCase):
