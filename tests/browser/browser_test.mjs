@@ -45,6 +45,20 @@ async function api(who, method, url, body) {
   return { status: res.status, body: await res.json() };
 }
 
+// Chooses `event` in the case page's form and submits it, in one step inside the page: a click
+// computed from the layout failed under ASan with "not clickable" (the form was drawn again in
+// between), and a choice made before a redraw would be lost.
+async function fireFromForm(page, event) {
+  await page.waitForSelector("#fire button[type=submit]", { visible: true });
+  await page.evaluate((chosen) => {
+    const fire = document.getElementById("fire");
+    const select = fire.querySelector("#event");
+    select.value = chosen;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    fire.requestSubmit();
+  }, event);
+}
+
 const form = { customer: { name: "Browser Works", tier: "regular" }, product: { name: "Flange F-2", standard: false },
   spec: "flange", quantity: 50, delivery_date: "2026-10-30", quality_requirements: "ISO 2768-m", channel: "email", estimated_amount: 50000 };
 const incomplete = Object.fromEntries(Object.entries(form).filter(([k]) => k !== "spec" && k !== "quality_requirements"));
@@ -92,8 +106,7 @@ try {
   const before = await svgOf();
   const [revBefore, srcBefore] = await shown();
   assert.match(await page.$eval("#state", (e) => e.textContent), /Intake\.SalesReview/);
-  await page.select("#event", "intake.confirm");
-  await page.click("#fire button[type=submit]");
+  await fireFromForm(page, "intake.confirm");
   await page.waitForSelector("#outcome.accepted");
   assert.match(await page.$eval("#state", (e) => e.textContent), /Evaluation/);
   const after = await svgOf();
@@ -107,9 +120,7 @@ try {
   // WEB-2's requirement form is incomplete: intake.confirm is refused with the gate's reason and trace.
   await page.goto(base + "/#/case/WEB-2");
   await page.waitForFunction(() => document.querySelector("h1") && document.querySelector("h1").textContent.includes("WEB-2"));
-  await page.waitForSelector("#fire");
-  await page.select("#event", "intake.confirm");
-  await page.click("#fire button[type=submit]");
+  await fireFromForm(page, "intake.confirm");
   await page.waitForSelector("#outcome.refused");
   const refusal = await page.$eval("#outcome", (e) => e.textContent);
   assert.match(refusal, /\(gate\) the requirement form is incomplete/);
