@@ -113,11 +113,13 @@ std::vector<WorkItem> work_items_of(const std::vector<WorklistRow>& sorted_rows)
   return items;
 }
 
+bool same_time(const std::optional<std::int64_t>& ms, const std::optional<Timestamp>& t) {
+  return ms.has_value() == t.has_value() && (!t || *ms == millis(*t));
+}
+
 bool worklist_changes(const StoredCase& stored, const CaseSummary& now) {
-  const bool same_due = stored.due_ms.has_value() == now.due.has_value() &&
-                        (!now.due || *stored.due_ms == millis(*now.due));
   return !stored.worklist_current || stored.state != state_text(now.state) ||
-         stored.customer != now.customer || !same_due;
+         stored.customer != now.customer || !same_time(stored.due_ms, now.due);
 }
 
 CaseLedger ledger_of(

@@ -118,6 +118,8 @@ struct StoredCase {
   bool worklist_current = false;  ///< worklist rows written for the stored revision
   std::int64_t head_format = 0;   ///< the snapshot format of the stored head
 };
+/// Whether a stored instant (milliseconds, NULL: none) is `t`.
+bool same_time(const std::optional<std::int64_t>& ms, const std::optional<Timestamp>& t);
 /// Whether a save must rewrite the worklist rows: they follow the state and carry the customer
 /// and due the inbox filters on.
 bool worklist_changes(const StoredCase& stored, const CaseSummary& now);

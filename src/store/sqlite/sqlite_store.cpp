@@ -24,6 +24,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/schema.hpp"
@@ -47,7 +48,9 @@ namespace {
 
 using detail::rows::kSummaryColumns;
 using detail::rows::parse_json;
+using detail::rows::same_time;
 using detail::rows::state_text;
+using detail::rows::WorklistRow;
 
 // The statements every call reuses, prepared once per connection.
 struct Prepared {
@@ -107,20 +110,13 @@ struct Prepared {
                        " VALUES (?, ?, ?, ?)") {}
 };
 
-// What the store holds of a case before a save changes it.
-struct StoredRow {
-  std::int64_t revision = 0;
-  std::string state, customer;
-  std::optional<std::int64_t> due_ms;
-  bool worklist_current = false;  // worklist rows written for the stored revision
-  std::string stage;              // and the columns in the cases table's indexes
+// What the store holds of a case before a save changes it (head_format is read apart, when
+// needed: stored_head_format), and the columns in the cases table's indexes.
+struct StoredRow : detail::rows::StoredCase {
+  std::string stage;
   bool terminated = false;
   std::optional<std::int64_t> attention_ms;
 };
-
-bool same_time(const std::optional<std::int64_t>& ms, const std::optional<Timestamp>& t) {
-  return ms.has_value() == t.has_value() && (!t || *ms == millis(*t));
-}
 
 // The events column of a worklist row (schema.hpp): the role's events in name order, separated by
 // a space, a gated one followed by '*'.
@@ -173,11 +169,11 @@ struct SqliteCaseStore::Impl : Connection {
     q.bind(1, id);
     if (!q.step()) return std::nullopt;
     StoredRow r;
-    r.revision = q.integer(0);
+    r.revision = static_cast<std::uint64_t>(q.integer(0));
     r.state = std::string(q.text(1));
     r.customer = std::string(q.text(2));
     if (!q.is_null(3)) r.due_ms = q.integer(3);
-    r.worklist_current = !q.is_null(4) && q.integer(4) == r.revision;
+    r.worklist_current = !q.is_null(4) && q.integer(4) == q.integer(0);
     r.stage = std::string(q.text(5));
     r.terminated = q.integer(6) != 0;
     if (!q.is_null(7)) r.attention_ms = q.integer(7);
@@ -293,8 +289,7 @@ struct SqliteCaseStore::Impl : Connection {
   // bench/store/run.)
   void write_worklist(const Case& c, const CaseSummary& s) const {
     std::map<std::string, RoleEvents> by_role;
-    for (const WorkItem& item : work_items(c))
-      for (const std::string& role : item.roles) by_role[role][item.event] = item.gated;
+    for (const WorklistRow& r : detail::rows::worklist_rows(c)) by_role[r.role][r.event] = r.gated;
     std::map<std::string, std::string> wanted;  // role → events column
     for (const auto& [role, events] : by_role) wanted.emplace(role, events_text(events));
     for (const auto& [role, row] : stored_worklist(c.id())) {
@@ -503,7 +498,7 @@ void SqliteCaseStore::save(const Case& c, std::uint64_t expected_revision,
   Tx tx(s, Tx::write);
   const auto stored = s.stored_row(c.id());
   if (!stored) throw Error(ErrorKind::not_found, "case " + c.id(), "no such case in the store");
-  if (static_cast<std::uint64_t>(stored->revision) != expected_revision)
+  if (stored->revision != expected_revision)
     throw Error(ErrorKind::conflict, "case " + c.id(),
                 "stale revision: the store holds revision " + std::to_string(stored->revision) +
                     ", this case was loaded at revision " + std::to_string(expected_revision) +
@@ -518,9 +513,7 @@ void SqliteCaseStore::save(const Case& c, std::uint64_t expected_revision,
   s.write_case(s.prepared->update_case, c, summary);
   s.write_case_indexed(c, summary, *stored);
   // The worklist rows follow the state (and carry the customer and due the inbox filters on).
-  if (!stored->worklist_current || stored->state != state_text(summary.state) ||
-      stored->customer != summary.customer || !same_time(stored->due_ms, summary.due))
-    s.write_worklist(c, summary);
+  if (detail::rows::worklist_changes(*stored, summary)) s.write_worklist(c, summary);
   if (request) s.write_request(c.id(), c.revision(), *request);
   tx.commit();
 }
@@ -698,7 +691,7 @@ void SqliteCaseStore::remember(std::string_view case_id, const RememberedRequest
   const auto stored = s.stored_row(case_id);
   if (!stored)
     throw Error(ErrorKind::not_found, "case " + std::string(case_id), "no such case in the store");
-  s.write_request(case_id, static_cast<std::uint64_t>(stored->revision), request);
+  s.write_request(case_id, stored->revision, request);
   tx.commit();
 }
 
@@ -722,18 +715,15 @@ std::vector<std::string> SqliteCaseStore::check() const {
 std::vector<WorkItem> SqliteCaseStore::worklist(std::string_view case_id) const {
   Impl& s = *impl_;
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
-  std::map<std::string, WorkItem> items;                      // by event, in name order
-  for (const auto& [role, row] : s.stored_worklist(case_id))  // in role name order
+  std::vector<WorklistRow> rows;
+  for (const auto& [role, row] : s.stored_worklist(case_id))
     each_event(row.events, [&, &role = role](std::string_view event, bool gated) {
-      WorkItem& item = items[std::string(event)];
-      item.event = std::string(event);
-      item.gated |= gated;
-      item.roles.push_back(role);
+      rows.push_back(WorklistRow{role, std::string(event), gated});
     });
-  std::vector<WorkItem> out;
-  out.reserve(items.size());
-  for (auto& [event, item] : items) out.push_back(std::move(item));
-  return out;
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.event, a.role) < std::tie(b.event, b.role);
+  });
+  return detail::rows::work_items_of(rows);
 }
 
 std::uint64_t SqliteCaseStore::case_count() const {
