@@ -186,6 +186,8 @@ void seal_entries(const Case::Impl& c);
 
 /// The genesis hash of the case (its id, policy and creation data, sealed).
 Digest genesis_of(const Case::Impl& c);
+/// The same with the creation data given apart (a restore reads it from the snapshot).
+Digest genesis_of(const Case::Impl& c, const boost::json::object& data);
 
 /// Fills `c` (id, policy and seal set, everything else fresh) from a format-3 snapshot whose
 /// `data` is an object, checking its digest and, when its ledger travels with it, the ledger's

@@ -162,7 +162,11 @@ json::value detail::snapshot_of(const Case::Impl& c, bool with_ledger) {
 namespace detail {
 
 Digest genesis_of(const Case::Impl& c) {
-  return c.seal->genesis(c.id, c.policy->name(), c.policy->version(), c.data);
+  return genesis_of(c, c.data);
+}
+
+Digest genesis_of(const Case::Impl& c, const json::object& data) {
+  return c.seal->genesis(c.id, c.policy->name(), c.policy->version(), data);
 }
 
 void append_entry(Case::Impl& c, LedgerEntry entry) {
@@ -213,9 +217,7 @@ void restore_sealed(Case::Impl& c, const json::object& o, json::object* movable)
   // What the first held entry links to: the genesis when the chain starts here (an empty ledger,
   // or the ledger travelling with the snapshot); the head when the case is restored without it.
   const json::object& data = member(o, "data").get_object();
-  c.base = c.head.seq == 0 || ledger
-               ? c.seal->genesis(c.id, c.policy->name(), c.policy->version(), data)
-               : c.head.hash;
+  c.base = c.head.seq == 0 || ledger ? genesis_of(c, data) : c.head.hash;
   if (ledger) {
     c.ledger = chained_ledger(*ledger, c);
   } else {

@@ -54,6 +54,7 @@ async function fireFromForm(page, event) {
     const fire = document.getElementById("fire");
     const select = fire.querySelector("#event");
     select.value = chosen;
+    if (select.value !== chosen) throw new Error("the case form does not offer " + chosen);
     select.dispatchEvent(new Event("change", { bubbles: true }));
     fire.requestSubmit();
   }, event);

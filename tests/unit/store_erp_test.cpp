@@ -178,9 +178,9 @@ TEST_CASE("store: the inbox filters by due deadlines", "[store][inbox][deadline]
         }).where() == "q.limit");
 }
 
-// A save writes only the worklist rows that differ from the stored ones (rows inserted and
-// deleted as events come and go, gated and due updated in place, all of a case's rows again when
-// its stage changes): after every step of the full order the rows are exactly those of the case
+// A save writes only the worklist rows that differ from the stored ones (a role's row updated as
+// its events come and go and when the due or the stage changes, inserted or deleted as roles gain
+// or lose every event): after every step of the full order the rows are exactly those of the case
 // as loaded, and every row carries the case's stage and due (the inbox's filters). So do the
 // cases table's stage, terminated and attention columns, which a save sets only when they change.
 TEST_CASE("store: after every save the worklist is what the case accepts, with its stage and due",
